@@ -1,10 +1,34 @@
 """fpsolver: thermophoresis of Brownian particles, classical and quantum.
 
 Fokker-Planck equations in the canonical form dP/dt = div[A P + grad(D P)] on FiPy
-meshes, Langevin ensembles that cross-validate them, and discrete quantum master
-equations. See ``README.md`` and ``../shared/spec/PHYSICS.md`` for the physics.
+meshes (three models: :class:`Ito`, :class:`GCLM1`, :class:`GCLM2`), exact
+references, Langevin ensembles and discrete quantum master equations. See
+``README.md`` for a tour and ``shared/spec/PHYSICS.md`` for every equation.
 """
 
+from fpsolver import exact, meshes, potentials, profiles
 from fpsolver._version import __version__
+from fpsolver.discretization import FokkerPlanckOperator, build_operator
+from fpsolver.models import GCLM1, GCLM2, MODELS, Ito, Model
+from fpsolver.results import SteadyState, TransientSolution
+from fpsolver.steady import solve_steady
+from fpsolver.transient import solve_transient
 
-__all__ = ["__version__"]
+__all__ = [
+    "__version__",
+    "exact",
+    "meshes",
+    "potentials",
+    "profiles",
+    "Model",
+    "Ito",
+    "GCLM1",
+    "GCLM2",
+    "MODELS",
+    "FokkerPlanckOperator",
+    "build_operator",
+    "solve_steady",
+    "solve_transient",
+    "SteadyState",
+    "TransientSolution",
+]

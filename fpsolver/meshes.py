@@ -1,0 +1,117 @@
+"""1D meshes: uniform and geometrically refined grids, named definitions, any FiPy mesh.
+
+Every function returns a FiPy mesh; solvers accept any 1D FiPy mesh a user builds.
+Named meshes live as TOML files in the top-level ``meshes/`` folder, e.g.::
+
+    kind = "geometric"        # "uniform" or "geometric"
+    x_min = -1.0
+    x_max = 1.0
+    cells = 200
+    ratio = 1.05              # geometric only: growth factor of neighbouring cells
+    refine = "walls"          # geometric only: "left", "right", "walls", or a number (a point)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import fipy
+import numpy as np
+
+__all__ = ["uniform", "geometric", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
+
+MESH_DIR = Path(__file__).resolve().parent.parent / "meshes"
+
+
+def _check_interval(x_min: float, x_max: float, cells: int) -> None:
+    if not (np.isfinite(x_min) and np.isfinite(x_max)):
+        raise ValueError(f"mesh: x_min and x_max must be finite, got {x_min!r}, {x_max!r}")
+    if not x_max > x_min:
+        raise ValueError(f"mesh: zero-width or reversed domain [{x_min!r}, {x_max!r}] (need x_max > x_min)")
+    if not isinstance(cells, (int, np.integer)) or isinstance(cells, bool) or cells < 1:
+        raise ValueError(f"mesh: 'cells' must be a positive integer, got {cells!r}")
+
+
+def from_spacings(x_min: float, spacings: np.ndarray) -> fipy.Grid1D:
+    """A FiPy 1D grid starting at ``x_min`` with the given cell widths."""
+    spacings = np.asarray(spacings, dtype=float)
+    if spacings.size == 0:
+        raise ValueError("mesh: no cells (empty mesh)")
+    if not np.all(np.isfinite(spacings) & (spacings > 0)):
+        raise ValueError("mesh: every cell width must be finite and > 0")
+    mesh = fipy.Grid1D(dx=spacings, nx=spacings.size) if spacings.size > 1 else fipy.Grid1D(dx=float(spacings[0]), nx=1)
+    return mesh + ((float(x_min),),)
+
+
+def uniform(x_min: float, x_max: float, cells: int) -> fipy.Grid1D:
+    """Uniform grid of ``cells`` cells on [x_min, x_max]."""
+    _check_interval(x_min, x_max, cells)
+    mesh = fipy.Grid1D(dx=(x_max - x_min) / cells, nx=int(cells))
+    return mesh + ((float(x_min),),)
+
+
+def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, refine: str | float = "walls") -> fipy.Grid1D:
+    """Grid whose cell widths grow geometrically away from the refinement target.
+
+    Parameters
+    ----------
+    ratio
+        Width ratio of neighbouring cells (> 0; 1 gives a uniform grid).
+    refine
+        ``"left"``, ``"right"``, ``"walls"`` (both ends) or a coordinate inside the
+        domain where cells are smallest.
+    """
+    _check_interval(x_min, x_max, cells)
+    if not (np.isfinite(ratio) and ratio > 0):
+        raise ValueError(f"mesh: 'ratio' must be finite and > 0, got {ratio!r}")
+    index = np.arange(cells, dtype=float)
+    if refine == "left":
+        distance = index
+    elif refine == "right":
+        distance = index[::-1]
+    elif refine == "walls":
+        distance = np.minimum(index, index[::-1])
+    elif isinstance(refine, (int, float)) and not isinstance(refine, bool):
+        if not x_min < refine < x_max:
+            raise ValueError(f"mesh: refinement point {refine!r} is outside [{x_min}, {x_max}]")
+        # place the smallest cell at the cell index nearest to the point on a uniform grid
+        target = (refine - x_min) / (x_max - x_min) * cells
+        distance = np.abs(index + 0.5 - target)
+    else:
+        raise ValueError(f"mesh: 'refine' must be 'left', 'right', 'walls' or a coordinate, got {refine!r}")
+    widths = float(ratio) ** distance
+    return from_spacings(x_min, widths * (x_max - x_min) / widths.sum())
+
+
+_KINDS = {"uniform": uniform, "geometric": geometric}
+
+
+def load_named(name: str, directory: Path | None = None) -> fipy.Grid1D:
+    """Load ``<directory>/<name>.toml`` (default: the top-level ``meshes/`` folder)."""
+    directory = MESH_DIR if directory is None else Path(directory)
+    path = directory / f"{name}.toml"
+    if not path.is_file():
+        available = sorted(p.stem for p in directory.glob("*.toml"))
+        raise ValueError(f"mesh: no mesh named {name!r} in {directory} (available: {', '.join(available) or 'none'})")
+    spec = tomllib.loads(path.read_text())
+    kind = spec.pop("kind", "uniform")
+    if kind not in _KINDS:
+        raise ValueError(f"mesh {name!r}: unknown kind {kind!r}; valid kinds: {', '.join(_KINDS)}")
+    try:
+        return _KINDS[kind](**spec)
+    except TypeError as exc:
+        raise ValueError(f"mesh {name!r}: {exc}") from None
+
+
+def cell_centers(mesh: fipy.meshes.mesh.Mesh) -> np.ndarray:
+    """x of the cell centres of a 1D mesh."""
+    return np.asarray(mesh.cellCenters.value[0], dtype=float)
+
+
+def extent(mesh: fipy.meshes.mesh.Mesh) -> tuple[float, float]:
+    """(x_min, x_max) of a 1D mesh, the domain Omega of the models."""
+    faces = np.asarray(mesh.faceCenters.value[0], dtype=float)
+    if faces.size < 2 or not faces.max() > faces.min():
+        raise ValueError("mesh: empty or zero-width mesh")
+    return float(faces.min()), float(faces.max())

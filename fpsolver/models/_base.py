@@ -1,0 +1,132 @@
+"""The canonical Fokker-Planck form shared by every position-space model.
+
+Every model is, physically, an overdamped limit of a Langevin equation
+
+    M x'' = F(x) - gamma(x) x' + F_L(t),   <F_L(t) F_L(t')> = 2 Gamma(x) delta(t - t')
+
+with friction gamma(x) (mass/time), noise intensity Gamma(x) (energy * friction) and
+deterministic force F(x). A model supplies (gamma, gamma', Gamma, Gamma', F) and this
+module maps them to the canonical form of PHYSICS.md section 1,
+
+    dP/dt = d/dx [ A P + d(D P)/dx ],     J = -A P - d(D P)/dx,
+
+with D = Gamma / gamma^2 (length^2/time) and, for ``overdamped="ito"`` (the papers'
+forms, Eqs. 6, 30, 57)
+
+    A = -F / gamma - alpha dD/dx                                   (length/time)
+
+(alpha is the stochastic-calculus convention of the Ito model, 0 elsewhere), or for
+``overdamped="kramers"`` the Smoluchowski-Kramers small-mass limit with
+position-dependent friction (Hottovy, Volpe and Wehr, J. Stat. Phys. 2015;
+PHYSICS.md 2.4)
+
+    A = -F / gamma + gamma' Gamma / gamma^3 .
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from fpsolver.potentials import Potential
+from fpsolver.potentials import none as no_potential
+from fpsolver.profiles import TemperatureProfile
+
+Domain = tuple[float, float]
+OVERDAMPED_FORMS = ("ito", "kramers")
+
+
+@dataclass(frozen=True)
+class LangevinTerms:
+    """Terms of the inertial Langevin equation at points ``x``.
+
+    Attributes
+    ----------
+    friction, dfriction
+        gamma(x) and d gamma/dx.
+    noise, dnoise
+        Gamma(x), the noise intensity (<F_L F_L> = 2 Gamma delta), and dGamma/dx.
+    force
+        Deterministic force F(x) (including -V' and, for gCLm-I, -kappa T').
+    """
+
+    friction: np.ndarray
+    dfriction: np.ndarray
+    noise: np.ndarray
+    dnoise: np.ndarray
+    force: np.ndarray
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Canonical drift A, diffusion D and dD/dx at points ``x``."""
+
+    x: np.ndarray
+    A: np.ndarray
+    D: np.ndarray
+    dD: np.ndarray
+
+
+class Model(ABC):
+    """Base class: (temperature profile, potential, parameters) -> (A, D, dD/dx).
+
+    Subclasses implement :meth:`langevin_terms` and :meth:`parameters`; they know
+    nothing of meshes, solvers or files.
+    """
+
+    name: ClassVar[str]
+    alpha: float = 0.0
+
+    def __init__(self, profile: TemperatureProfile, *, potential: Potential | None, overdamped: str) -> None:
+        if not isinstance(profile, TemperatureProfile):
+            raise TypeError(f"{self.name}: 'profile' must be a TemperatureProfile, got {type(profile).__name__}")
+        if overdamped not in OVERDAMPED_FORMS:
+            raise ValueError(f"{self.name}: 'overdamped' must be one of {OVERDAMPED_FORMS}, got {overdamped!r}")
+        self.profile = profile
+        self.potential = potential if potential is not None else no_potential()
+        self.overdamped = overdamped
+
+    @abstractmethod
+    def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
+        """gamma, gamma', Gamma, Gamma', F at the points ``x`` of ``domain``."""
+
+    @abstractmethod
+    def parameters(self) -> dict[str, object]:
+        """The model's parameters (for result metadata and reports)."""
+
+    def validate(self, x: np.ndarray, domain: Domain) -> None:
+        """Raise ``ValueError`` if the model is unphysical at any of the points ``x``."""
+        self.profile.check_domain(np.concatenate([np.asarray(x, dtype=float).ravel(), np.asarray(domain, dtype=float)]))
+
+    def coefficients(self, x: np.ndarray, domain: Domain) -> Coefficients:
+        """Canonical coefficients A, D, dD/dx at the points ``x`` (see module docstring)."""
+        x = np.asarray(x, dtype=float)
+        terms = self.langevin_terms(x, domain)
+        gamma, dgamma, noise, dnoise = terms.friction, terms.dfriction, terms.noise, terms.dnoise
+        D = noise / gamma**2
+        dD = dnoise / gamma**2 - 2.0 * noise * dgamma / gamma**3
+        if self.overdamped == "ito":
+            A = -terms.force / gamma - self.alpha * dD
+        else:
+            A = -terms.force / gamma + dgamma * noise / gamma**3
+        return Coefficients(x=x, A=A, D=D, dD=dD)
+
+    def describe(self) -> dict[str, object]:
+        """Everything needed to rebuild this model: name, parameters, profile, potential."""
+        return {
+            "model": self.name,
+            "overdamped": self.overdamped,
+            **self.parameters(),
+            "profile": self.profile.describe(),
+            "potential": self.potential.describe(),
+        }
+
+
+def require_positive(owner: str, **values: float) -> None:
+    """Raise ``ValueError`` naming the first parameter that is not finite and > 0."""
+    for key, value in values.items():
+        if not (isinstance(value, (int, float, np.floating)) and np.isfinite(value) and value > 0):
+            raise ValueError(f"{owner}: parameter {key!r} must be finite and > 0, got {value!r}")

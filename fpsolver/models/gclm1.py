@@ -1,0 +1,139 @@
+"""Generalized Caldeira-Leggett model I (gCLm Eqs. 26-31)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fpsolver.models._base import Domain, LangevinTerms, Model, require_positive
+from fpsolver.potentials import Potential
+from fpsolver.profiles import TemperatureProfile
+
+
+class GCLM1(Model):
+    r"""Bath oscillators pushed by -alpha_k T'(x): thermophoretic force and T''-friction.
+
+    Inertial Langevin (Eq. 27):
+        M x'' = -V' - eta_eff(x) x' - kappa T'(x) + F_L,  <F_L F_L> = 2 eta k_B T0 delta
+    with eta_eff = eta (1 - alpha_tilde T''(x)) (Eq. 26). Overdamped Fokker-Planck (Eq. 30):
+
+        A = (V' + kappa T') / eta_eff ,   D = D0 / eta_eff^2 ,   D0 = eta k_B T0 .
+
+    Paper typo (PHYSICS.md 2.2): Eq. 29 writes the noise as sqrt(2 D0/eta_eff), which
+    does not give Eq. 30; fpsolver's SDE is the Ito SDE with D = D0/eta_eff^2.
+    For a linear profile and V = 0, P_ss ∝ exp(-kappa T0' x / (k_B T0)) (Eq. 31).
+
+    Parameters
+    ----------
+    profile
+        Temperature profile T(x).
+    kappa
+        Thermophoretic coupling (energy/temperature), F_th = -kappa T'.
+    alpha_tilde
+        Coupling of the friction to T'' (length^2/temperature).
+    eta, kB
+        Bare friction and Boltzmann constant.
+    T0
+        Temperature setting the noise strength; default T(x0), or T at the domain
+        centre when ``x0`` is not given either.
+    x0
+        Initial position of the particle (used only to define T0).
+    potential, overdamped
+        See :class:`fpsolver.models.Ito`.
+
+    Raises
+    ------
+    ValueError
+        If eta_eff <= 0 at any point where coefficients are evaluated.
+    """
+
+    name = "gclm1"
+
+    def __init__(
+        self,
+        profile: TemperatureProfile,
+        *,
+        kappa: float,
+        alpha_tilde: float = 0.0,
+        eta: float = 1.0,
+        kB: float = 1.0,
+        T0: float | None = None,
+        x0: float | None = None,
+        potential: Potential | None = None,
+        overdamped: str = "ito",
+    ) -> None:
+        super().__init__(profile, potential=potential, overdamped=overdamped)
+        require_positive("gclm1", eta=eta, kB=kB)
+        for key, value in {"kappa": kappa, "alpha_tilde": alpha_tilde}.items():
+            if not np.isfinite(value):
+                raise ValueError(f"gclm1: parameter {key!r} must be finite, got {value!r}")
+        if T0 is not None:
+            require_positive("gclm1", T0=T0)
+        self.kappa, self.alpha_tilde = float(kappa), float(alpha_tilde)
+        self.eta, self.kB = float(eta), float(kB)
+        self.T0_given, self.x0 = T0, x0
+
+    @classmethod
+    def from_physical(
+        cls,
+        profile: TemperatureProfile,
+        *,
+        pressure: float,
+        particle_volume: float,
+        tau_R: float,
+        T_ref: float,
+        eta: float = 1.0,
+        kB: float = 1.0,
+        **options: object,
+    ) -> "GCLM1":
+        """Build from physical parameters (gCLm Eq. 4/28 and the text after Eq. 28).
+
+        kappa = p V_p / (2 T_ref) and alpha_tilde = (tau_R / (pi eta)) kappa, with
+        T_ref the reference temperature of the gas (also used as T0 unless given).
+        """
+        require_positive("gclm1", pressure=pressure, particle_volume=particle_volume, tau_R=tau_R, T_ref=T_ref)
+        kappa = pressure * particle_volume / (2.0 * T_ref)
+        options.setdefault("T0", T_ref)
+        return cls(profile, kappa=kappa, alpha_tilde=tau_R / (np.pi * eta) * kappa, eta=eta, kB=kB, **options)  # type: ignore[arg-type]
+
+    def T0(self, domain: Domain) -> float:
+        """Noise temperature T0 (explicit, else T(x0), else T at the domain centre)."""
+        if self.T0_given is not None:
+            return float(self.T0_given)
+        x0 = self.x0 if self.x0 is not None else 0.5 * (domain[0] + domain[1])
+        return float(self.profile.T(np.array([x0]))[0])
+
+    def eta_eff(self, x: np.ndarray) -> np.ndarray:
+        """eta_eff(x) = eta (1 - alpha_tilde T''(x)) (Eq. 26)."""
+        return self.eta * (1.0 - self.alpha_tilde * self.profile.d2T(x))
+
+    def validate(self, x: np.ndarray, domain: Domain) -> None:
+        super().validate(x, domain)
+        x = np.sort(np.concatenate([np.asarray(x, dtype=float).ravel(), np.asarray(domain, dtype=float)]))
+        eta_eff = self.eta_eff(x)
+        bad = ~(eta_eff > 0)
+        if np.any(bad):
+            first = int(np.argmax(bad))
+            raise ValueError(
+                f"gclm1: eta_eff = eta (1 - alpha_tilde T'') must be > 0, but eta_eff({x[first]:.6g}) = "
+                f"{eta_eff[first]:.6g} (alpha_tilde = {self.alpha_tilde:g}, T'' = {self.profile.d2T(x[first:first + 1])[0]:.6g})"
+            )
+
+    def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
+        x = np.asarray(x, dtype=float)
+        return LangevinTerms(
+            friction=self.eta_eff(x),
+            dfriction=-self.eta * self.alpha_tilde * self.profile.d3T(x),
+            noise=np.full_like(x, self.eta * self.kB * self.T0(domain)),
+            dnoise=np.zeros_like(x),
+            force=-self.potential.dV(x) - self.kappa * self.profile.dT(x),
+        )
+
+    def parameters(self) -> dict[str, object]:
+        return {
+            "eta": self.eta,
+            "kB": self.kB,
+            "kappa": self.kappa,
+            "alpha_tilde": self.alpha_tilde,
+            "T0": self.T0_given,
+            "x0": self.x0,
+        }

@@ -1,0 +1,69 @@
+"""The space-dependent-temperature model of gCLm Sec. II (Eqs. 5-8)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fpsolver.models._base import Domain, LangevinTerms, Model, require_positive
+from fpsolver.potentials import Potential
+from fpsolver.profiles import TemperatureProfile
+
+
+class Ito(Model):
+    r"""Brownian particle with local temperature T(x) (gCLm Eqs. 5-8).
+
+    Langevin: eta x' = -V'(x) + sqrt(2 eta k_B T(x)) xi(t), read with convention alpha.
+
+        A = V'/eta - alpha dD/dx ,   D = k_B T(x) / eta
+
+    (the paper writes D(x) = eta k_B T and divides by eta^2 in Eq. 6). alpha = 0 is
+    Ito (the paper's, P_ss ∝ 1/T, Soret coefficient S_T = 1/T, Eq. 8), 1/2
+    Stratonovich, 1 Hanggi-Klimontovich ("isothermal"); the free steady state is
+    P_ss ∝ T^(alpha - 1).
+
+    Parameters
+    ----------
+    profile
+        Temperature profile T(x).
+    eta
+        Friction coefficient (mass/time).
+    kB
+        Boltzmann constant (energy/temperature).
+    potential
+        External potential V(x); default none.
+    alpha
+        Stochastic convention in [0, 1].
+    overdamped
+        ``"ito"`` (default) or ``"kramers"``; identical here because eta is constant.
+    """
+
+    name = "ito"
+
+    def __init__(
+        self,
+        profile: TemperatureProfile,
+        *,
+        eta: float = 1.0,
+        kB: float = 1.0,
+        potential: Potential | None = None,
+        alpha: float = 0.0,
+        overdamped: str = "ito",
+    ) -> None:
+        super().__init__(profile, potential=potential, overdamped=overdamped)
+        require_positive("ito", eta=eta, kB=kB)
+        if not (np.isfinite(alpha) and 0.0 <= alpha <= 1.0):
+            raise ValueError(f"ito: parameter 'alpha' must lie in [0, 1], got {alpha!r}")
+        self.eta, self.kB, self.alpha = float(eta), float(kB), float(alpha)
+
+    def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
+        eta = np.full_like(np.asarray(x, dtype=float), self.eta)
+        return LangevinTerms(
+            friction=eta,
+            dfriction=np.zeros_like(eta),
+            noise=self.eta * self.kB * self.profile.T(x),
+            dnoise=self.eta * self.kB * self.profile.dT(x),
+            force=-self.potential.dV(x),
+        )
+
+    def parameters(self) -> dict[str, object]:
+        return {"eta": self.eta, "kB": self.kB, "alpha": self.alpha}

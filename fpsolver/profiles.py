@@ -1,0 +1,278 @@
+"""Temperature profiles T(x) with their derivatives T', T'', T''' (PHYSICS.md section 5).
+
+Every profile is an object with ``T(x)``, ``dT(x)``, ``d2T(x)`` and ``d3T(x)``
+(units: temperature, temperature/length, ...). Sources:
+
+* built-ins: :func:`linear`, :func:`exponential`, :func:`gaussian_hotspot`,
+  :func:`tanh_step` (analytic, differentiated symbolically) and
+  :func:`piecewise_linear` (T' piecewise constant, T'' = 0 between nodes);
+* :func:`formula`: a string in ``x`` parsed safely (never ``eval``) and
+  differentiated symbolically;
+* :func:`tabulated`: CSV data ``x,T`` fitted by a smoothing spline whose
+  derivatives are used.
+
+:meth:`TemperatureProfile.check_domain` enforces the physical requirement that T is
+finite and > 0 on the whole domain.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+from scipy.interpolate import BSpline, make_smoothing_spline
+
+from fpsolver._expression import SymbolicFunction, parse_formula
+
+__all__ = [
+    "TemperatureProfile",
+    "SymbolicProfile",
+    "PiecewiseLinearProfile",
+    "TabulatedProfile",
+    "linear",
+    "exponential",
+    "gaussian_hotspot",
+    "tanh_step",
+    "piecewise_linear",
+    "formula",
+    "tabulated",
+    "make_profile",
+    "PROFILES",
+]
+
+
+class TemperatureProfile(ABC):
+    """A temperature field T(x) > 0 with analytic (or spline) derivatives."""
+
+    name: str = "profile"
+
+    @abstractmethod
+    def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
+        """d^order T / dx^order at the points ``x`` (order 0 is T itself)."""
+
+    def T(self, x: np.ndarray) -> np.ndarray:
+        return self.derivative(x, 0)
+
+    def dT(self, x: np.ndarray) -> np.ndarray:
+        return self.derivative(x, 1)
+
+    def d2T(self, x: np.ndarray) -> np.ndarray:
+        return self.derivative(x, 2)
+
+    def d3T(self, x: np.ndarray) -> np.ndarray:
+        return self.derivative(x, 3)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.T(x)
+
+    def check_domain(self, x: np.ndarray) -> None:
+        """Raise ``ValueError`` naming the first x where T is not finite and > 0."""
+        x = np.sort(np.asarray(x, dtype=float).ravel())
+        temperature = self.T(x)
+        bad = ~(np.isfinite(temperature) & (temperature > 0))
+        if np.any(bad):
+            first = int(np.argmax(bad))
+            raise ValueError(
+                f"temperature profile {self.name!r} must be finite and > 0 on the domain, "
+                f"but T({x[first]:.6g}) = {temperature[first]:.6g}"
+            )
+
+    def describe(self) -> dict[str, object]:
+        """Parameters that reproduce this profile (for result metadata)."""
+        return {"name": self.name}
+
+
+class SymbolicProfile(TemperatureProfile):
+    """A profile given by a closed-form expression in ``x`` (derivatives exact)."""
+
+    def __init__(self, function: SymbolicFunction, name: str, parameters: Mapping[str, float] | None = None) -> None:
+        self.function = function
+        self.name = name
+        self.parameters = dict(parameters or {})
+
+    def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
+        return self.function(x, order)
+
+    def describe(self) -> dict[str, object]:
+        return {"name": self.name, "expression": self.function.text, **self.parameters}
+
+
+def _builtin(name: str, text: str, **parameters: float) -> SymbolicProfile:
+    for key, value in parameters.items():
+        if not np.isfinite(value):
+            raise ValueError(f"profile {name!r}: parameter {key!r} must be finite, got {value!r}")
+    return SymbolicProfile(SymbolicFunction.from_text(text, "x", parameters), name, parameters)
+
+
+def linear(*, T0: float = 1.0, gradient: float = 0.5, x0: float = 0.0) -> SymbolicProfile:
+    """T(x) = T0 + gradient (x - x0)."""
+    return _builtin("linear", "T0 + gradient*(x - x0)", T0=T0, gradient=gradient, x0=x0)
+
+
+def exponential(*, T0: float = 1.0, length: float = 1.0) -> SymbolicProfile:
+    """T(x) = T0 exp(-x / length) (gCLm Eq. 60 uses length = L)."""
+    if length == 0:
+        raise ValueError("profile 'exponential': parameter 'length' must be non-zero")
+    return _builtin("exponential", "T0*exp(-x/length)", T0=T0, length=length)
+
+
+def gaussian_hotspot(
+    *, T_background: float = 1.0, amplitude: float = 1.0, center: float = 0.0, width: float = 0.2
+) -> SymbolicProfile:
+    """T(x) = T_background + amplitude exp(-(x - center)^2 / (2 width^2))."""
+    if width <= 0:
+        raise ValueError("profile 'gaussian_hotspot': parameter 'width' must be > 0")
+    return _builtin(
+        "gaussian_hotspot",
+        "T_background + amplitude*exp(-(x - center)**2/(2*width**2))",
+        T_background=T_background,
+        amplitude=amplitude,
+        center=center,
+        width=width,
+    )
+
+
+def tanh_step(
+    *, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0, width: float = 0.05
+) -> SymbolicProfile:
+    """T(x) = (T_left + T_right)/2 + (T_right - T_left)/2 tanh((x - center)/width)."""
+    if width <= 0:
+        raise ValueError("profile 'tanh_step': parameter 'width' must be > 0")
+    return _builtin(
+        "tanh_step",
+        "(T_left + T_right)/2 + (T_right - T_left)/2*tanh((x - center)/width)",
+        T_left=T_left,
+        T_right=T_right,
+        center=center,
+        width=width,
+    )
+
+
+def formula(expression: str, **parameters: float) -> SymbolicProfile:
+    """T(x) from a user formula, e.g. ``formula("1 + a*x**2", a=0.3)``."""
+    function = SymbolicFunction(parse_formula(expression, ("x",), parameters), "x")
+    return SymbolicProfile(function, "formula", {"formula": expression, **parameters})  # type: ignore[dict-item]
+
+
+class PiecewiseLinearProfile(TemperatureProfile):
+    """Linear interpolation between nodes; T' piecewise constant, T'' = T''' = 0.
+
+    Outside the nodes T continues linearly with the end slopes. The kinks carry
+    delta-like T'' that this profile does not represent (models using T'' see 0).
+    """
+
+    name = "piecewise_linear"
+
+    def __init__(self, nodes: np.ndarray, values: np.ndarray) -> None:
+        nodes = np.asarray(nodes, dtype=float)
+        values = np.asarray(values, dtype=float)
+        if nodes.ndim != 1 or nodes.size < 2 or nodes.shape != values.shape:
+            raise ValueError("profile 'piecewise_linear': 'nodes' and 'values' must be equal-length lists of >= 2 numbers")
+        if np.any(np.diff(nodes) <= 0):
+            raise ValueError("profile 'piecewise_linear': 'nodes' must be strictly increasing")
+        self.nodes, self.values = nodes, values
+        self._slopes = np.diff(values) / np.diff(nodes)
+
+    def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        segment = np.clip(np.searchsorted(self.nodes, x, side="right") - 1, 0, self._slopes.size - 1)
+        if order == 0:
+            return self.values[segment] + self._slopes[segment] * (x - self.nodes[segment])
+        if order == 1:
+            return self._slopes[segment]
+        return np.zeros_like(x)
+
+    def describe(self) -> dict[str, object]:
+        return {"name": self.name, "nodes": self.nodes.tolist(), "values": self.values.tolist()}
+
+
+def piecewise_linear(*, nodes: list[float], values: list[float]) -> PiecewiseLinearProfile:
+    """Piecewise-linear T through (nodes[i], values[i])."""
+    return PiecewiseLinearProfile(np.asarray(nodes), np.asarray(values))
+
+
+class TabulatedProfile(TemperatureProfile):
+    """Tabulated data fitted by a cubic smoothing spline.
+
+    The spline is scipy's ``make_smoothing_spline`` (penalised cubic spline,
+    penalty chosen by generalised cross-validation unless ``smoothing`` is given);
+    T', T'', T''' are the spline's derivatives. Evaluation outside the data range
+    raises ``ValueError`` through :meth:`check_domain`.
+    """
+
+    name = "tabulated"
+
+    def __init__(self, x: np.ndarray, temperature: np.ndarray, *, smoothing: float | None = None, source: str = "") -> None:
+        x = np.asarray(x, dtype=float)
+        temperature = np.asarray(temperature, dtype=float)
+        if x.ndim != 1 or x.size < 5 or x.shape != temperature.shape:
+            raise ValueError("profile 'tabulated': need at least 5 (x, T) rows")
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(temperature))):
+            bad = int(np.argmax(~(np.isfinite(x) & np.isfinite(temperature))))
+            raise ValueError(f"profile 'tabulated': row {bad + 1} is not finite (x={x[bad]!r}, T={temperature[bad]!r})")
+        order = np.argsort(x)
+        x, temperature = x[order], temperature[order]
+        if np.any(np.diff(x) <= 0):
+            raise ValueError("profile 'tabulated': x values must be distinct")
+        self.x_data, self.T_data = x, temperature
+        self.smoothing, self.source = smoothing, source
+        self._spline: BSpline = make_smoothing_spline(x, temperature, lam=smoothing)
+        self._derivatives = {0: self._spline}
+
+    def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
+        if order not in self._derivatives:
+            self._derivatives[order] = self._spline.derivative(order)
+        return np.asarray(self._derivatives[order](np.asarray(x, dtype=float), extrapolate=True), dtype=float)
+
+    def check_domain(self, x: np.ndarray) -> None:
+        x = np.asarray(x, dtype=float)
+        low, high = self.x_data[0], self.x_data[-1]
+        outside = (x < low - 1e-12 * max(1.0, abs(low))) | (x > high + 1e-12 * max(1.0, abs(high)))
+        if np.any(outside):
+            raise ValueError(
+                f"profile 'tabulated': data cover [{low:.6g}, {high:.6g}] but the domain needs x = {x[outside][0]:.6g}"
+            )
+        super().check_domain(x)
+
+    def describe(self) -> dict[str, object]:
+        return {"name": self.name, "source": self.source, "smoothing": self.smoothing}
+
+
+def tabulated(path: str | Path, *, smoothing: float | None = None) -> TabulatedProfile:
+    """Read a CSV file with columns ``x,T`` (a header line is allowed)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"profile 'tabulated': data file {str(path)!r} does not exist")
+    try:
+        data = np.genfromtxt(path, delimiter=",", names=True, dtype=float)
+        names = data.dtype.names or ()
+        if "x" not in names or "T" not in names:
+            raise ValueError(f"profile 'tabulated': {path.name} needs a header with columns 'x' and 'T', found {names}")
+        return TabulatedProfile(np.atleast_1d(data["x"]), np.atleast_1d(data["T"]), smoothing=smoothing, source=str(path))
+    except (ValueError, TypeError) as exc:
+        if str(exc).startswith("profile 'tabulated'"):
+            raise
+        raise ValueError(f"profile 'tabulated': cannot read {path.name}: {exc}") from None
+
+
+PROFILES: dict[str, Callable[..., TemperatureProfile]] = {
+    "linear": linear,
+    "exponential": exponential,
+    "gaussian_hotspot": gaussian_hotspot,
+    "tanh_step": tanh_step,
+    "piecewise_linear": piecewise_linear,
+    "formula": formula,
+    "tabulated": tabulated,
+}
+
+
+def make_profile(name: str, **parameters: object) -> TemperatureProfile:
+    """Build a profile from its registry name, e.g. ``make_profile("exponential", T0=2)``."""
+    if name not in PROFILES:
+        raise ValueError(f"unknown temperature profile {name!r}; valid names: {', '.join(sorted(PROFILES))}")
+    try:
+        return PROFILES[name](**parameters)
+    except TypeError as exc:
+        raise ValueError(f"profile {name!r}: {exc}") from None
