@@ -31,7 +31,6 @@ import fipy
 import numpy as np
 import scipy.sparse as sp
 
-from fpsolver._quadrature import integrate_intervals
 from fpsolver.meshes import cell_centers, extent
 from fpsolver.models import Model
 
@@ -122,12 +121,11 @@ def build_operator(
     if face_velocity == "exact":
         D_cells = model.coefficients(x, domain).D
         h = x[right] - x[left]
-
-        def drift_over_diffusion(s: np.ndarray) -> np.ndarray:
-            c = model.coefficients(s, domain)
-            return c.A / c.D
-
-        integral = integrate_intervals(drift_over_diffusion, x[left], x[right], order=quadrature_order)
+        # in 1D each interior face joins neighbours in x order: integrate between sorted centres
+        sorted_cells = np.argsort(x)
+        rank = np.empty_like(sorted_cells)
+        rank[sorted_cells] = np.arange(x.size)
+        integral = model.drift_over_diffusion_integral(x[sorted_cells], domain, order=quadrature_order)[rank[left]]
         u_faces = u_faces.copy()
         u_faces[interior] = D_faces[interior] * (np.log(D_cells[right] / D_cells[left]) + integral) / h
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import fipy
 import numpy as np
 
-from fpsolver._quadrature import cumulative_integral
 from fpsolver.meshes import cell_centers, extent
 from fpsolver.models import Model
 from fpsolver.profiles import TemperatureProfile
@@ -38,12 +37,8 @@ def steady_state_at(model: Model, x: np.ndarray, domain: tuple[float, float], *,
     """Unnormalised exact zero-flux density at the increasing points ``x`` (max = 1)."""
     x = np.asarray(x, dtype=float)
     model.validate(x, domain)
-
-    def drift_over_diffusion(s: np.ndarray) -> np.ndarray:
-        c = model.coefficients(s, domain)
-        return c.A / c.D
-
-    log_P = -cumulative_integral(drift_over_diffusion, x, order=order, subdivisions=subdivisions)
+    pieces = model.drift_over_diffusion_integral(x, domain, order=order, subdivisions=subdivisions)
+    log_P = -np.concatenate([[0.0], np.cumsum(pieces)])
     log_P -= np.log(model.coefficients(x, domain).D)
     return np.exp(log_P - log_P.max())
 

@@ -48,6 +48,11 @@ class TemperatureProfile(ABC):
 
     name: str = "profile"
 
+    @property
+    def breakpoints(self) -> np.ndarray:
+        """Points where T or one of its first three derivatives jumps (none here)."""
+        return np.empty(0)
+
     @abstractmethod
     def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
         """d^order T / dx^order at the points ``x`` (order 0 is T itself)."""
@@ -175,6 +180,10 @@ class PiecewiseLinearProfile(TemperatureProfile):
         self.nodes, self.values = nodes, values
         self._slopes = np.diff(values) / np.diff(nodes)
 
+    @property
+    def breakpoints(self) -> np.ndarray:
+        return self.nodes[1:-1]
+
     def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
         x = np.asarray(x, dtype=float)
         segment = np.clip(np.searchsorted(self.nodes, x, side="right") - 1, 0, self._slopes.size - 1)
@@ -220,6 +229,11 @@ class TabulatedProfile(TemperatureProfile):
         self.smoothing, self.source = smoothing, source
         self._spline: BSpline = make_smoothing_spline(x, temperature, lam=smoothing)
         self._derivatives = {0: self._spline}
+
+    @property
+    def breakpoints(self) -> np.ndarray:
+        """Interior knots of the cubic spline (its third derivative jumps there)."""
+        return np.unique(self._spline.t)[1:-1]
 
     def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
         if order not in self._derivatives:

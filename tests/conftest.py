@@ -9,3 +9,43 @@ def _raise_on_floating_point_errors():
     old = np.seterr(all="raise", under="ignore")
     yield
     np.seterr(**old)
+
+
+# One shared list of profiles and meshes for the core tests (domain [-1, 1]).
+def tabulated_profile(tmp_dir):
+    """A tabulated profile from 201 exact samples of a smooth T(x) written as CSV."""
+    from fpsolver import profiles
+
+    x = np.linspace(-1.0, 1.0, 201)
+    path = tmp_dir / "profile.csv"
+    np.savetxt(path, np.column_stack([x, 1.5 + 0.4 * np.sin(2.0 * x)]), delimiter=",", header="x,T", comments="")
+    return profiles.tabulated(path, smoothing=1e-10)
+
+
+def _profile_factories():
+    from fpsolver import profiles
+
+    return {
+        "tanh_step": lambda tmp: profiles.tanh_step(T_left=2.0, T_right=0.5, center=0.1, width=0.05),
+        "exponential": lambda tmp: profiles.exponential(T0=1.0, length=0.8),
+        "gaussian_hotspot": lambda tmp: profiles.gaussian_hotspot(T_background=1.0, amplitude=2.0, center=-0.2, width=0.3),
+        "tabulated": tabulated_profile,
+    }
+
+
+PROFILE_NAMES = ["tanh_step", "exponential", "gaussian_hotspot", "tabulated"]
+MESH_NAMES = ["uniform", "geometric"]
+
+
+@pytest.fixture(params=PROFILE_NAMES)
+def profile(request, tmp_path):
+    return _profile_factories()[request.param](tmp_path)
+
+
+@pytest.fixture(params=MESH_NAMES)
+def mesh50(request):
+    from fpsolver import meshes
+
+    if request.param == "uniform":
+        return meshes.uniform(-1.0, 1.0, 50)
+    return meshes.geometric(-1.0, 1.0, 50, ratio=1.08, refine=0.1)

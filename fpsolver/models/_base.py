@@ -31,6 +31,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from fpsolver._quadrature import integrate_between
 from fpsolver.potentials import Potential
 from fpsolver.potentials import none as no_potential
 from fpsolver.profiles import TemperatureProfile
@@ -113,6 +114,20 @@ class Model(ABC):
         else:
             A = -terms.force / gamma + dgamma * noise / gamma**3
         return Coefficients(x=x, A=A, D=D, dD=dD)
+
+    @property
+    def breakpoints(self) -> np.ndarray:
+        """Points where the coefficients may be non-smooth (quadratures split there)."""
+        return self.profile.breakpoints
+
+    def drift_over_diffusion_integral(self, points: np.ndarray, domain: Domain, *, order: int = 16, subdivisions: int = 1) -> np.ndarray:
+        """∫ A/D dx between consecutive increasing ``points`` (Gauss-Legendre, split at breakpoints)."""
+
+        def integrand(s: np.ndarray) -> np.ndarray:
+            c = self.coefficients(s, domain)
+            return c.A / c.D
+
+        return integrate_between(integrand, points, order=order, subdivisions=subdivisions, breakpoints=self.breakpoints)
 
     def describe(self) -> dict[str, object]:
         """Everything needed to rebuild this model: name, parameters, profile, potential."""
