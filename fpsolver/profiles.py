@@ -254,9 +254,9 @@ class TabulatedProfile(TemperatureProfile):
         return {"name": self.name, "source": self.source, "smoothing": self.smoothing}
 
 
-def tabulated(path: str | Path, *, smoothing: float | None = None) -> TabulatedProfile:
-    """Read a CSV file with columns ``x,T`` (a header line is allowed)."""
-    path = Path(path)
+def tabulated(file: str | Path, *, smoothing: float | None = None) -> TabulatedProfile:
+    """Read a CSV file with columns ``x,T`` (header line ``x,T`` required)."""
+    path = Path(file)
     if not path.is_file():
         raise FileNotFoundError(f"profile 'tabulated': data file {str(path)!r} does not exist")
     try:

@@ -1,0 +1,95 @@
+"""Build library objects (mesh, profile, potential, models) from a validated case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import fipy
+
+from fpsolver import meshes, potentials, profiles
+from fpsolver.config import CaseConfig, CaseError, load_case
+from fpsolver.models import Model, model_class
+from fpsolver.potentials import Potential
+from fpsolver.profiles import TemperatureProfile
+
+
+@dataclass(frozen=True)
+class Case:
+    """A loaded case: its directory, configuration and the objects it describes."""
+
+    directory: Path
+    config: CaseConfig
+    mesh: fipy.meshes.mesh.Mesh
+    profile: TemperatureProfile
+    potential: Potential
+    models: dict[str, Model]
+
+    @property
+    def name(self) -> str:
+        return self.directory.name
+
+    @property
+    def results_dir(self) -> Path:
+        return self.directory / "results"
+
+
+def _guard(key: str, build):
+    """Run ``build()``; re-raise library errors as CaseError naming the case key."""
+    try:
+        return build()
+    except CaseError:
+        raise
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        raise CaseError(f"{key}: {exc}") from None
+
+
+def build_mesh(config: CaseConfig) -> fipy.meshes.mesh.Mesh:
+    if isinstance(config.mesh, str):
+        mesh = _guard("mesh", lambda: meshes.load_named(config.mesh))
+        return mesh
+    m, d = config.mesh, config.domain
+    if m.kind == "uniform":
+        return _guard("mesh", lambda: meshes.uniform(d.x_min, d.x_max, m.cells))
+    return _guard("mesh", lambda: meshes.geometric(d.x_min, d.x_max, m.cells, ratio=m.ratio, refine=m.refine))
+
+
+def build_profile(config: CaseConfig, directory: Path) -> TemperatureProfile:
+    parameters = config.temperature.parameters()
+    if config.temperature.profile == "tabulated":
+        parameters["file"] = directory / parameters["file"]
+    if config.temperature.profile == "formula":
+        parameters.update(parameters.pop("parameters", {}))
+    return _guard("temperature", lambda: profiles.make_profile(config.temperature.profile, **parameters))
+
+
+def build_potential(config: CaseConfig) -> Potential:
+    parameters = config.potential.parameters()
+    parameters.update(parameters.pop("parameters", {}))
+    return _guard("potential", lambda: potentials.make_potential(config.potential.kind, **parameters))
+
+
+def open_case(case: str | Path) -> Case:
+    """Load ``case.toml`` and build everything it describes; validate on the mesh.
+
+    Raises
+    ------
+    CaseError
+        With a one-line message naming the key at fault.
+    """
+    directory = Path(case)
+    directory = directory.parent if directory.is_file() else directory
+    config = load_case(directory)
+    mesh = build_mesh(config)
+    domain = meshes.extent(mesh)
+    profile = build_profile(config, directory)
+    potential = build_potential(config)
+    _guard("temperature", lambda: profile.check_domain(meshes.cell_centers(mesh).tolist() + list(domain)))
+    models: dict[str, Model] = {}
+    for label, table in config.models.items():
+        key = f"models.{label}"
+        cls = _guard(key, lambda: model_class(table.model))
+        model = _guard(key, lambda: cls(profile, potential=potential, **table.parameters()))
+        _guard(key, lambda: model.validate(meshes.cell_centers(mesh), domain))
+        models[label] = model
+    return Case(directory=directory, config=config, mesh=mesh, profile=profile, potential=potential, models=models)

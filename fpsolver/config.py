@@ -1,0 +1,193 @@
+"""The case-file schema (pydantic v2, TOML): validated, documented, defaults stated.
+
+A case file ``case.toml`` describes one temperature profile and the models to solve
+on it. Every table and key is listed in ``cases/README.md``; ``fpsolver show CASE``
+prints the resolved configuration with all defaults filled in. Profile, potential and
+model keys are generated from the library signatures (see
+:mod:`fpsolver._signature_schema`), so a case-file key and the Python keyword of the
+same name are the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from fpsolver import potentials, profiles
+from fpsolver._signature_schema import schema_from_signature
+from fpsolver.models import MODELS
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+
+PROFILE_SCHEMAS = {name: schema_from_signature(f"profile_{name}", f) for name, f in profiles.PROFILES.items()}
+POTENTIAL_SCHEMAS = {name: schema_from_signature(f"potential_{name}", f) for name, f in potentials.POTENTIALS.items()}
+MODEL_SCHEMAS = {name: schema_from_signature(f"model_{name}", cls, exclude=("profile", "potential")) for name, cls in MODELS.items()}
+
+
+class CaseError(ValueError):
+    """A case that cannot be run; the message names the key at fault."""
+
+
+class _Named(BaseModel):
+    """A table with a registry name key whose other keys are checked against a schema."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    _registry_key: str = "name"
+    _schemas: dict[str, type[BaseModel]] = {}
+
+    @model_validator(mode="after")
+    def _check_parameters(self):
+        name = getattr(self, self._registry_key)
+        if name not in self._schemas:
+            raise ValueError(f"unknown {self._registry_key} {name!r}; valid: {', '.join(sorted(self._schemas))}")
+        self._schemas[name].model_validate(self.model_extra or {})
+        return self
+
+    def parameters(self) -> dict[str, Any]:
+        """Keyword arguments with every default filled in."""
+        name = getattr(self, self._registry_key)
+        return self._schemas[name].model_validate(self.model_extra or {}).model_dump()
+
+
+class TemperatureConfig(_Named):
+    """``[temperature]``: ``profile`` = a built-in name, "formula" or "tabulated", plus its keys."""
+
+    _registry_key = "profile"
+    _schemas = PROFILE_SCHEMAS
+    profile: str
+
+
+class PotentialConfig(_Named):
+    """``[potential]``: ``kind`` = "none" (default), "harmonic", "double_well" or "formula"."""
+
+    _registry_key = "kind"
+    _schemas = POTENTIAL_SCHEMAS
+    kind: str = "none"
+
+
+class ModelConfig(_Named):
+    """``[models.LABEL]``: ``model`` (default: LABEL) plus that model's parameters."""
+
+    _registry_key = "model"
+    _schemas = MODEL_SCHEMAS
+    model: str
+
+
+class DomainConfig(BaseModel):
+    """``[domain]``: the interval [x_min, x_max] (length units; x = 0 is the coupling origin of gclm2)."""
+
+    model_config = STRICT
+    x_min: float = -1.0
+    x_max: float = 1.0
+
+
+class MeshConfig(BaseModel):
+    """``[mesh]``: inline mesh on the domain (or top-level ``mesh = "NAME"`` from meshes/)."""
+
+    model_config = STRICT
+    kind: Literal["uniform", "geometric"] = "uniform"
+    cells: int = Field(200, ge=1)
+    ratio: float = Field(1.05, gt=0)
+    refine: Literal["left", "right", "walls"] | float = "walls"
+
+
+class PDEConfig(BaseModel):
+    """``[pde]``: steady and transient Fokker-Planck solves."""
+
+    model_config = STRICT
+    steady: bool = True
+    face_velocity: Literal["exact", "pointwise"] = "exact"
+    transient: bool = False
+    t_end: float = Field(1.0, gt=0)
+    dt: float | None = Field(None, gt=0)
+    scheme: Literal["euler", "tr-bdf2"] = "tr-bdf2"
+    adaptive: bool = False
+    tolerance: float = Field(1e-5, gt=0)
+    snapshots: int = Field(11, ge=1)
+    initial_mean: float | None = None
+    initial_width: float | None = Field(None, gt=0)
+
+
+class CaseConfig(BaseModel):
+    """A Fokker-Planck case: one temperature profile, one or more models."""
+
+    model_config = STRICT
+    title: str = ""
+    domain: DomainConfig = DomainConfig()
+    mesh: MeshConfig | str = MeshConfig()
+    temperature: TemperatureConfig
+    potential: PotentialConfig = PotentialConfig()
+    models: dict[str, ModelConfig] = Field(min_length=1)
+    pde: PDEConfig = PDEConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_model_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("models"), dict):
+            models = {}
+            for label, table in data["models"].items():
+                models[label] = {"model": label, **table} if isinstance(table, dict) else table
+            data = {**data, "models": models}
+        return data
+
+    @model_validator(mode="after")
+    def _check_domain(self):
+        if not self.domain.x_max > self.domain.x_min:
+            raise ValueError(f"domain: x_max ({self.domain.x_max}) must exceed x_min ({self.domain.x_min})")
+        return self
+
+    def resolved(self) -> dict[str, Any]:
+        """The configuration with every default filled in (plain data)."""
+        data = self.model_dump(mode="json")
+        data["temperature"] = {"profile": self.temperature.profile, **self.temperature.parameters()}
+        data["potential"] = {"kind": self.potential.kind, **self.potential.parameters()}
+        data["models"] = {label: {"model": m.model, **m.parameters()} for label, m in self.models.items()}
+        return data
+
+    def digest(self) -> str:
+        """SHA-256 of the resolved configuration (identifies results)."""
+        return hashlib.sha256(json.dumps(self.resolved(), sort_keys=True).encode()).hexdigest()
+
+
+_UNION_TAGS = {"str", "float", "int", "bool", "MeshConfig"}
+
+
+def _location(error: dict[str, Any]) -> str:
+    """Dotted key path of a pydantic error, without pydantic's union-member tags."""
+    parts = [str(p) for p in error["loc"] if str(p) not in _UNION_TAGS and "[" not in str(p)]
+    return ".".join(parts)
+
+
+def parse_case(data: dict[str, Any]) -> CaseConfig:
+    """Validate case data; raise :class:`CaseError` naming the first bad key."""
+    try:
+        return CaseConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        location = _location(first)
+        raise CaseError(f"{location}: {message}" if location else message) from None
+
+
+def case_file(case: str | Path) -> Path:
+    """The ``case.toml`` of a case directory (or the file itself)."""
+    path = Path(case)
+    path = path / "case.toml" if path.is_dir() else path
+    if not path.is_file():
+        raise CaseError(f"{case}: no case.toml found")
+    return path
+
+
+def load_case(case: str | Path) -> CaseConfig:
+    """Read and validate ``case.toml`` of the case directory ``case``."""
+    path = case_file(case)
+    try:
+        data = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CaseError(f"{path}: not valid TOML: {exc}") from None
+    return parse_case(data)
