@@ -6,8 +6,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-import numpy as np
 import scipy.sparse as sp
+
+from fpsolver.qme._hermitian import is_hermitian
 
 SPECTRAL_DENSITIES = ("flat", "ohmic")
 STATISTICS = ("bose", "fermi")
@@ -60,8 +61,11 @@ class Bath:
     chemical_potential: float = 0.0
 
     def __post_init__(self) -> None:
-        coupling = sp.csr_matrix(self.coupling, dtype=complex)
-        coupling.eliminate_zeros()
+        coupling = self.coupling
+        if not (sp.isspmatrix_csr(coupling) and coupling.dtype == complex and coupling.has_canonical_format):
+            coupling = sp.csr_matrix(coupling, dtype=complex)
+            coupling.sum_duplicates()
+            coupling.eliminate_zeros()
         if coupling.shape[0] != coupling.shape[1]:
             raise ValueError(f"coupling must be a square matrix, got shape {coupling.shape}")
         object.__setattr__(self, "coupling", coupling)
@@ -80,5 +84,5 @@ class Bath:
         if self.statistics == "bose":
             if self.chemical_potential != 0:
                 raise ValueError("chemical_potential must be 0 for a bosonic bath")
-            if abs(coupling - coupling.conj().T).max() > 1e-12 * max(abs(coupling).max(), 1.0):
+            if not is_hermitian(coupling):
                 raise ValueError("coupling must be Hermitian for a bosonic bath")

@@ -145,6 +145,14 @@ class ChainResult:
     steady_state: SteadyState = field(repr=False)
 
 
+def _site_coupling(N: int, k: int) -> sp.csr_matrix:
+    """S_k = |e_k><g_k| + |g_k><e_k| as canonical complex CSR (built directly: N of them)."""
+    indptr = np.zeros(2 * N + 1, dtype=np.int32)
+    indptr[k + 1 :] += 1
+    indptr[N + k + 1 :] += 1
+    return sp.csr_matrix((np.ones(2, complex), np.array([N + k, k], dtype=np.int32), indptr), shape=(2 * N, 2 * N))
+
+
 def chain_master_equation(
     N: int,
     h: float,
@@ -190,11 +198,7 @@ def chain_master_equation(
     hopping = sp.csr_matrix((np.full(N - 1, float(g)), (excited[:-1], excited[1:])), shape=(2 * N, 2 * N))
     hamiltonian = site_energy + hopping + hopping.T
     baths = [
-        Bath(
-            coupling=sp.csr_matrix(([1.0, 1.0], ([k, N + k], [N + k, k])), shape=(2 * N, 2 * N)),
-            temperature=float(temperature),
-            strength=gamma,
-        )
+        Bath(coupling=_site_coupling(N, k), temperature=float(temperature), strength=gamma)
         for k, temperature in enumerate(np.linspace(T_left, T_right, N))
     ]
     dissipation = None if approach == "global" else site_energy
