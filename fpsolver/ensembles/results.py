@@ -1,0 +1,294 @@
+"""Ensemble results: frozen dataclasses of numpy arrays plus the metadata to reproduce them.
+
+Statistical errors use batch means. A batch is one chunk of particles during one
+time block of the sampling window (``time_blocks`` blocks; default 1, i.e. the
+batches are the chunks). Chunks are statistically independent by construction
+(independent streams, independent initial positions), so chunk batches give an
+honest error even when the run is short compared to the relaxation time; time
+blocks add batches for runs with few chunks, and are independent only when each
+block is long compared to the correlation time of x. For a pooled ratio
+estimate e = sum(s_b) / sum(n_b) with batch estimates e_b = s_b / n_b, the
+standard error is
+
+    se(e) = sqrt( B / (B - 1) * sum_b (n_b / N)^2 (e_b - e)^2 ),   N = sum_b n_b
+
+(the ratio-estimator variance; B = number of batches; NaN when B < 2).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from fpsolver._version import __version__
+
+
+def batch_error(estimates: np.ndarray, weights: np.ndarray, pooled: np.ndarray) -> np.ndarray:
+    """Standard error of a pooled ratio estimate from batch estimates (axis 0 = batches).
+
+    Batches with zero weight (no samples) are left out.
+    """
+    weights = np.asarray(weights, dtype=float)
+    used = weights > 0
+    n_batches = int(np.count_nonzero(used))
+    if n_batches < 2:
+        return np.full(np.shape(pooled), np.nan)
+    fraction = (weights[used] / weights[used].sum()).reshape((-1,) + (1,) * (np.ndim(pooled)))
+    spread = np.sum(fraction**2 * (estimates[used] - pooled) ** 2, axis=0)
+    return np.sqrt(n_batches / (n_batches - 1) * spread)
+
+
+def density_from_counts(counts: np.ndarray, volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pooled density, its batch-means error and total counts from ``counts[batch, cell]``.
+
+    density = counts / (total samples * cell volume), so sum(density * volumes) = 1.
+    """
+    counts = np.asarray(counts, dtype=float)
+    samples = counts.sum(axis=1)
+    total = counts.sum(axis=0)
+    if samples.sum() == 0:
+        nan = np.full(volumes.shape, np.nan)
+        return nan, nan, total
+    density = total / (samples.sum() * volumes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_batch = np.where(samples[:, None] > 0, counts / (np.maximum(samples, 1.0)[:, None] * volumes), 0.0)
+    return density, batch_error(per_batch, samples, density), total
+
+
+def ratio_with_error(sums: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
+    """Pooled sum(sums)/sum(counts) and its batch-means error (1D arrays over batches)."""
+    sums, counts = np.asarray(sums, dtype=float), np.asarray(counts, dtype=float)
+    if counts.sum() == 0:
+        return float("nan"), float("nan")
+    pooled = sums.sum() / counts.sum()
+    per_batch = np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)
+    return float(pooled), float(batch_error(per_batch, counts, np.asarray(pooled)))
+
+
+def moments_versus_time(moments: np.ndarray, first: int = 1) -> dict[str, np.ndarray]:
+    """Mean and variance of column ``first`` (with errors) per record from ``moments[chunk, record, column]``.
+
+    Column 0 holds the number of particles counted, ``first`` the sum of the
+    variable and ``first + 1`` the sum of its square. Errors: batch means over chunks.
+    """
+    n = moments[:, :, 0]
+    total = n.sum(axis=0)
+    safe_total = np.maximum(total, 1.0)
+    mean = moments[:, :, first].sum(axis=0) / safe_total
+    variance = moments[:, :, first + 1].sum(axis=0) / safe_total - mean**2
+    safe_n = np.maximum(n, 1.0)
+    chunk_mean = moments[:, :, first] / safe_n
+    chunk_variance = moments[:, :, first + 1] / safe_n - chunk_mean**2
+    mean_error = np.empty_like(mean)
+    variance_error = np.empty_like(mean)
+    for r in range(mean.size):
+        mean_error[r] = batch_error(chunk_mean[:, r], n[:, r], mean[r])
+        variance_error[r] = batch_error(chunk_variance[:, r], n[:, r], variance[r])
+    empty = total == 0
+    for array in (mean, variance, mean_error, variance_error):
+        array[empty] = np.nan
+    return {"count": total, "mean": mean, "mean_error": mean_error, "variance": variance, "variance_error": variance_error}
+
+
+def _attrs(metadata: dict[str, object], model: dict[str, object]) -> dict[str, str]:
+    return {
+        "fpsolver_version": __version__,
+        "model": json.dumps(model, default=str),
+        "metadata": json.dumps(metadata, default=str),
+    }
+
+
+def _var(dims, values, units: str, description: str):
+    return (dims, values, {"units": units, "description": description})
+
+
+@dataclass(frozen=True)
+class EnsembleResult:
+    """Overdamped ensemble: steady histogram on the mesh cells, moments, exits.
+
+    Attributes
+    ----------
+    x, x_faces, volumes
+        Cell centres, faces (histogram bin edges) and cell volumes of the mesh.
+    density, density_error
+        Histogram density after burn-in, normalised so sum(density * volumes) = 1
+        over the samples taken (survivors only with absorbing walls), and its
+        batch-means standard error per cell (see module docstring).
+    counts
+        Samples per cell (all batches).
+    steady_mean, steady_mean_error, steady_second_moment, steady_second_moment_error
+        Time-and-ensemble averages of x and x^2 after burn-in (exact positions,
+        no binning), with batch-means errors.
+    t, alive, mean, mean_error, variance, variance_error
+        Record times and, at each, the number of particles still in the domain
+        and <x>, Var x over them (errors: batch means over chunks).
+    exit_time, exit_side
+        Per particle: time of absorption (NaN if none) and wall (-1 left, +1
+        right, 0 none). Always NaN/0 with reflecting walls.
+    final_x
+        Positions at t_end (NaN for absorbed particles).
+    model, metadata
+        ``Model.describe()`` and everything needed to reproduce the run (seed,
+        dt, scheme, chunking, table, versions).
+    """
+
+    x: np.ndarray
+    x_faces: np.ndarray
+    volumes: np.ndarray
+    density: np.ndarray
+    density_error: np.ndarray
+    counts: np.ndarray
+    steady_mean: float
+    steady_mean_error: float
+    steady_second_moment: float
+    steady_second_moment_error: float
+    t: np.ndarray
+    alive: np.ndarray
+    mean: np.ndarray
+    mean_error: np.ndarray
+    variance: np.ndarray
+    variance_error: np.ndarray
+    exit_time: np.ndarray
+    exit_side: np.ndarray
+    final_x: np.ndarray
+    model: dict[str, object]
+    metadata: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def n_particles(self) -> int:
+        return int(self.exit_side.size)
+
+    @property
+    def survival(self) -> np.ndarray:
+        """Fraction of particles not yet absorbed at each record time."""
+        return self.alive / self.n_particles
+
+    def mean_exit_time(self) -> tuple[float, float]:
+        """Mean exit time over absorbed particles and its standard error (independent particles)."""
+        times = self.exit_time[np.isfinite(self.exit_time)]
+        if times.size < 2:
+            return float("nan"), float("nan")
+        return float(times.mean()), float(times.std(ddof=1) / np.sqrt(times.size))
+
+    def to_xarray(self) -> xr.Dataset:
+        particle = np.arange(self.n_particles)
+        return xr.Dataset(
+            {
+                "density": _var("x", self.density, "1/length", "steady histogram density after burn-in"),
+                "density_error": _var("x", self.density_error, "1/length", "batch-means standard error of density"),
+                "counts": _var("x", self.counts, "1", "samples per cell"),
+                "volume": _var("x", self.volumes, "length", "cell volume"),
+                "alive": _var("time", self.alive, "1", "particles still in the domain"),
+                "mean": _var("time", self.mean, "length", "<x> over particles in the domain"),
+                "mean_error": _var("time", self.mean_error, "length", "standard error of <x>"),
+                "variance": _var("time", self.variance, "length^2", "Var x over particles in the domain"),
+                "variance_error": _var("time", self.variance_error, "length^2", "standard error of Var x"),
+                "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
+                "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
+                "final_x": _var("particle", self.final_x, "length", "position at t_end (NaN: absorbed)"),
+                "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
+                "steady_mean_error": _var((), self.steady_mean_error, "length", "standard error of steady_mean"),
+                "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2 after burn-in"),
+                "steady_second_moment_error": _var((), self.steady_second_moment_error, "length^2", "standard error of steady_second_moment"),
+            },
+            coords={
+                "x": _var("x", self.x, "length", "cell centre"),
+                "x_face": _var("x_face", self.x_faces, "length", "cell face (histogram bin edge)"),
+                "time": _var("time", self.t, "time", "record time"),
+                "particle": _var("particle", particle, "1", "particle index"),
+            },
+            attrs=_attrs(self.metadata, self.model),
+        )
+
+
+@dataclass(frozen=True)
+class InertialEnsembleResult:
+    """Inertial ensemble: position and velocity histograms and moments.
+
+    Attributes
+    ----------
+    x, x_faces, volumes, density, density_error, counts
+        Position histogram on the mesh cells, as in :class:`EnsembleResult`.
+    v_faces, v_density, v_density_error
+        Velocity histogram on uniform bins (density in time/length; velocities
+        outside the bins are not counted, their fraction is ``v_outside``).
+    steady_mean, steady_second_moment, steady_v_mean, steady_v_square (+ ``_error``)
+        Averages of x, x^2, v, v^2 after burn-in with batch-means errors;
+        equipartition reads M <v^2> = k_B T for a uniform temperature.
+    t, mean, mean_error, variance, variance_error, v_mean, v_variance
+        Moments of x and v at each record time.
+    final_x, final_v
+        Positions and velocities at t_end.
+    model, metadata
+        As in :class:`EnsembleResult` (metadata includes the mass).
+    """
+
+    x: np.ndarray
+    x_faces: np.ndarray
+    volumes: np.ndarray
+    density: np.ndarray
+    density_error: np.ndarray
+    counts: np.ndarray
+    v_faces: np.ndarray
+    v_density: np.ndarray
+    v_density_error: np.ndarray
+    v_outside: float
+    steady_mean: float
+    steady_mean_error: float
+    steady_second_moment: float
+    steady_second_moment_error: float
+    steady_v_mean: float
+    steady_v_mean_error: float
+    steady_v_square: float
+    steady_v_square_error: float
+    t: np.ndarray
+    mean: np.ndarray
+    mean_error: np.ndarray
+    variance: np.ndarray
+    variance_error: np.ndarray
+    v_mean: np.ndarray
+    v_variance: np.ndarray
+    final_x: np.ndarray
+    final_v: np.ndarray
+    model: dict[str, object]
+    metadata: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def v(self) -> np.ndarray:
+        """Velocity bin centres."""
+        return 0.5 * (self.v_faces[1:] + self.v_faces[:-1])
+
+    def to_xarray(self) -> xr.Dataset:
+        return xr.Dataset(
+            {
+                "density": _var("x", self.density, "1/length", "steady position histogram density after burn-in"),
+                "density_error": _var("x", self.density_error, "1/length", "batch-means standard error of density"),
+                "counts": _var("x", self.counts, "1", "samples per cell"),
+                "volume": _var("x", self.volumes, "length", "cell volume"),
+                "v_density": _var("v", self.v_density, "time/length", "steady velocity histogram density"),
+                "v_density_error": _var("v", self.v_density_error, "time/length", "batch-means standard error of v_density"),
+                "mean": _var("time", self.mean, "length", "<x>"),
+                "mean_error": _var("time", self.mean_error, "length", "standard error of <x>"),
+                "variance": _var("time", self.variance, "length^2", "Var x"),
+                "variance_error": _var("time", self.variance_error, "length^2", "standard error of Var x"),
+                "v_mean": _var("time", self.v_mean, "length/time", "<v>"),
+                "v_variance": _var("time", self.v_variance, "length^2/time^2", "Var v"),
+                "final_x": _var("particle", self.final_x, "length", "position at t_end"),
+                "final_v": _var("particle", self.final_v, "length/time", "velocity at t_end"),
+                "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
+                "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2"),
+                "steady_v_square": _var((), self.steady_v_square, "length^2/time^2", "time-ensemble average of v^2"),
+            },
+            coords={
+                "x": _var("x", self.x, "length", "cell centre"),
+                "x_face": _var("x_face", self.x_faces, "length", "cell face (histogram bin edge)"),
+                "v": _var("v", self.v, "length/time", "velocity bin centre"),
+                "v_face": _var("v_face", self.v_faces, "length/time", "velocity bin edge"),
+                "time": _var("time", self.t, "time", "record time"),
+                "particle": _var("particle", np.arange(self.final_x.size), "1", "particle index"),
+            },
+            attrs=_attrs(self.metadata, self.model),
+        )
