@@ -17,6 +17,7 @@ error = sum(V |P_1 - P_2|), and dt moves by factors of 2 so factorisations are r
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import fipy
 import numpy as np
@@ -28,6 +29,45 @@ from fpsolver.models import Model
 from fpsolver.results import TransientSolution
 
 ProgressCallback = Callable[[float, float], None]
+
+
+@dataclass
+class TransientState:
+    """Everything needed to continue a transient run exactly where it stopped.
+
+    ``history`` rows are (t, mass, mean, variance) of every accepted step;
+    ``snapshots`` are P at the snapshot times reached so far.
+    """
+
+    t: float
+    P: np.ndarray
+    dt: float
+    steps: int = 0
+    rejected: int = 0
+    history: list[tuple[float, float, float, float]] = field(default_factory=list)
+    snapshots: list[np.ndarray] = field(default_factory=list)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain arrays for ``np.savez`` (see :meth:`from_arrays`)."""
+        return {
+            "scalars": np.array([self.t, self.dt, self.steps, self.rejected], dtype=float),
+            "P": self.P,
+            "history": np.array(self.history, dtype=float).reshape(-1, 4),
+            "snapshots": np.array(self.snapshots, dtype=float).reshape(len(self.snapshots), self.P.size),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "TransientState":
+        t, dt, steps, rejected = arrays["scalars"]
+        return cls(
+            t=float(t),
+            P=np.array(arrays["P"]),
+            dt=float(dt),
+            steps=int(steps),
+            rejected=int(rejected),
+            history=[tuple(row) for row in np.asarray(arrays["history"])],
+            snapshots=list(np.asarray(arrays["snapshots"])),
+        )
 
 
 class _Stepper:
@@ -104,6 +144,9 @@ def solve_transient(
     face_velocity: str = "exact",
     progress: ProgressCallback | None = None,
     max_steps: int = 10_000_000,
+    checkpoint: Callable[[TransientState], None] | None = None,
+    checkpoint_every: int = 200,
+    resume: TransientState | None = None,
 ) -> TransientSolution:
     """Evolve P from ``P0`` (normalised to unit mass) to ``t_end``.
 
@@ -123,6 +166,12 @@ def solve_transient(
         ``"reflecting"`` (default, mass conserved) or ``"absorbing"`` (P = 0 at walls).
     progress
         Called as ``progress(t, t_end)`` after every accepted step.
+    checkpoint, checkpoint_every
+        ``checkpoint(state)`` is called every ``checkpoint_every`` accepted steps and
+        at every snapshot time with a :class:`TransientState`.
+    resume
+        A state from a checkpoint of a run with the same arguments: the run goes on
+        from there and gives bit-identical results to an uninterrupted run.
     """
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {tuple(SCHEMES)}, got {scheme!r}")
@@ -138,42 +187,50 @@ def solve_transient(
     operator = build_operator(model, mesh, boundary=boundary, face_velocity=face_velocity)
     x, volumes = operator.x, operator.volumes
     stepper = SCHEMES[scheme](operator.matrix, volumes)
-    P = _initial_density(P0, x, volumes)
 
-    def observe(t: float, P: np.ndarray) -> None:
+    def observe(state: TransientState, t: float, P: np.ndarray) -> None:
         mass = np.sum(P * volumes)
         mean = np.sum(x * P * volumes) / mass
-        history.append((t, mass, mean, np.sum((x - mean) ** 2 * P * volumes) / mass))
+        state.history.append((t, mass, mean, np.sum((x - mean) ** 2 * P * volumes) / mass))
 
-    history: list[tuple[float, float, float, float]] = []
-    observe(0.0, P)
-    snapshots = []
-    t, steps, rejected = 0.0, 0, 0
-    for target in snapshot_times:
-        while t < target * (1 - 1e-14):
-            if steps >= max_steps:
-                raise RuntimeError(f"solve_transient: exceeded max_steps={max_steps} at t={t:.6g}")
-            h = min(dt, target - t)
+    if resume is None:
+        P = _initial_density(P0, x, volumes)
+        state = TransientState(t=0.0, P=P, dt=dt)
+        observe(state, 0.0, P)
+    else:
+        state = resume
+        if state.P.shape != x.shape:
+            raise ValueError("resume state does not match the mesh")
+
+    for target in snapshot_times[len(state.snapshots) :]:
+        while state.t < target * (1 - 1e-14):
+            if state.steps >= max_steps:
+                raise RuntimeError(f"solve_transient: exceeded max_steps={max_steps} at t={state.t:.6g}")
+            h = min(state.dt, target - state.t)
             if adaptive:
-                coarse = stepper.step(P, h)
-                fine = stepper.step(stepper.step(P, 0.5 * h), 0.5 * h)
+                coarse = stepper.step(state.P, h)
+                fine = stepper.step(stepper.step(state.P, 0.5 * h), 0.5 * h)
                 error = np.sum(volumes * np.abs(coarse - fine))
                 if error > tolerance:
-                    dt, rejected = 0.5 * h, rejected + 1
+                    state.dt, state.rejected = 0.5 * h, state.rejected + 1
                     continue
-                P = fine
-                if error < tolerance / 2 ** (stepper.order + 2) and h == dt:
-                    dt *= 2.0
+                state.P = fine
+                if error < tolerance / 2 ** (stepper.order + 2) and h == state.dt:
+                    state.dt *= 2.0
             else:
-                P = stepper.step(P, h)
-            t = target if target - (t + h) <= 1e-14 * target else t + h
-            steps += 1
-            observe(t, P)
+                state.P = stepper.step(state.P, h)
+            state.t = target if target - (state.t + h) <= 1e-14 * target else state.t + h
+            state.steps += 1
+            observe(state, state.t, state.P)
             if progress is not None:
-                progress(t, t_end)
-        snapshots.append(P.copy())
+                progress(state.t, t_end)
+            if checkpoint is not None and state.steps % checkpoint_every == 0:
+                checkpoint(state)
+        state.snapshots.append(state.P.copy())
+        if checkpoint is not None:
+            checkpoint(state)
 
-    t_hist, mass, mean, variance = (np.array(column) for column in zip(*history))
+    t_hist, mass, mean, variance = np.array(state.history).T
     return TransientSolution(
         x=x,
         volumes=volumes,
@@ -182,15 +239,15 @@ def solve_transient(
         mean=mean,
         variance=variance,
         snapshot_times=snapshot_times,
-        snapshots=np.array(snapshots),
+        snapshots=np.array(state.snapshots),
         model=model.describe(),
         metadata={
             "scheme": scheme,
             "order_in_time": stepper.order,
             "adaptive": adaptive,
             "tolerance": tolerance if adaptive else None,
-            "steps": steps,
-            "rejected_steps": rejected,
+            "steps": state.steps,
+            "rejected_steps": state.rejected,
             "boundary": boundary,
             "face_velocity": face_velocity,
             "fipy_version": fipy.__version__,

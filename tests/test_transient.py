@@ -127,3 +127,24 @@ def test_steady_solve_refuses_absorbing_walls():
     operator = build_operator(OU_MODEL, meshes.uniform(-1.0, 1.0, 10), boundary="absorbing")
     with pytest.raises(ValueError, match="absorbing"):
         stationary_density(operator)
+
+
+def test_resume_from_checkpoint_is_bit_identical(tmp_path):
+    mesh = meshes.uniform(-3.0, 3.0, 120)
+    arguments = dict(dt=0.05, scheme="tr-bdf2", adaptive=True, tolerance=1e-6, times=[0.4, 0.8])
+    full = fpsolver.solve_transient(OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 1.5, **arguments)
+    saved = []
+    fpsolver.solve_transient(
+        OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 1.5, checkpoint=lambda s: saved.append(s.to_arrays()), checkpoint_every=7, **arguments
+    )
+    from fpsolver.transient import TransientState
+
+    middle = saved[len(saved) // 2]
+    np.savez(tmp_path / "state.npz", **middle)
+    with np.load(tmp_path / "state.npz") as arrays:
+        state = TransientState.from_arrays(dict(arrays))
+    assert 0 < state.t < 1.5
+    resumed = fpsolver.solve_transient(OU_MODEL, mesh, None, 1.5, resume=state, **arguments)
+    np.testing.assert_array_equal(resumed.snapshots, full.snapshots)
+    np.testing.assert_array_equal(resumed.mean, full.mean)
+    assert resumed.metadata["steps"] == full.metadata["steps"]
