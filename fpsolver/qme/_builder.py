@@ -91,7 +91,7 @@ class MasterEquation:
         """All ordered pairs (p, q) of jump entries belonging to the same A_k(w)."""
         idx = np.flatnonzero(mask) if mask is not None else np.arange(self.group.size)
         idx = idx[np.argsort(self.group[idx], kind="stable")]
-        groups, start, counts = np.unique(self.group[idx], return_index=True, return_counts=True)
+        _, start, counts = np.unique(self.group[idx], return_index=True, return_counts=True)
         per_entry = np.repeat(counts, counts)
         first = np.repeat(start, counts)
         p = np.repeat(np.arange(idx.size), per_entry)

@@ -77,7 +77,8 @@ class SteadyState:
     def energy_currents(self) -> np.ndarray:
         """J_k = -Tr[D_k(rho) H_S], energy per time from the system into bath k."""
         me = self.master_equation
-        if self.method == "pauli":
+        if me.secular:
+            # Each A_k(w) lowers H_S by hbar w, so -Tr[D_k(rho) H_S] = sum_w hbar w gamma_k(w) <A^†A>.
             return self._per_bath_flux(me.hbar * me.omega)
         vec_rho = self.rho_basis.ravel(order="F")
         vec_h_t = me.hamiltonian.T.toarray().ravel(order="F")

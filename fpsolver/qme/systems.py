@@ -33,9 +33,15 @@ class ThreeLevelResult:
     populations: np.ndarray
     population_imbalance: float
     mean_position: float
-    heat_currents: np.ndarray
-    entropy_production: float
     steady_state: SteadyState = field(repr=False)
+
+    @property
+    def heat_currents(self) -> np.ndarray:
+        return self.steady_state.heat_currents
+
+    @property
+    def entropy_production(self) -> float:
+        return self.steady_state.entropy_production
 
 
 def _positive(name: str, value: float) -> None:
@@ -60,8 +66,6 @@ def _three_level(configuration, levels, energies, pairs, temperatures, gamma, d,
         populations=populations,
         population_imbalance=delta,
         mean_position=0.5 * d * delta,
-        heat_currents=state.heat_currents,
-        entropy_production=state.entropy_production,
         steady_state=state,
     )
 
@@ -140,9 +144,15 @@ class ChainResult:
     approach: str
     site_temperatures: np.ndarray
     site_populations: np.ndarray
-    heat_currents: np.ndarray
-    entropy_production: float
     steady_state: SteadyState = field(repr=False)
+
+    @property
+    def heat_currents(self) -> np.ndarray:
+        return self.steady_state.heat_currents
+
+    @property
+    def entropy_production(self) -> float:
+        return self.steady_state.entropy_production
 
 
 def _site_coupling(N: int, k: int) -> sp.csr_matrix:
@@ -233,8 +243,6 @@ def chain(
         approach=approach,
         site_temperatures=np.linspace(T_left, T_right, int(N)),
         site_populations=diagonal[: int(N)] + diagonal[int(N) :],
-        heat_currents=state.heat_currents,
-        entropy_production=state.entropy_production,
         steady_state=state,
     )
 
