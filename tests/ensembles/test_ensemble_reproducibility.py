@@ -1,0 +1,67 @@
+"""Same seed, same numbers: whatever the thread count or the split of chunks across calls."""
+
+import numba
+import numpy as np
+import pytest
+from _cases import mesh40, model_cases
+
+from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble
+
+
+def _fields(result):
+    return [result.density, result.counts, result.mean, result.variance, result.final_x]
+
+
+@pytest.fixture
+def restore_threads():
+    threads = numba.get_num_threads()
+    yield
+    numba.set_num_threads(threads)
+
+
+def _ensemble():
+    return OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", seed=42, chunk_size=256)
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two numba threads")
+def test_one_and_two_threads_give_identical_results(restore_threads):
+    numba.set_num_threads(1)
+    one = _ensemble().run()
+    numba.set_num_threads(2)
+    two = _ensemble().run()
+    for a, b in zip(_fields(one), _fields(two)):
+        assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_chunks_split_across_calls_merge_to_the_single_run():
+    ensemble = _ensemble()
+    whole = ensemble.run()
+    chunks = np.arange(ensemble.n_chunks)
+    parts = [ensemble.run_chunks(chunks[1::3]), ensemble.run_chunks(chunks[0::3]), ensemble.run_chunks(chunks[2::3])]
+    merged = ensemble.merge(parts)
+    for a, b in zip(_fields(whole), _fields(merged)):
+        assert np.array_equal(a, b, equal_nan=True)
+    assert np.array_equal(whole.density_error, merged.density_error, equal_nan=True)
+
+
+def test_inertial_split_and_single_run_agree():
+    ensemble = InertialEnsemble(model_cases()["gclm2"], mesh40(), 3000, 1e-3, 0.1, mass=0.05, seed=7, chunk_size=512)
+    whole = ensemble.run()
+    merged = ensemble.merge([ensemble.run_chunks([0, 1, 2]), ensemble.run_chunks([3, 4, 5])])
+    assert np.array_equal(whole.density, merged.density)
+    assert np.array_equal(whole.final_v, merged.final_v)
+
+
+def test_merge_rejects_incomplete_or_foreign_parts():
+    ensemble = _ensemble()
+    with pytest.raises(ValueError, match="exactly once"):
+        ensemble.merge([ensemble.run_chunks([0, 1])])
+    other = OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", seed=43, chunk_size=256)
+    with pytest.raises(ValueError, match="different ensemble"):
+        ensemble.merge([other.run_chunks()])
+
+
+def test_different_seeds_give_different_histograms():
+    a = OverdampedEnsemble(model_cases()["ito"], mesh40(), 2000, 1e-3, 0.05, seed=1).run()
+    b = OverdampedEnsemble(model_cases()["ito"], mesh40(), 2000, 1e-3, 0.05, seed=2).run()
+    assert not np.array_equal(a.counts, b.counts)
