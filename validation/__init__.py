@@ -1,0 +1,19 @@
+"""fpsolver's validation reports (issue 6).
+
+Each ``study_*.py`` module is one study: ``NAME``, ``TITLE`` and
+``run(fast, out_dir) -> StudyResult`` (see :mod:`validation._report`). The driver
+``python -m validation [--fast] [--only NAME ...] [--out DIR]`` (or
+``validation.__main__.main(argv)``) runs them and writes ``report/REPORT.md`` and a
+self-contained ``report/REPORT.html``. The other scripts in this folder
+(benchmarks, ensemble and QME scripts) are standalone and not part of the driver.
+"""
+
+STUDIES: dict[str, str] = {
+    "gclm_soret_and_conventions": "validation.study_soret_conventions",
+    "gclm1_eq31": "validation.study_gclm1_eq31",
+    "gclm1_curvature": "validation.study_gclm1_curvature",
+    "gclm2_eq60_and_approximations": "validation.study_gclm2_approximations",
+    "convergence": "validation.study_convergence",
+    "soret_across_families": "validation.study_soret_families",
+}
+"""Study name -> module, in report order (an explicit registry, no import side effects)."""

@@ -1,0 +1,145 @@
+"""gCLm-II: Eq. 60 and the full model against the paper's approximations.
+
+The paper reaches Eq. 60 (P ∝ exp(x/L) for T = T0 exp(-x/L)) by two
+approximations (PHYSICS.md 2.3): a local temperature, Deff2 = eta2 k_B T(x), and
+a constant friction eta2 = eta sqrt(pi) sigma / L. fpsolver implements all four
+combinations; each is checked against its own zero-flux reference computed with
+adaptive quadrature (scipy.quad) of F^2 and F^2 T, independently of fpsolver's FFT
+auxiliary grid:
+
+    constant + local    : P ∝ 1/T (Eq. 59, Eq. 60)
+    full     + local    : P ∝ eta2(x) / T(x)
+    constant + nonlocal : P ∝ 1 / Deff2(x)
+    full     + nonlocal : P ∝ eta2(x)^2 / Deff2(x)
+
+and the growth eta2(x) = eta sqrt(pi) (sigma + x^2/(2 sigma)) / L (infinite domain)
+is checked directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import fpsolver
+from fpsolver import exact, meshes, profiles
+from validation._common import gaussian_F_squared_integral, l1_distance, max_relative_error, new_figure, normalised, save_figure
+from validation._report import StudyResult
+
+NAME = "gclm2_eq60_and_approximations"
+TITLE = "gCLm-II: Eq. 60, and the full model vs the paper's approximations"
+
+DOMAIN = (-1.0, 1.0)
+SIGMA = 0.2
+LENGTH = DOMAIN[1] - DOMAIN[0]  # universe size L = domain length = profile length in Eq. 60
+COMBINATIONS = (("constant", "local"), ("full", "local"), ("constant", "nonlocal"), ("full", "nonlocal"))
+WIDE_DOMAIN = (-3.0, 3.0)  # for eta2(x): |x| <= 2 stays 5 sigma away from the walls
+
+
+def shape_spread(P: np.ndarray, reference: np.ndarray) -> float:
+    """(max - min) / mean of P / reference: 0 when P ∝ reference."""
+    ratio = np.asarray(P) / np.asarray(reference)
+    return float((ratio.max() - ratio.min()) / ratio.mean())
+
+
+def run(fast: bool, out_dir: Path) -> StudyResult:
+    cells = 200 if fast else 2000
+    probes = 21 if fast else 81
+    profile = profiles.exponential(T0=1.0, length=LENGTH)
+    mesh = meshes.uniform(*DOMAIN, cells)
+    result = StudyResult(NAME, TITLE)
+    result.parameters = {
+        "profile": f"T = exp(-x / {LENGTH:g}) on [{DOMAIN[0]:g}, {DOMAIN[1]:g}] (Eq. 60 with L = {LENGTH:g})",
+        "sigma, L, eta, k_B": f"{SIGMA:g}, {LENGTH:g} (domain length), 1, 1",
+        "mesh": f"uniform, {cells} cells; quadrature references at {probes} cells",
+        "aux_points": "default (max(4097, 40 (b-a)/sigma + 1))",
+        "eta2 check": f"domain [{WIDE_DOMAIN[0]:g}, {WIDE_DOMAIN[1]:g}], |x| <= 2 = 10 sigma",
+    }
+    figure, axes = new_figure(3, width=3.9)
+    table = [["friction", "temperature", "max spread of P / reference", "L1 distance from Eq. 60", "P(x_N) / P(x_1)"]]
+    x = fpsolver.meshes.cell_centers(mesh)
+    probe = np.linspace(0, cells - 1, probes).round().astype(int)
+    eta2_direct = gaussian_F_squared_integral(x[probe], SIGMA, DOMAIN) / LENGTH
+    Deff2_direct = gaussian_F_squared_integral(x[probe], SIGMA, DOMAIN, profile.T) / LENGTH
+    eq60 = normalised(exact.gclm2_exponential_eq60(x, length=LENGTH), np.asarray(mesh.cellVolumes))
+    references = {
+        ("constant", "local"): 1.0 / profile.T(x[probe]),
+        ("full", "local"): eta2_direct / profile.T(x[probe]),
+        ("constant", "nonlocal"): 1.0 / Deff2_direct,
+        ("full", "nonlocal"): eta2_direct**2 / Deff2_direct,
+    }
+    formulas = {
+        ("constant", "local"): "1/T",
+        ("full", "local"): "eta2/T",
+        ("constant", "nonlocal"): "1/Deff2",
+        ("full", "nonlocal"): "eta2^2/Deff2",
+    }
+    distances = {}
+    for friction, temperature in COMBINATIONS:
+        model = fpsolver.GCLM2(profile, sigma=SIGMA, friction=friction, temperature=temperature)
+        steady = fpsolver.solve_steady(model, mesh)
+        key = (friction, temperature)
+        spread = shape_spread(steady.P[probe], references[key])
+        tolerance = 1e-9 if key == ("constant", "local") else 1e-7
+        result.check(f"friction={friction}, temperature={temperature}: P ∝ {formulas[key]} (quadrature), max spread", spread, 0.0, tolerance, "upper")
+        distances[key] = l1_distance(steady.P, eq60, steady.volumes)
+        if key == ("constant", "local"):
+            result.check("Eq. 60 (constant + local): max rel. error of P vs exp(x/L)", max_relative_error(steady.P, eq60), 0.0, 1e-9, "upper")
+        else:
+            result.check(f"friction={friction}, temperature={temperature}: L1 distance from Eq. 60", distances[key], 0.0, 0.0, "info",
+                         "how far the paper's approximations are from this combination")
+        table.append([friction, temperature, spread, distances[key], float(steady.P[-1] / steady.P[0])])
+        axes[0].plot(steady.x, steady.P, label=f"{friction} / {temperature}")
+    axes[0].plot(x[::max(1, cells // 20)], eq60[::max(1, cells // 20)], "ko", mfc="none", ms=4, label="Eq. 60")
+
+    # eta2(x) growth and the local-temperature approximation
+    wide = fpsolver.GCLM2(profiles.linear(T0=1.0, gradient=0.0), sigma=SIGMA, L=LENGTH)
+    xs = np.linspace(-2.0, 2.0, 41)
+    closed = np.sqrt(np.pi) * (SIGMA + xs**2 / (2 * SIGMA)) / LENGTH
+    eta2 = wide.eta2(xs, WIDE_DOMAIN)
+    result.check("eta2(x) vs eta sqrt(pi)(sigma + x^2/(2 sigma))/L for |x| <= 10 sigma: max rel. error", max_relative_error(eta2, closed), 0.0, 1e-8, "upper")
+    ratio = float(wide.eta2(np.array([4 * SIGMA]), WIDE_DOMAIN)[0] / wide.eta2(np.array([0.0]), WIDE_DOMAIN)[0])
+    result.check("eta2(4 sigma) / eta2(0) (PHYSICS.md: 9)", ratio, 9.0, 1e-8, "relative")
+    constant = fpsolver.GCLM2(profile, sigma=SIGMA, friction="constant").eta2(np.array([0.0]), DOMAIN)[0]
+    result.check("eta2(0) / (eta sqrt(pi) sigma / L): the paper's approximation at x = 0", float(wide.eta2(np.array([0.0]), WIDE_DOMAIN)[0] / constant), 1.0, 1e-8, "relative")
+    full_friction = fpsolver.GCLM2(profile, sigma=SIGMA).eta2(x, DOMAIN) / constant
+    peak, x_peak = float(full_friction.max()), float(abs(x[np.argmax(full_friction)]))
+    result.check(f"max over the domain of eta2(x) / (eta sqrt(pi) sigma / L) (at |x| = {x_peak:.3f}): the paper's 'approximately constant' friction", peak, 1.0, 0.0, "info",
+                 "the constant-friction approximation holds only for |x| << sigma")
+    flat = wide.Deff2(xs, WIDE_DOMAIN) / (wide.eta2(xs, WIDE_DOMAIN) * 1.0)
+    result.check("constant T = 1: max |Deff2 / (eta2 k_B T) - 1|", float(np.max(np.abs(flat - 1.0))), 0.0, 1e-10, "upper")
+    axes[1].semilogy(xs / SIGMA, eta2 / (np.sqrt(np.pi) * SIGMA / LENGTH), "o", mfc="none", ms=4, label="fpsolver eta2 / (eta sqrt(pi) sigma/L)")
+    axes[1].semilogy(xs / SIGMA, 1 + xs**2 / (2 * SIGMA**2), "k-", lw=1, label="1 + x^2/(2 sigma^2)")
+    axes[1].axhline(1.0, color="grey", ls=":", label="paper: constant")
+
+    nonlocal_model = fpsolver.GCLM2(profile, sigma=SIGMA)
+    local_model = fpsolver.GCLM2(profile, sigma=SIGMA, temperature="local")
+    axes[2].plot(x, nonlocal_model.Deff2(x, DOMAIN) / nonlocal_model.eta2(x, DOMAIN), label="nonlocal: Deff2 / eta2")
+    axes[2].plot(x, local_model.Deff2(x, DOMAIN) / local_model.eta2(x, DOMAIN), "--", label="local: k_B T(x)")
+    axes[0].set(xlabel="x", ylabel="P(x)", title="friction / temperature options", yscale="log")
+    axes[1].set(xlabel="x / sigma", ylabel="eta2(x) / (eta sqrt(pi) sigma / L)", title="growth of the friction (Eq. 50)")
+    axes[2].set(xlabel="x", ylabel="effective temperature", title="Deff2 / (k_B eta2)")
+    for ax in axes:
+        ax.legend(fontsize=7)
+    result.figures.append(save_figure(figure, out_dir, NAME, "options"))
+    result.table = table
+    ratios = {key: row[4] for key, row in zip(COMBINATIONS, table[1:])}
+    result.paragraph = (
+        "Each of the four friction/temperature combinations matches its own zero-flux closed form, built from "
+        "adaptive quadratures of F^2 and F^2 T that do not use fpsolver's auxiliary grid, and the "
+        "constant-friction, local-temperature combination reproduces Eq. 60 to round-off. **The paper's "
+        "constant-friction approximation does not hold across the domain**: eta2 grows as "
+        "sqrt(pi)(sigma + x^2/(2 sigma)) (checked to |x| = 10 sigma; 9x at 4 sigma), and on this domain "
+        f"(sigma = {SIGMA:g}, walls at ±1 truncating the kernel) eta2 reaches {peak:.2f} times the paper's constant "
+        f"at |x| = {x_peak:.2f}. Consequently every combination that keeps the convolution departs from Eq. 60 "
+        f"(L1 distances: full/local {distances[('full', 'local')]:.3f}, constant/nonlocal {distances[('constant', 'nonlocal')]:.3f}, "
+        f"full/nonlocal {distances[('full', 'nonlocal')]:.3f}). With the full friction, P ∝ eta2/T (local) or eta2^2/Deff2 "
+        "follows the friction landscape and peaks where eta2 peaks; with constant friction but the nonlocal "
+        "temperature, Deff2 carries the same x^2 growth (F^2 contains x^2 g'^2) with no friction to cancel it, so "
+        "P ∝ 1/Deff2 peaks at the coupling origin x = 0. The temperature gradient still shows in the asymmetry: "
+        f"P(x_N)/P(x_1) between the outermost cells = {ratios[("constant", "local")]:.4f} for both local variants (Eq. 60: exp((x_N - x_1)/L)) and "
+        f"{ratios[('full', 'nonlocal')]:.4f} for both nonlocal ones (the smoothed temperature Deff2/eta2 of the right panel "
+        "has a smaller contrast than T)."
+    )
+    return result
