@@ -138,7 +138,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "follows the friction landscape and peaks where eta2 peaks; with constant friction but the nonlocal "
         "temperature, Deff2 carries the same x^2 growth (F^2 contains x^2 g'^2) with no friction to cancel it, so "
         "P ∝ 1/Deff2 peaks at the coupling origin x = 0. The temperature gradient still shows in the asymmetry: "
-        f"P(x_N)/P(x_1) between the outermost cells = {ratios[("constant", "local")]:.4f} for both local variants (Eq. 60: exp((x_N - x_1)/L)) and "
+        f"P(x_N)/P(x_1) between the outermost cells = {ratios[('constant', 'local')]:.4f} for both local variants (Eq. 60: exp((x_N - x_1)/L)) and "
         f"{ratios[('full', 'nonlocal')]:.4f} for both nonlocal ones (the smoothed temperature Deff2/eta2 of the right panel "
         "has a smaller contrast than T)."
     )
