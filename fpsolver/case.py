@@ -8,7 +8,7 @@ from pathlib import Path
 import fipy
 
 from fpsolver import meshes, potentials, profiles
-from fpsolver.config import CaseConfig, CaseError, load_case
+from fpsolver.config import CaseConfig, CaseError, QMECaseConfig, load_case
 from fpsolver.models import Model, model_class
 from fpsolver.potentials import Potential
 from fpsolver.profiles import TemperatureProfile
@@ -34,7 +34,39 @@ class Case:
         return self.directory / "results"
 
 
-def _guard(key: str, build):
+@dataclass(frozen=True)
+class QMECase:
+    """A loaded quantum-master-equation case."""
+
+    directory: Path
+    config: QMECaseConfig
+
+    @property
+    def name(self) -> str:
+        return self.directory.name
+
+    @property
+    def results_dir(self) -> Path:
+        return self.directory / "results"
+
+
+FAST_CELLS = 100
+FAST_PARTICLES = 4096
+FAST_SNAPSHOTS = 5
+
+
+def fast_variant(config: CaseConfig) -> CaseConfig:
+    """The ``--fast`` variant of a case (smoke tests): at most 100 cells for inline
+    meshes, at most 4096 particles, 5 transient snapshots; everything else unchanged."""
+    mesh = config.mesh if isinstance(config.mesh, str) else config.mesh.model_copy(update={"cells": min(config.mesh.cells, FAST_CELLS)})
+    ensemble = config.ensemble.model_copy(
+        update={"n_particles": min(config.ensemble.n_particles, FAST_PARTICLES), "chunk_size": min(config.ensemble.chunk_size, 512)}
+    )
+    pde = config.pde.model_copy(update={"snapshots": min(config.pde.snapshots, FAST_SNAPSHOTS)})
+    return config.model_copy(update={"mesh": mesh, "ensemble": ensemble, "pde": pde})
+
+
+def guard(key: str, build):
     """Run ``build()``; re-raise library errors as CaseError naming the case key."""
     try:
         return build()
@@ -46,12 +78,12 @@ def _guard(key: str, build):
 
 def build_mesh(config: CaseConfig) -> fipy.meshes.mesh.Mesh:
     if isinstance(config.mesh, str):
-        mesh = _guard("mesh", lambda: meshes.load_named(config.mesh))
+        mesh = guard("mesh", lambda: meshes.load_named(config.mesh))
         return mesh
     m, d = config.mesh, config.domain
     if m.kind == "uniform":
-        return _guard("mesh", lambda: meshes.uniform(d.x_min, d.x_max, m.cells))
-    return _guard("mesh", lambda: meshes.geometric(d.x_min, d.x_max, m.cells, ratio=m.ratio, refine=m.refine))
+        return guard("mesh", lambda: meshes.uniform(d.x_min, d.x_max, m.cells))
+    return guard("mesh", lambda: meshes.geometric(d.x_min, d.x_max, m.cells, ratio=m.ratio, refine=m.refine))
 
 
 def build_profile(config: CaseConfig, directory: Path) -> TemperatureProfile:
@@ -60,16 +92,16 @@ def build_profile(config: CaseConfig, directory: Path) -> TemperatureProfile:
         parameters["file"] = directory / parameters["file"]
     if config.temperature.profile == "formula":
         parameters.update(parameters.pop("parameters", {}))
-    return _guard("temperature", lambda: profiles.make_profile(config.temperature.profile, **parameters))
+    return guard("temperature", lambda: profiles.make_profile(config.temperature.profile, **parameters))
 
 
 def build_potential(config: CaseConfig) -> Potential:
     parameters = config.potential.parameters()
     parameters.update(parameters.pop("parameters", {}))
-    return _guard("potential", lambda: potentials.make_potential(config.potential.kind, **parameters))
+    return guard("potential", lambda: potentials.make_potential(config.potential.kind, **parameters))
 
 
-def open_case(case: str | Path) -> Case:
+def open_case(case: str | Path, *, fast: bool = False) -> Case | QMECase:
     """Load ``case.toml`` and build everything it describes; validate on the mesh.
 
     Raises
@@ -80,16 +112,29 @@ def open_case(case: str | Path) -> Case:
     directory = Path(case)
     directory = directory.parent if directory.is_file() else directory
     config = load_case(directory)
+    if isinstance(config, QMECaseConfig):
+        _check_qme_parameters(config)
+        return QMECase(directory=directory, config=config)
+    if fast:
+        config = fast_variant(config)
     mesh = build_mesh(config)
     domain = meshes.extent(mesh)
     profile = build_profile(config, directory)
     potential = build_potential(config)
-    _guard("temperature", lambda: profile.check_domain(meshes.cell_centers(mesh).tolist() + list(domain)))
+    guard("temperature", lambda: profile.check_domain(meshes.cell_centers(mesh).tolist() + list(domain)))
     models: dict[str, Model] = {}
     for label, table in config.models.items():
         key = f"models.{label}"
-        cls = _guard(key, lambda: model_class(table.model))
-        model = _guard(key, lambda: cls(profile, potential=potential, **table.parameters()))
-        _guard(key, lambda: model.validate(meshes.cell_centers(mesh), domain))
+        cls = guard(key, lambda: model_class(table.model))
+        model = guard(key, lambda: cls(profile, potential=potential, **table.parameters()))
+        guard(key, lambda: model.validate(meshes.cell_centers(mesh), domain))
         models[label] = model
     return Case(directory=directory, config=config, mesh=mesh, profile=profile, potential=potential, models=models)
+
+
+def _check_qme_parameters(config: QMECaseConfig) -> None:
+    """Evaluate the system once with its base parameters so bad values fail early
+    (scan points are checked as they run)."""
+    from fpsolver.config import QME_SYSTEMS
+
+    guard("system", lambda: QME_SYSTEMS[config.system.kind](**config.system.parameters()))

@@ -18,15 +18,22 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from fpsolver import potentials, profiles
+from fpsolver import potentials, profiles, qme
 from fpsolver._signature_schema import schema_from_signature
 from fpsolver.models import MODELS
 
-STRICT = ConfigDict(extra="forbid", strict=True)
+STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 PROFILE_SCHEMAS = {name: schema_from_signature(f"profile_{name}", f) for name, f in profiles.PROFILES.items()}
 POTENTIAL_SCHEMAS = {name: schema_from_signature(f"potential_{name}", f) for name, f in potentials.POTENTIALS.items()}
 MODEL_SCHEMAS = {name: schema_from_signature(f"model_{name}", cls, exclude=("profile", "potential")) for name, cls in MODELS.items()}
+QME_SYSTEMS = {
+    "chain": qme.chain,
+    "lambda": qme.lambda_system,
+    "v": qme.v_system,
+    "dot": qme.quantum_dot,
+}
+QME_SCHEMAS = {name: schema_from_signature(f"qme_{name}", f) for name, f in QME_SYSTEMS.items()}
 
 
 class CaseError(ValueError):
@@ -36,7 +43,7 @@ class CaseError(ValueError):
 class _Named(BaseModel):
     """A table with a registry name key whose other keys are checked against a schema."""
 
-    model_config = ConfigDict(extra="allow", strict=True)
+    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
     _registry_key: str = "name"
     _schemas: dict[str, type[BaseModel]] = {}
 
@@ -78,6 +85,14 @@ class ModelConfig(_Named):
     model: str
 
 
+class SystemConfig(_Named):
+    """``[system]`` of a qme case: ``kind`` = "chain", "lambda", "v" or "dot", plus its keys."""
+
+    _registry_key = "kind"
+    _schemas = QME_SCHEMAS
+    kind: str
+
+
 class DomainConfig(BaseModel):
     """``[domain]``: the interval [x_min, x_max] (length units; x = 0 is the coupling origin of gclm2)."""
 
@@ -113,10 +128,40 @@ class PDEConfig(BaseModel):
     initial_width: float | None = Field(None, gt=0)
 
 
+class EnsembleConfig(BaseModel):
+    """``[ensemble]``: Langevin ensembles cross-validating the PDE (see fpsolver.run_ensemble)."""
+
+    model_config = STRICT
+    enabled: bool = True
+    models: list[str] | None = None
+    n_particles: int = Field(20_000, ge=1)
+    dt: float | None = Field(None, gt=0)
+    t_end: float | None = Field(None, gt=0)
+    burn_in: float | None = Field(None, ge=0)
+    scheme: Literal["weak2", "euler"] = "weak2"
+    seed: int = Field(0, ge=0)
+    x0: float | Literal["uniform"] = "uniform"
+    chunk_size: int = Field(1024, ge=1)
+    time_blocks: int = Field(4, ge=1)
+    table_points: int = Field(4097, ge=16)
+    inertial_mass: float | None = Field(None, gt=0)
+
+
+class ValidationConfig(BaseModel):
+    """``[validation]``: tolerances checked by ``fpsolver validate``."""
+
+    model_config = STRICT
+    pde_vs_exact_l1: float = Field(1e-9, gt=0)
+    sde_chi2_per_dof: float = Field(2.0, gt=0)
+    sde_l1_factor: float = Field(3.0, gt=0)
+    sde_l1: float | None = Field(None, gt=0)
+
+
 class CaseConfig(BaseModel):
     """A Fokker-Planck case: one temperature profile, one or more models."""
 
     model_config = STRICT
+    kind: Literal["fokker-planck"] = "fokker-planck"
     title: str = ""
     domain: DomainConfig = DomainConfig()
     mesh: MeshConfig | str = MeshConfig()
@@ -124,6 +169,8 @@ class CaseConfig(BaseModel):
     potential: PotentialConfig = PotentialConfig()
     models: dict[str, ModelConfig] = Field(min_length=1)
     pde: PDEConfig = PDEConfig()
+    ensemble: EnsembleConfig = EnsembleConfig()
+    validation: ValidationConfig = ValidationConfig()
 
     @model_validator(mode="before")
     @classmethod
@@ -139,6 +186,9 @@ class CaseConfig(BaseModel):
     def _check_domain(self):
         if not self.domain.x_max > self.domain.x_min:
             raise ValueError(f"domain: x_max ({self.domain.x_max}) must exceed x_min ({self.domain.x_min})")
+        unknown = set(self.ensemble.models or ()) - set(self.models)
+        if unknown:
+            raise ValueError(f"ensemble.models: {sorted(unknown)} are not labels of [models.*]")
         return self
 
     def resolved(self) -> dict[str, Any]:
@@ -154,6 +204,59 @@ class CaseConfig(BaseModel):
         return hashlib.sha256(json.dumps(self.resolved(), sort_keys=True).encode()).hexdigest()
 
 
+class ScanConfig(BaseModel):
+    """``[scan]`` of a qme case: one system parameter over a list or a linspace."""
+
+    model_config = STRICT
+    parameter: str
+    values: list[float] | None = None
+    start: float | None = None
+    stop: float | None = None
+    num: int = Field(21, ge=1)
+
+    def points(self) -> list[float]:
+        if self.values is not None:
+            return list(self.values)
+        import numpy as np
+
+        return np.linspace(self.start, self.stop, self.num).tolist()
+
+    @model_validator(mode="after")
+    def _check_values(self):
+        if self.values is None and (self.start is None or self.stop is None):
+            raise ValueError("give either 'values' or 'start' and 'stop'")
+        if self.values is not None and not self.values:
+            raise ValueError("'values' must not be empty")
+        return self
+
+
+class QMECaseConfig(BaseModel):
+    """A quantum-master-equation case: one system, optionally scanned over a parameter."""
+
+    model_config = STRICT
+    kind: Literal["qme"]
+    title: str = ""
+    system: SystemConfig
+    scan: ScanConfig | None = None
+
+    @model_validator(mode="after")
+    def _check_scan(self):
+        if self.scan is not None and self.scan.parameter not in QME_SCHEMAS[self.system.kind].model_fields:
+            valid = ", ".join(QME_SCHEMAS[self.system.kind].model_fields)
+            raise ValueError(f"scan.parameter: {self.scan.parameter!r} is not a parameter of system {self.system.kind!r} ({valid})")
+        return self
+
+    def resolved(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        data["system"] = {"kind": self.system.kind, **self.system.parameters()}
+        return data
+
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.resolved(), sort_keys=True).encode()).hexdigest()
+
+
+AnyCase = CaseConfig | QMECaseConfig
+
 _UNION_TAGS = {"str", "float", "int", "bool", "MeshConfig"}
 
 
@@ -163,10 +266,14 @@ def _location(error: dict[str, Any]) -> str:
     return ".".join(parts)
 
 
-def parse_case(data: dict[str, Any]) -> CaseConfig:
-    """Validate case data; raise :class:`CaseError` naming the first bad key."""
+def parse_case(data: dict[str, Any]) -> AnyCase:
+    """Validate case data (``kind`` picks the schema); raise :class:`CaseError` naming the first bad key."""
+    kind = data.get("kind", "fokker-planck")
+    schema = {"fokker-planck": CaseConfig, "qme": QMECaseConfig}.get(kind) if isinstance(kind, str) else None
+    if schema is None:
+        raise CaseError(f"kind: must be 'fokker-planck' or 'qme', got {kind!r}")
     try:
-        return CaseConfig.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
@@ -183,7 +290,7 @@ def case_file(case: str | Path) -> Path:
     return path
 
 
-def load_case(case: str | Path) -> CaseConfig:
+def load_case(case: str | Path) -> AnyCase:
     """Read and validate ``case.toml`` of the case directory ``case``."""
     path = case_file(case)
     try:

@@ -1,5 +1,11 @@
-"""Run a case: steady (and optionally transient) solves of every model, exact references,
-and the comparison metrics. Pure computation: no files are read or written here."""
+"""Run a case: PDE solves, Langevin ensembles, exact references and comparison metrics
+(Fokker-Planck cases), or the quantum system with its parameter scan (qme cases).
+
+Pure computation apart from checkpoints: results are returned, never written here
+(see :mod:`fpsolver.output`). Long stages checkpoint through a
+:class:`~fpsolver.checkpoint.CheckpointStore`, so an interrupted run resumed with the
+same configuration gives bit-identical numbers.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +14,43 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fpsolver import exact, meshes
-from fpsolver.case import Case
+from fpsolver import compare, exact, meshes
+from fpsolver.case import Case, QMECase, guard
+from fpsolver.checkpoint import CheckpointStore
+from fpsolver.config import QME_SYSTEMS
+from fpsolver.ensembles import ChunkResults, EnsembleResult, InertialEnsemble, InertialEnsembleResult, OverdampedEnsemble
+from fpsolver.models import Model
 from fpsolver.results import SteadyState, TransientSolution
 from fpsolver.steady import solve_steady
-from fpsolver.transient import solve_transient
+from fpsolver.transient import TransientState, solve_transient
 
 Progress = Callable[[str, float, float], None]
+STAGES = ("pde", "sde", "qme")
+CHECKPOINT_GROUPS = 8
 
 
 @dataclass(frozen=True)
 class CaseResults:
-    """Everything a run of a case produced, keyed by model label."""
+    """Everything a run of a Fokker-Planck case produced, keyed by model label."""
 
     case: Case
     steady: dict[str, SteadyState] = field(default_factory=dict)
     exact: dict[str, np.ndarray] = field(default_factory=dict)
     transient: dict[str, TransientSolution] = field(default_factory=dict)
+    ensembles: dict[str, EnsembleResult] = field(default_factory=dict)
+    inertial: dict[str, InertialEnsembleResult] = field(default_factory=dict)
+    exact_cell_averages: dict[str, np.ndarray] = field(default_factory=dict)
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QMEResults:
+    """A qme case's scan: parameter values and, per quantity, one row per value."""
+
+    case: QMECase
+    parameter: str | None
+    values: np.ndarray
+    quantities: dict[str, np.ndarray]
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
@@ -39,6 +65,16 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray) -> dict[str, fl
     }
 
 
+def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference: np.ndarray, prefix: str) -> dict[str, float]:
+    """Histogram versus exact cell averages: L1, Hellinger, KS, chi^2/dof and the
+    expected L1 of pure noise, sqrt(2/pi) sum sigma_i V_i (normal approximation)."""
+    metrics = compare.compare(result.density, reference, result.volumes, result.density_error)
+    metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.density_error * result.volumes))
+    metrics["mean_position"] = float(result.steady_mean)
+    metrics["mean_position_error"] = float(result.steady_mean_error)
+    return {f"{prefix}_{name}": value for name, value in metrics.items()}
+
+
 def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     """Initial density of transient runs: a Gaussian at pde.initial_mean (default the
     domain centre) of width pde.initial_width (default 1/20 of the domain)."""
@@ -49,33 +85,169 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     return lambda x: np.exp(-((x - mean) ** 2) / (2.0 * width**2))
 
 
-def run_case(case: Case, *, progress: Progress | None = None) -> CaseResults:
-    """Solve every model of ``case`` as its ``[pde]`` table asks."""
+def ensemble_times(case: Case, model: Model) -> tuple[float, float]:
+    """(dt, t_end) of the ensemble: as configured, else t_end = 10 L^2/(pi^2 D_min)
+    (ten times the slowest free-diffusion relaxation time) and dt = t_end / 5000."""
+    settings = case.config.ensemble
+    domain = meshes.extent(case.mesh)
+    length = domain[1] - domain[0]
+    D = model.coefficients(meshes.cell_centers(case.mesh), domain).D
+    t_end = settings.t_end if settings.t_end is not None else 10.0 * length**2 / (np.pi**2 * D.min())
+    dt = settings.dt if settings.dt is not None else t_end / 5000.0
+    return dt, t_end
+
+
+def _chunk_arrays(partial: ChunkResults) -> dict[str, np.ndarray]:
+    return {**partial.arrays, "_chunks": partial.chunks, "_fingerprint": np.array(partial.fingerprint)}
+
+
+def _chunk_results(arrays: dict[str, np.ndarray]) -> ChunkResults:
+    rest = {k: v for k, v in arrays.items() if not k.startswith("_")}
+    return ChunkResults(fingerprint=str(arrays["_fingerprint"]), chunks=arrays["_chunks"], arrays=rest)
+
+
+def run_chunked(
+    ensemble: OverdampedEnsemble | InertialEnsemble,
+    key: str,
+    store: CheckpointStore | None,
+    progress: Callable[[float, float], None] | None,
+):
+    """Run an ensemble in checkpointed groups of chunks and merge them (bit-identical
+    to one run: chunk streams do not depend on grouping)."""
+    groups = [g for g in np.array_split(np.arange(ensemble.n_chunks), min(CHECKPOINT_GROUPS, ensemble.n_chunks)) if g.size]
+    partials = []
+    for index, group in enumerate(groups):
+        saved = None if store is None else store.load(f"{key}-{index}")
+        if saved is not None and saved["_fingerprint"] == ensemble._fingerprint():
+            partial = _chunk_results(saved)
+        else:
+            partial = ensemble.run_chunks(group)
+            if store is not None:
+                store.save(f"{key}-{index}", _chunk_arrays(partial))
+        partials.append(partial)
+        if progress is not None:
+            progress(index + 1, len(groups))
+    return ensemble.merge(partials)
+
+
+def _ensemble_kwargs(case: Case, model: Model) -> dict[str, object]:
+    settings = case.config.ensemble
+    dt, t_end = ensemble_times(case, model)
+    return dict(
+        n_particles=settings.n_particles,
+        dt=dt,
+        t_end=t_end,
+        burn_in=settings.burn_in,
+        seed=settings.seed,
+        x0=settings.x0,
+        chunk_size=settings.chunk_size,
+        time_blocks=settings.time_blocks,
+        table_points=settings.table_points,
+    )
+
+
+def run_case(
+    case: Case,
+    *,
+    only: frozenset[str] = frozenset(STAGES),
+    checkpoints: CheckpointStore | None = None,
+    progress: Progress | None = None,
+) -> CaseResults:
+    """Solve every model of ``case`` as its ``[pde]`` and ``[ensemble]`` tables ask."""
     results = CaseResults(case=case)
-    pde = case.config.pde
+    pde, ensemble = case.config.pde, case.config.ensemble
     for label, model in case.models.items():
-        if pde.steady:
+        metrics = results.metrics.setdefault(label, {})
+        if "pde" in only and pde.steady:
             solution = solve_steady(model, case.mesh, face_velocity=pde.face_velocity)
             reference = exact.steady_state(model, case.mesh)
             results.steady[label] = solution
             results.exact[label] = reference
-            results.metrics[label] = steady_metrics(solution, reference)
-        if pde.transient:
-            times = np.linspace(0.0, pde.t_end, pde.snapshots + 1)[1:]
-            report = None if progress is None else (lambda t, t_end, label=label: progress(label, t, t_end))
-            solution = solve_transient(
-                model,
-                case.mesh,
-                initial_gaussian(case),
-                pde.t_end,
-                dt=pde.dt,
-                scheme=pde.scheme,
-                adaptive=pde.adaptive,
-                tolerance=pde.tolerance,
-                times=times,
-                face_velocity=pde.face_velocity,
-                progress=report,
-            )
-            results.transient[label] = solution
-            results.metrics.setdefault(label, {})["max_mass_drift"] = float(np.max(np.abs(solution.mass - 1.0)))
+            metrics.update(steady_metrics(solution, reference))
+        if "pde" in only and pde.transient:
+            results.transient[label] = _transient(case, label, model, checkpoints, progress)
+            metrics["max_mass_drift"] = float(np.max(np.abs(results.transient[label].mass - 1.0)))
+        sde_models = ensemble.models if ensemble.models is not None else list(case.models)
+        if "sde" in only and ensemble.enabled and label in sde_models:
+            reference = compare.cell_averages(model, case.mesh)
+            results.exact_cell_averages[label] = reference
+            report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
+            overdamped = OverdampedEnsemble(model, case.mesh, scheme=ensemble.scheme, **_ensemble_kwargs(case, model))
+            results.ensembles[label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report)
+            metrics.update(ensemble_metrics(results.ensembles[label], reference, "sde"))
+            if ensemble.inertial_mass is not None:
+                inertial = InertialEnsemble(model, case.mesh, mass=ensemble.inertial_mass, **_ensemble_kwargs(case, model))
+                report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
+                results.inertial[label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report)
+                metrics.update(ensemble_metrics(results.inertial[label], reference, "inertial"))
     return results
+
+
+def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStore | None, progress: Progress | None) -> TransientSolution:
+    pde = case.config.pde
+    key = f"transient-{label}"
+    saved = None if checkpoints is None else checkpoints.load(key)
+    return solve_transient(
+        model,
+        case.mesh,
+        initial_gaussian(case),
+        pde.t_end,
+        dt=pde.dt,
+        scheme=pde.scheme,
+        adaptive=pde.adaptive,
+        tolerance=pde.tolerance,
+        times=np.linspace(0.0, pde.t_end, pde.snapshots + 1)[1:],
+        face_velocity=pde.face_velocity,
+        progress=None if progress is None else (lambda t, t_end: progress(f"transient {label}", t, t_end)),
+        checkpoint=None if checkpoints is None else (lambda state: checkpoints.save(key, state.to_arrays())),
+        resume=None if saved is None else TransientState.from_arrays(saved),
+    )
+
+
+def run_qme_case(case: QMECase, *, progress: Progress | None = None) -> QMEResults:
+    """Evaluate the quantum system at every scan point (or once without a scan)."""
+    config = case.config
+    parameters = config.system.parameters()
+    scan = config.scan
+    values = np.asarray(scan.points() if scan is not None else [np.nan])
+    rows: dict[str, list] = {}
+    for index, value in enumerate(values):
+        point = dict(parameters)
+        if scan is not None:
+            point[scan.parameter] = int(value) if scan.parameter == "N" else float(value)
+        key = "system" if scan is None else f"scan.{scan.parameter} = {value:g}"
+        result = guard(key, lambda: QME_SYSTEMS[config.system.kind](**point))
+        for name, quantity in qme_observables(config.system.kind, result).items():
+            rows.setdefault(name, []).append(quantity)
+        if progress is not None:
+            progress("qme scan", index + 1, values.size)
+    quantities = {name: np.array(column, dtype=float) for name, column in rows.items()}
+    metrics = {"second_law": {"min_entropy_production": float(np.nanmin(quantities["entropy_production"]))}}
+    return QMEResults(case=case, parameter=None if scan is None else scan.parameter, values=values, quantities=quantities, metrics=metrics)
+
+
+def qme_observables(kind: str, result) -> dict[str, np.ndarray | float]:
+    """The observables reported for each qme system kind."""
+    if kind == "chain":
+        return {
+            "site_populations": result.site_populations,
+            "site_temperatures": result.site_temperatures,
+            "heat_currents": result.heat_currents,
+            "entropy_production": result.entropy_production,
+        }
+    if kind in ("lambda", "v"):
+        return {
+            "populations": result.populations,
+            "population_imbalance": result.population_imbalance,
+            "mean_position": result.mean_position,
+            "heat_currents": result.heat_currents,
+            "entropy_production": result.entropy_production,
+        }
+    return {
+        "occupation": result.p1,
+        "J_L": result.J_L,
+        "Q_L": result.Q_L,
+        "Q_R": result.Q_R,
+        "entropy_production": result.entropy_production,
+        "eps_r": result.eps_r,
+    }

@@ -1,0 +1,53 @@
+"""The pass/fail checks of ``fpsolver validate``: a case's metrics against its
+``[validation]`` tolerances (Fokker-Planck cases) or physical laws (qme cases)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from fpsolver.config import CaseConfig
+
+MASS_DRIFT_LIMIT = 1e-10
+SECOND_LAW_SLACK = 1e-12
+
+
+@dataclass(frozen=True)
+class Check:
+    """One checked quantity: ``value`` must be <= ``limit`` (or >= when ``at_least``)."""
+
+    subject: str
+    metric: str
+    value: float
+    limit: float
+    at_least: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.value >= self.limit if self.at_least else self.value <= self.limit
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "passed": self.passed}
+
+
+def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]]) -> list[Check]:
+    """PDE vs exact (L1), transient mass drift, and SDE vs exact (chi^2/dof and L1,
+    the latter against ``sde_l1`` or ``sde_l1_factor`` x the expected noise L1)."""
+    tolerances = config.validation
+    checks = []
+    for label, values in metrics.items():
+        if "l1_pde_vs_exact" in values:
+            checks.append(Check(label, "l1_pde_vs_exact", values["l1_pde_vs_exact"], tolerances.pde_vs_exact_l1))
+        if "max_mass_drift" in values:
+            checks.append(Check(label, "max_mass_drift", values["max_mass_drift"], MASS_DRIFT_LIMIT))
+        # inertial ensembles follow another Fokker-Planck form in general (PHYSICS.md 2.4):
+        # their distances are reported, not checked
+        if "sde_chi2_per_dof" in values:
+            checks.append(Check(label, "sde_chi2_per_dof", values["sde_chi2_per_dof"], tolerances.sde_chi2_per_dof))
+            limit = tolerances.sde_l1 if tolerances.sde_l1 is not None else tolerances.sde_l1_factor * values["sde_expected_l1"]
+            checks.append(Check(label, "sde_l1", values["sde_l1"], limit))
+    return checks
+
+
+def qme_checks(metrics: dict[str, dict[str, float]]) -> list[Check]:
+    """Second law: entropy production >= 0 at every scan point."""
+    return [Check("scan", "min_entropy_production", metrics["second_law"]["min_entropy_production"], -SECOND_LAW_SLACK, at_least=True)]

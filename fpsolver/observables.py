@@ -1,0 +1,31 @@
+"""Derived observables of steady densities: the effective Soret coefficient."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def soret_coefficient(x: np.ndarray, P: np.ndarray, T: np.ndarray, *, min_dT: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """S_T = -d ln P / dT between neighbouring cells (PHYSICS.md section 6), at midpoints.
+
+    Returns (x_mid, S_T) with NaN where |dT| < ``min_dT`` (T locally flat). For the
+    Ito model S_T = 1/T (gCLm Eq. 8). Units: 1/temperature.
+    """
+    order = np.argsort(x)
+    x, P, T = x[order], P[order], T[order]
+    dT = np.diff(T)
+    flat = np.abs(dT) < min_dT
+    S = -np.diff(np.log(P)) / np.where(flat, 1.0, dT)
+    return 0.5 * (x[1:] + x[:-1]), np.where(flat, np.nan, S)
+
+
+def effective_soret(P: np.ndarray, T: np.ndarray, volumes: np.ndarray) -> float:
+    """One number per profile: minus the probability-weighted least-squares slope of ln P
+    against T over the cells (1/temperature); NaN when T is constant."""
+    weights = P * volumes
+    T_mean = np.sum(weights * T) / weights.sum()
+    spread = np.sum(weights * (T - T_mean) ** 2)
+    if spread <= 0:
+        return float("nan")
+    log_P = np.log(P)
+    return float(-np.sum(weights * (T - T_mean) * (log_P - np.sum(weights * log_P) / weights.sum())) / spread)
