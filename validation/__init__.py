@@ -15,5 +15,6 @@ STUDIES: dict[str, str] = {
     "gclm2_eq60_and_approximations": "validation.study_gclm2_approximations",
     "convergence": "validation.study_convergence",
     "soret_across_families": "validation.study_soret_families",
+    "quantum_thermophoresis": "validation.study_quantum_thermophoresis",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""

@@ -126,6 +126,8 @@ class Study(Protocol):
 
 
 def _number(value: object) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return ", ".join(_number(v) for v in value)
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
