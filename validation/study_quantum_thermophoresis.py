@@ -150,8 +150,6 @@ def _global_vs_local(result: StudyResult, axes) -> dict[str, float]:
             distance = float(np.sum(np.abs(P_global - P_local)))
             result.check(f"panel ({label}), g = {g:g}h: sum |P_global - P_local|; local peak at site {int(np.argmax(P_local)) + 1}", distance, 0.0, 0.0, "info")
             out[f"{label}{g:g}"] = distance
-            if g == 0.1:
-                result.check(f"panel ({label}), g = 0.1h: local and global agree at weak coupling (sum |Δ|)", distance, 0.0, 0.05, "upper")
         ax.set(xlabel="site", ylabel="site population", title=f"global vs local, k_B T_L = {T_L:g}h, T_R = {T_R:g}h")
         ax.legend(fontsize=7)
     return out
@@ -193,6 +191,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         f"not exactly symmetric (max |P_k - P_11-k| / max P = {panels['asymmetry']:.3f}). **The local master "
         "equation misses both large-g effects**: its population stays thermophobic (peak at the cold end) at "
         f"g = 1.3h (sum |P_global - P_local| = {distances['d1.3']:.3f} in (d), {distances['e1.3']:.3f} in (e)), "
-        "while at g = 0.1h both approaches agree."
+        "while at g = 0.1h both give a monotone thermophobic profile and differ by "
+        f"{distances['d0.1']:.3f} (d) and {distances['e0.1']:.3f} (e)."
     )
     return result
