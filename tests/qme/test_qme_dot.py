@@ -139,3 +139,14 @@ def test_quantum_dot_rejects_bad_parameters():
         qme.quantum_dot(0.0, 1.0, 1.0, 0.0, 0.0, gamma_R=0.0)
     with pytest.raises(ValueError, match="temperature must be finite and >= 0"):
         qme.quantum_dot_lindblad(0.0, 1.0, -1.0, 0.0, 0.0)
+
+
+def test_classifier_labels_are_declared_and_all_regimes_occur():
+    seen = set()
+    for dT in (-5.0, 0.0, 5.0):
+        for dV in (-5.0, 0.0, 2.5, 5.0):
+            if dT == 0 and dV == 0:
+                continue
+            seen.update(regimes_along(np.linspace(-30, 30, 121), paper_parameters(7.5, dT, dV)))
+    assert seen <= set(analytic.DOT_REGIMES)
+    assert seen >= set(analytic.DOT_REGIMES) - {"reversible"}

@@ -156,3 +156,10 @@ def test_lambda_relaxation_matches_rate_equation_propagator():
         assert np.trace(rho).real == pytest.approx(1.0, abs=1e-12)
         np.testing.assert_allclose(np.diag(rho).real, expm(generator * t) @ [1.0, 0.0, 0.0], atol=1e-10)
     np.testing.assert_allclose(rhos[-1], result.steady_state.density_matrix, atol=1e-10)
+
+
+def test_position_operator_expectation_equals_mean_position_eq9():
+    d = 2.5
+    result = qme.lambda_system(T_1=1.0, T_2=0.4, d=d, method="liouvillian")
+    position = np.diag([-d / 2, d / 2, 0.0])  # <e|X|e> = 0 (text before Eq. 9)
+    assert result.steady_state.expectation(position).real == pytest.approx(result.mean_position, rel=1e-12)
