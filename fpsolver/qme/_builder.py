@@ -37,6 +37,11 @@ class MasterEquation:
 
     Superoperators use column stacking: ``vec(rho)[i + d*j] = rho[i, j]``, so
     ``vec(A X B) = (B^T kron A) vec(X)``.
+
+    ``energies`` are the eigenvalues of the dissipation Hamiltonian (H_S itself in
+    the global approach, where ``secular`` is True and ``hamiltonian``, H_S in the
+    working basis, is diagonal); ``rate[m]`` is gamma_k(w) of the jump's operator.
+    Build instances with :func:`build_master_equation`.
     """
 
     hamiltonian: sp.csr_matrix = field(repr=False)
