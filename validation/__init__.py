@@ -16,5 +16,6 @@ STUDIES: dict[str, str] = {
     "convergence": "validation.study_convergence",
     "soret_across_families": "validation.study_soret_families",
     "quantum_thermophoresis": "validation.study_quantum_thermophoresis",
+    "quantum_dot": "validation.study_quantum_dot",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""
