@@ -23,7 +23,8 @@ def test_lambda_steady_state_matches_eq8_for_random_temperatures(method, omegas)
     worst = 0.0
     for T_1, T_2 in RANDOM_PAIRS:
         result = qme.lambda_system(T_1=T_1, T_2=T_2, omega_1=omegas[0], omega_2=omegas[1], gamma=0.8, method=method)
-        expected = analytic.lambda_population_imbalance(n_1=occupations(T_1, T_2, *omegas)[0], n_2=occupations(T_1, T_2, *omegas)[1])
+        n_1, n_2 = occupations(T_1, T_2, *omegas)
+        expected = analytic.lambda_population_imbalance(n_1=n_1, n_2=n_2)
         worst = max(worst, abs(result.population_imbalance - expected) / abs(expected))
         assert result.populations.sum() == pytest.approx(1.0, abs=1e-14)
     assert worst < 1e-10
