@@ -17,5 +17,6 @@ STUDIES: dict[str, str] = {
     "soret_across_families": "validation.study_soret_families",
     "quantum_thermophoresis": "validation.study_quantum_thermophoresis",
     "quantum_dot": "validation.study_quantum_dot",
+    "pde_vs_sde": "validation.study_pde_vs_sde",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""
