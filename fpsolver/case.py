@@ -111,7 +111,11 @@ def open_case(case: str | Path, *, fast: bool = False) -> Case | QMECase:
     """
     directory = Path(case)
     directory = directory.parent if directory.is_file() else directory
-    config = load_case(directory)
+    return build_case(directory, load_case(directory), fast=fast)
+
+
+def build_case(directory: Path, config: CaseConfig | QMECaseConfig, *, fast: bool = False) -> Case | QMECase:
+    """Build the objects of a validated configuration whose data files live in ``directory``."""
     if isinstance(config, QMECaseConfig):
         _check_qme_parameters(config)
         return QMECase(directory=directory, config=config)

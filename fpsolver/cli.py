@@ -1,19 +1,22 @@
 """The ``fpsolver`` command line: thin wrappers around the library.
 
-Errors in a case print one line naming the key at fault and exit with code 2.
-(No option may be called --petsc, --scipy, --trilinos or --pyamgx: FiPy reads those
-from sys.argv when it is imported.)
+Errors in a case print one line naming the key at fault and exit with code 2;
+``validate`` exits 1 when a check fails. (No option may be called --petsc, --scipy,
+--trilinos or --pyamgx: FiPy reads those from sys.argv when it is imported.)
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fpsolver.config import CaseError
@@ -22,48 +25,208 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    help="Fokker-Planck solvers for thermophoresis.",
+    help="Fokker-Planck, Langevin and quantum master equation solvers for thermophoresis.",
 )
 console = Console()
 errors = Console(stderr=True)
 
 
-def _fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code=2)
+class Stage(str, Enum):
+    pde = "pde"
+    sde = "sde"
+    qme = "qme"
+
+
+def _fail(message: str, code: int = 2) -> None:
+    errors.print(f"error: {message}", highlight=False, soft_wrap=True, markup=False)
+    raise typer.Exit(code=code)
+
+
+@contextmanager
+def _progress(enabled: bool):
+    """A rich progress display; yields a callback ``(task, done, total)`` or None."""
+    if not enabled:
+        yield None
+        return
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=errors, transient=True) as bar:
+
+        def update(task: str, done: float, total: float) -> None:
+            if task not in tasks:
+                tasks[task] = bar.add_task(task, total=total)
+            bar.update(tasks[task], completed=done, total=total)
+
+        yield update
+
+
+def _run_one(path: Path, *, fast: bool, only: frozenset[str], resume: bool, progress):
+    """Open, run and write one case; CaseError for bad input."""
+    from fpsolver.case import QMECase, open_case
+    from fpsolver.checkpoint import CheckpointStore
+    from fpsolver.lock import CaseLockedError, case_lock
+    from fpsolver.output import write_results
+    from fpsolver.pipeline import run_case, run_qme_case
+
+    case = open_case(path, fast=fast)
+    try:
+        with case_lock(case.directory):
+            if isinstance(case, QMECase):
+                results = run_qme_case(case, progress=progress)
+            else:
+                store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=resume)
+                results = run_case(case, only=only, checkpoints=store, progress=progress)
+            target = write_results(results)
+            if not isinstance(case, QMECase):
+                store.clear()
+    except CaseLockedError as exc:
+        raise CaseError(str(exc)) from None
+    return case, results, target
+
+
+def _summary_table(name: str, metrics: dict[str, dict[str, float]]) -> Table:
+    table = Table(title=f"{name}", title_justify="left")
+    columns = [("l1_pde_vs_exact", "L1 PDE-exact"), ("mean_position", "<x> PDE"), ("sde_l1", "L1 SDE-exact"), ("sde_chi2_per_dof", "chi2/dof SDE"), ("min_entropy_production", "min entropy prod.")]
+    present = [(key, title) for key, title in columns if any(key in m for m in metrics.values())]
+    table.add_column("subject")
+    for _, title in present:
+        table.add_column(title, justify="right")
+    for subject, values in metrics.items():
+        table.add_row(subject, *[f"{values[key]:.3g}" if key in values else "" for key, _ in present])
+    return table
 
 
 @app.command()
 def run(
     cases: Annotated[list[Path], typer.Argument(help="Case directories (each holds case.toml).")],
+    fast: Annotated[bool, typer.Option("--fast", help="Small sizes for smoke tests (<= 100 cells, <= 4096 particles).")] = False,
+    only: Annotated[list[Stage] | None, typer.Option("--only", help="Run only these stages (repeatable): pde, sde, qme.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint of an interrupted run.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
 ) -> None:
-    """Solve every model of each case and write CASE/results/."""
-    from fpsolver.case import open_case
-    from fpsolver.output import write_results
-    from fpsolver.pipeline import run_case
-
+    """Run each case (PDE, ensembles, comparisons, figures, report) into CASE/results/."""
+    stages = frozenset(stage.value for stage in only) if only else frozenset(s.value for s in Stage)
     summary = {}
-    for path in cases:
-        try:
-            case = open_case(path)
-        except CaseError as exc:
-            _fail(f"{path}: {exc}")
-        results = run_case(case)
-        target = write_results(results)
-        summary[str(path)] = {"results": str(target), "metrics": results.metrics}
-        if not quiet and not as_json:
-            table = Table(title=f"{case.name}: steady states", title_justify="left")
-            for column in ("model", "L1 PDE vs exact", "<x>", "mass"):
-                table.add_column(column)
-            for label, metrics in results.metrics.items():
-                if "l1_pde_vs_exact" in metrics:
-                    table.add_row(label, f"{metrics['l1_pde_vs_exact']:.2e}", f"{metrics['mean_position']:.6f}", f"{metrics['mass']:.12f}")
-            console.print(table)
-            console.print(f"results written to [bold]{target}[/] (figures in {target / 'figures'})")
+    with _progress(not (quiet or as_json)) as progress:
+        for path in cases:
+            try:
+                case, results, target = _run_one(path, fast=fast, only=stages, resume=resume, progress=progress)
+            except CaseError as exc:
+                _fail(f"{path}: {exc}")
+            summary[str(path)] = {"results": str(target), "report": str(target / "report.html"), "metrics": results.metrics}
+            if not quiet and not as_json:
+                console.print(_summary_table(case.name, results.metrics))
+                console.print(f"report: [bold]{target / 'report.html'}[/] (results in {target})")
     if as_json:
-        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        sys.stdout.write(json.dumps(summary, indent=2, default=float) + "\n")
+
+
+@app.command()
+def validate(
+    cases: Annotated[list[Path] | None, typer.Argument(help="Case directories.")] = None,
+    all_studies: Annotated[bool, typer.Option("--all", help="Run every validation study and write validation/report/.")] = False,
+    fast: Annotated[bool, typer.Option("--fast", help="Small sizes.")] = False,
+    rerun: Annotated[bool, typer.Option("--rerun", help="Recompute even when results of this configuration exist.")] = False,
+) -> None:
+    """Check each case's tolerances (exit 0 all hold, 1 one fails); --all runs the studies."""
+    failed = False
+    if all_studies:
+        failed = _validation_studies(fast) != 0
+    for path in cases or []:
+        checks = _checks_for(path, fast=fast, rerun=rerun)
+        table = Table(title=f"{Path(path).name}: validation", title_justify="left")
+        for column in ("subject", "metric", "value", "limit", "result"):
+            table.add_column(column)
+        for check in checks:
+            limit = (">= " if check["at_least"] else "<= ") + f"{check['limit']:.3g}"
+            table.add_row(check["subject"], check["metric"], f"{check['value']:.3g}", limit, "[green]pass[/]" if check["passed"] else "[bold red]FAIL[/]")
+        console.print(table)
+        for check in checks:
+            if not check["passed"]:
+                failed = True
+                errors.print(f"FAIL {Path(path).name}: {check['subject']} {check['metric']} = {check['value']:.3g} (limit {check['limit']:.3g})", markup=False)
+    raise typer.Exit(code=1 if failed else 0)
+
+
+def _validation_studies(fast: bool) -> int:
+    """Run the validation studies of a source checkout (validation/ beside fpsolver/)."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "validation" / "__main__.py").exists():
+        _fail("the validation studies ship with the source checkout (validation/ next to fpsolver/)")
+    sys.path.insert(0, str(root))
+    from validation.__main__ import main as validation_main
+
+    return validation_main(["--fast"] if fast else [])
+
+
+def _checks_for(path: Path, *, fast: bool, rerun: bool) -> list[dict]:
+    """Checks from results of the same configuration when present, else from a fresh run."""
+    from fpsolver.config import load_case
+    from fpsolver.case import fast_variant
+
+    try:
+        config = load_case(path)
+    except CaseError as exc:
+        _fail(f"{path}: {exc}")
+    if fast and hasattr(config, "ensemble"):
+        config = fast_variant(config)
+    metrics_file = Path(path) / "results" / "metrics.json"
+    if not rerun and metrics_file.exists():
+        document = json.loads(metrics_file.read_text())
+        if document.get("configuration_sha256") == config.digest():
+            return _rechecked(config, document["metrics"])
+    try:
+        _, results, target = _run_one(Path(path), fast=fast, only=frozenset(s.value for s in Stage), resume=False, progress=None)
+    except CaseError as exc:
+        _fail(f"{path}: {exc}")
+    return json.loads((target / "metrics.json").read_text())["checks"]
+
+
+def _rechecked(config, metrics: dict) -> list[dict]:
+    """Checks recomputed from stored metrics with the case's current tolerances."""
+    from fpsolver.checks import fokker_planck_checks, qme_checks
+
+    checks = qme_checks(metrics) if config.kind == "qme" else fokker_planck_checks(config, metrics)
+    return [check.as_dict() for check in checks]
+
+
+@app.command()
+def new(
+    name: Annotated[Path, typer.Argument(help="Directory of the new case.")],
+    profile: Annotated[str, typer.Option("--profile", help="Temperature profile: linear, exponential, gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")] = "exponential",
+) -> None:
+    """Scaffold a documented case.toml with every key at its default."""
+    from fpsolver.scaffold import scaffold_case
+
+    try:
+        path = scaffold_case(name, profile.replace("-", "_"))
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(f"wrote [bold]{path}[/]; run it with: fpsolver run {name}")
+
+
+@app.command()
+def sweep(
+    case: Annotated[Path, typer.Argument(help="Case directory.")],
+    assignments: Annotated[list[str], typer.Option("--set", help="KEY=START:STOP:NUM, KEY=v1,v2 or KEY=value (repeatable: Cartesian product).")],
+    only: Annotated[list[Stage] | None, typer.Option("--only", help="Stages per point (default pde).")] = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Small sizes.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Sweep case-file keys; write CASE/sweeps/NAME/ (sweep.csv, sweep.nc, summary.png)."""
+    from fpsolver.sweep import parse_assignment, run_sweep
+    from fpsolver.sweep_output import write_sweep
+
+    stages = frozenset(stage.value for stage in only) if only else frozenset({"pde"})
+    try:
+        parsed = [parse_assignment(text) for text in assignments]
+        with _progress(not quiet) as progress:
+            rows = run_sweep(case, parsed, fast=fast, only=stages, progress=progress)
+    except CaseError as exc:
+        _fail(f"{case}: {exc}")
+    target = write_sweep(Path(case), parsed, rows)
+    if not quiet:
+        console.print(f"{len(rows)} rows; table and plot in [bold]{target}[/]")
 
 
 @app.command()
@@ -76,7 +239,3 @@ def show(case: Annotated[Path, typer.Argument(help="Case directory.")]) -> None:
     except CaseError as exc:
         _fail(f"{case}: {exc}")
     sys.stdout.write(json.dumps(config.resolved(), indent=2) + "\n")
-
-
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -97,64 +97,65 @@ class DomainConfig(BaseModel):
     """``[domain]``: the interval [x_min, x_max] (length units; x = 0 is the coupling origin of gclm2)."""
 
     model_config = STRICT
-    x_min: float = -1.0
-    x_max: float = 1.0
+    x_min: float = Field(-1.0, description="left wall (length)")
+    x_max: float = Field(1.0, description="right wall (length); x = 0 is the coupling origin of gclm2")
 
 
 class MeshConfig(BaseModel):
     """``[mesh]``: inline mesh on the domain (or top-level ``mesh = "NAME"`` from meshes/)."""
 
     model_config = STRICT
-    kind: Literal["uniform", "geometric"] = "uniform"
-    cells: int = Field(200, ge=1)
-    ratio: float = Field(1.05, gt=0)
-    refine: Literal["left", "right", "walls"] | float = "walls"
+    kind: Literal["uniform", "geometric"] = Field("uniform", description='"uniform" or "geometric" (cell widths grow by `ratio`)')
+    cells: int = Field(200, ge=1, description="number of cells")
+    ratio: float = Field(1.05, gt=0, description="geometric only: width ratio of neighbouring cells")
+    refine: Literal["left", "right", "walls"] | float = Field("walls", description='geometric only: where cells are smallest: "left", "right", "walls" or a coordinate')
 
 
 class PDEConfig(BaseModel):
     """``[pde]``: steady and transient Fokker-Planck solves."""
 
     model_config = STRICT
-    steady: bool = True
-    face_velocity: Literal["exact", "pointwise"] = "exact"
-    transient: bool = False
-    t_end: float = Field(1.0, gt=0)
-    dt: float | None = Field(None, gt=0)
-    scheme: Literal["euler", "tr-bdf2"] = "tr-bdf2"
-    adaptive: bool = False
-    tolerance: float = Field(1e-5, gt=0)
-    snapshots: int = Field(11, ge=1)
-    initial_mean: float | None = None
-    initial_width: float | None = Field(None, gt=0)
+    steady: bool = Field(True, description="solve the zero-flux steady state of every model")
+    face_velocity: Literal["exact", "pointwise"] = Field("exact", description='"exact" (steady state exact at cell centres) or "pointwise" (2nd order)')
+    transient: bool = Field(False, description="also relax from a Gaussian initial density")
+    t_end: float = Field(1.0, gt=0, description="transient: final time")
+    dt: float | None = Field(None, gt=0, description="transient: (initial) time step; default t_end/100")
+    scheme: Literal["euler", "tr-bdf2"] = Field("tr-bdf2", description='transient: "euler" (order 1, positive) or "tr-bdf2" (order 2)')
+    adaptive: bool = Field(False, description="transient: step-doubling adaptive time steps")
+    tolerance: float = Field(1e-5, gt=0, description="transient: local error tolerance of adaptive steps (L1)")
+    snapshots: int = Field(11, ge=1, description="transient: number of equally spaced snapshots saved")
+    initial_mean: float | None = Field(None, description="transient: centre of the initial Gaussian; default the domain centre")
+    initial_width: float | None = Field(None, gt=0, description="transient: width of the initial Gaussian; default 1/20 of the domain")
 
 
 class EnsembleConfig(BaseModel):
     """``[ensemble]``: Langevin ensembles cross-validating the PDE (see fpsolver.run_ensemble)."""
 
     model_config = STRICT
-    enabled: bool = True
-    models: list[str] | None = None
-    n_particles: int = Field(20_000, ge=1)
-    dt: float | None = Field(None, gt=0)
-    t_end: float | None = Field(None, gt=0)
-    burn_in: float | None = Field(None, ge=0)
-    scheme: Literal["weak2", "euler"] = "weak2"
-    seed: int = Field(0, ge=0)
-    x0: float | Literal["uniform"] = "uniform"
-    chunk_size: int = Field(1024, ge=1)
-    time_blocks: int = Field(4, ge=1)
-    table_points: int = Field(4097, ge=16)
-    inertial_mass: float | None = Field(None, gt=0)
+    enabled: bool = Field(True, description="run overdamped Langevin ensembles")
+    models: list[str] | None = Field(None, description="labels of [models.*] to simulate; default all")
+    n_particles: int = Field(10_000, ge=1, description="particles per model")
+    dt: float | None = Field(None, gt=0, description="time step; default min(t_end/4000, L^2/(2000 D_max))")
+    t_end: float | None = Field(None, gt=0, description="duration; default 10 L^2/(pi^2 D_min), ten slowest relaxation times")
+    burn_in: float | None = Field(None, ge=0, description="time before the histogram samples; default t_end/2")
+    sample_interval: float | None = Field(None, gt=0, description="time between histogram samples; default L^2/(8 pi^2 D_min), an eighth of the slowest relaxation time, so samples are nearly independent")
+    scheme: Literal["weak2", "euler"] = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
+    seed: int = Field(0, ge=0, description="random seed (results do not depend on threads or processes)")
+    x0: float | Literal["uniform"] = Field("uniform", description='initial position, or "uniform" (spread evenly)')
+    chunk_size: int = Field(256, ge=1, description="particles per random stream / error batch")
+    time_blocks: int = Field(1, ge=1, description="time blocks of the sampling window (batches = chunks x blocks)")
+    table_points: int = Field(4097, ge=16, description="points of the coefficient table used inside the kernels")
+    inertial_mass: float | None = Field(None, gt=0, description="also run the inertial ensemble (Eqs. 27, 48) with this mass")
 
 
 class ValidationConfig(BaseModel):
     """``[validation]``: tolerances checked by ``fpsolver validate``."""
 
     model_config = STRICT
-    pde_vs_exact_l1: float = Field(1e-9, gt=0)
-    sde_chi2_per_dof: float = Field(2.0, gt=0)
-    sde_l1_factor: float = Field(3.0, gt=0)
-    sde_l1: float | None = Field(None, gt=0)
+    pde_vs_exact_l1: float = Field(1e-9, gt=0, description="max L1 distance between the PDE and the exact steady state")
+    sde_chi2_per_dof: float = Field(2.0, gt=0, description="max chi^2 per cell of the SDE histogram against the exact density")
+    sde_l1_factor: float = Field(3.0, gt=0, description="max SDE L1 distance as a multiple of its expected noise level")
+    sde_l1: float | None = Field(None, gt=0, description="absolute max SDE L1 distance (overrides sde_l1_factor)")
 
 
 class CaseConfig(BaseModel):
@@ -200,19 +201,22 @@ class CaseConfig(BaseModel):
         return data
 
     def digest(self) -> str:
-        """SHA-256 of the resolved configuration (identifies results)."""
-        return hashlib.sha256(json.dumps(self.resolved(), sort_keys=True).encode()).hexdigest()
+        """SHA-256 of the resolved configuration without [validation] (tolerances do not
+        change results), identifying results and checkpoints."""
+        data = self.resolved()
+        data.pop("validation", None)
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 class ScanConfig(BaseModel):
     """``[scan]`` of a qme case: one system parameter over a list or a linspace."""
 
     model_config = STRICT
-    parameter: str
-    values: list[float] | None = None
-    start: float | None = None
-    stop: float | None = None
-    num: int = Field(21, ge=1)
+    parameter: str = Field(description="name of the [system] key scanned")
+    values: list[float] | None = Field(None, description="the values, or give start/stop/num")
+    start: float | None = Field(None, description="first value of a linspace")
+    stop: float | None = Field(None, description="last value of a linspace")
+    num: int = Field(21, ge=1, description="points of the linspace")
 
     def points(self) -> list[float]:
         if self.values is not None:

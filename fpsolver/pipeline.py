@@ -85,16 +85,21 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     return lambda x: np.exp(-((x - mean) ** 2) / (2.0 * width**2))
 
 
-def ensemble_times(case: Case, model: Model) -> tuple[float, float]:
-    """(dt, t_end) of the ensemble: as configured, else t_end = 10 L^2/(pi^2 D_min)
-    (ten times the slowest free-diffusion relaxation time) and dt = t_end / 5000."""
+def ensemble_times(case: Case, model: Model) -> tuple[float, float, int]:
+    """(dt, t_end, sample_every) of the ensemble: as configured, else with
+    tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
+    t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
+    by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
+    errors and chi^2 are meaningful)."""
     settings = case.config.ensemble
     domain = meshes.extent(case.mesh)
     length = domain[1] - domain[0]
     D = model.coefficients(meshes.cell_centers(case.mesh), domain).D
-    t_end = settings.t_end if settings.t_end is not None else 10.0 * length**2 / (np.pi**2 * D.min())
-    dt = settings.dt if settings.dt is not None else t_end / 5000.0
-    return dt, t_end
+    tau = length**2 / (np.pi**2 * D.min())
+    t_end = settings.t_end if settings.t_end is not None else 10.0 * tau
+    dt = settings.dt if settings.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
+    interval = settings.sample_interval if settings.sample_interval is not None else tau / 8.0
+    return dt, t_end, max(1, int(round(interval / dt)))
 
 
 def _chunk_arrays(partial: ChunkResults) -> dict[str, np.ndarray]:
@@ -132,11 +137,12 @@ def run_chunked(
 
 def _ensemble_kwargs(case: Case, model: Model) -> dict[str, object]:
     settings = case.config.ensemble
-    dt, t_end = ensemble_times(case, model)
+    dt, t_end, sample_every = ensemble_times(case, model)
     return dict(
         n_particles=settings.n_particles,
         dt=dt,
         t_end=t_end,
+        sample_every=sample_every,
         burn_in=settings.burn_in,
         seed=settings.seed,
         x0=settings.x0,

@@ -52,12 +52,30 @@ def none() -> Potential:
 
 
 def harmonic(*, stiffness: float = 1.0, center: float = 0.0) -> Potential:
-    """V(x) = stiffness (x - center)^2 / 2."""
+    """V(x) = stiffness (x - center)^2 / 2.
+
+    Parameters
+    ----------
+    stiffness
+        Spring constant (energy/length^2).
+    center
+        Position of the minimum.
+    """
     return _from_text("harmonic", "stiffness*(x - center)**2/2", stiffness=stiffness, center=center)
 
 
 def double_well(*, barrier: float = 1.0, minimum: float = 0.5, center: float = 0.0) -> Potential:
-    """V(x) = barrier ((x - center)^2 / minimum^2 - 1)^2: minima at center +- minimum."""
+    """V(x) = barrier ((x - center)^2 / minimum^2 - 1)^2: minima at center +- minimum.
+
+    Parameters
+    ----------
+    barrier
+        Height of the central barrier (energy).
+    minimum
+        Distance of the minima from the centre.
+    center
+        Position of the barrier.
+    """
     if minimum == 0:
         raise ValueError("potential 'double_well': parameter 'minimum' must be non-zero")
     return _from_text(
@@ -70,7 +88,15 @@ def double_well(*, barrier: float = 1.0, minimum: float = 0.5, center: float = 0
 
 
 def formula(expression: str, **parameters: float) -> Potential:
-    """V(x) from a user formula, e.g. ``formula("a*x**4", a=0.1)``."""
+    """V(x) from a user formula, e.g. ``formula("a*x**4", a=0.1)``.
+
+    Parameters
+    ----------
+    expression
+        Formula in x (same functions as temperature formulas).
+    parameters
+        Named constants used in the formula.
+    """
     function = SymbolicFunction(parse_formula(expression, ("x",), parameters), "x")
     return Potential(function, "formula", {"formula": expression, **parameters})
 

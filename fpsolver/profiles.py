@@ -112,12 +112,30 @@ def _builtin(name: str, text: str, **parameters: float) -> SymbolicProfile:
 
 
 def linear(*, T0: float = 1.0, gradient: float = 0.5, x0: float = 0.0) -> SymbolicProfile:
-    """T(x) = T0 + gradient (x - x0)."""
+    """T(x) = T0 + gradient (x - x0).
+
+    Parameters
+    ----------
+    T0
+        Temperature at x0.
+    gradient
+        dT/dx (temperature/length).
+    x0
+        Reference position.
+    """
     return _builtin("linear", "T0 + gradient*(x - x0)", T0=T0, gradient=gradient, x0=x0)
 
 
 def exponential(*, T0: float = 1.0, length: float = 1.0) -> SymbolicProfile:
-    """T(x) = T0 exp(-x / length) (gCLm Eq. 60 uses length = L)."""
+    """T(x) = T0 exp(-x / length) (gCLm Eq. 60 uses length = L).
+
+    Parameters
+    ----------
+    T0
+        Temperature at x = 0.
+    length
+        Decay length (T'/T = -1/length).
+    """
     if length == 0:
         raise ValueError("profile 'exponential': parameter 'length' must be non-zero")
     return _builtin("exponential", "T0*exp(-x/length)", T0=T0, length=length)
@@ -126,7 +144,19 @@ def exponential(*, T0: float = 1.0, length: float = 1.0) -> SymbolicProfile:
 def gaussian_hotspot(
     *, T_background: float = 1.0, amplitude: float = 1.0, center: float = 0.0, width: float = 0.2
 ) -> SymbolicProfile:
-    """T(x) = T_background + amplitude exp(-(x - center)^2 / (2 width^2))."""
+    """T(x) = T_background + amplitude exp(-(x - center)^2 / (2 width^2)).
+
+    Parameters
+    ----------
+    T_background
+        Temperature far from the spot.
+    amplitude
+        Excess temperature at the centre.
+    center
+        Position of the hot spot.
+    width
+        Standard deviation of the spot (length).
+    """
     if width <= 0:
         raise ValueError("profile 'gaussian_hotspot': parameter 'width' must be > 0")
     return _builtin(
@@ -142,7 +172,17 @@ def gaussian_hotspot(
 def tanh_step(
     *, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0, width: float = 0.05
 ) -> SymbolicProfile:
-    """T(x) = (T_left + T_right)/2 + (T_right - T_left)/2 tanh((x - center)/width)."""
+    """T(x) = (T_left + T_right)/2 + (T_right - T_left)/2 tanh((x - center)/width).
+
+    Parameters
+    ----------
+    T_left, T_right
+        Temperatures far left and far right of the step.
+    center
+        Position of the step.
+    width
+        Width of the step (length).
+    """
     if width <= 0:
         raise ValueError("profile 'tanh_step': parameter 'width' must be > 0")
     return _builtin(
@@ -156,7 +196,15 @@ def tanh_step(
 
 
 def formula(expression: str, **parameters: float) -> SymbolicProfile:
-    """T(x) from a user formula, e.g. ``formula("1 + a*x**2", a=0.3)``."""
+    """T(x) from a user formula, e.g. ``formula("1 + a*x**2", a=0.3)``.
+
+    Parameters
+    ----------
+    expression
+        Formula in x (functions exp, log, sqrt, sin, cos, tan, sinh, cosh, tanh, atan, erf, abs; constants pi, e).
+    parameters
+        Named constants used in the formula.
+    """
     function = SymbolicFunction(parse_formula(expression, ("x",), parameters), "x")
     return SymbolicProfile(function, "formula", {"formula": expression, **parameters})  # type: ignore[dict-item]
 
@@ -198,7 +246,15 @@ class PiecewiseLinearProfile(TemperatureProfile):
 
 
 def piecewise_linear(*, nodes: list[float], values: list[float]) -> PiecewiseLinearProfile:
-    """Piecewise-linear T through (nodes[i], values[i])."""
+    """Piecewise-linear T through (nodes[i], values[i]).
+
+    Parameters
+    ----------
+    nodes
+        Increasing positions.
+    values
+        Temperatures at the nodes.
+    """
     return PiecewiseLinearProfile(np.asarray(nodes), np.asarray(values))
 
 
@@ -255,7 +311,15 @@ class TabulatedProfile(TemperatureProfile):
 
 
 def tabulated(file: str | Path, *, smoothing: float | None = None) -> TabulatedProfile:
-    """Read a CSV file with columns ``x,T`` (header line ``x,T`` required)."""
+    """Read a CSV file with columns ``x,T`` (header line ``x,T`` required).
+
+    Parameters
+    ----------
+    file
+        CSV path (in a case: relative to the case directory).
+    smoothing
+        Penalty of the cubic smoothing spline; default chosen by generalised cross-validation.
+    """
     path = Path(file)
     if not path.is_file():
         raise FileNotFoundError(f"profile 'tabulated': data file {str(path)!r} does not exist")

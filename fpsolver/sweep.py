@@ -1,0 +1,174 @@
+"""Parameter sweeps over case-file keys: ``--set models.gclm1.kappa=0:2:11``.
+
+Each point is the case with some keys replaced; it is validated like any case file,
+solved, and reduced to a row per model of observables (mean position, effective Soret
+coefficient, PDE-vs-exact and SDE metrics). Finished points are cached under
+``CASE/sweeps/.points/<sha256 of the resolved point configuration>.json``, so an
+interrupted sweep resumes without recomputing them. :func:`evaluate_point` is a pure
+function of its arguments, so any executor can map it over the points.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import os
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from fpsolver.config import CaseError, case_file, parse_case
+
+Row = dict[str, object]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A dotted case-file key and the values it takes in the sweep."""
+
+    key: str
+    values: tuple[object, ...]
+
+
+def _number(text: str) -> object:
+    text = text.strip()
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    return text.strip("\"'")
+
+
+def parse_assignment(text: str) -> Assignment:
+    """``KEY=START:STOP:NUM`` (linspace), ``KEY=v1,v2,...`` or ``KEY=value``."""
+    if "=" not in text:
+        raise CaseError(f"--set {text!r}: expected KEY=VALUES, e.g. models.gclm1.kappa=0:2:11")
+    key, _, spec = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise CaseError(f"--set {text!r}: bad key {key!r}")
+    parts = spec.split(":")
+    if len(parts) == 3:
+        try:
+            start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
+        except ValueError:
+            raise CaseError(f"--set {text!r}: START:STOP:NUM needs two numbers and an integer") from None
+        if num < 1:
+            raise CaseError(f"--set {text!r}: NUM must be >= 1")
+        return Assignment(key, tuple(float(v) for v in np.linspace(start, stop, num)))
+    values = tuple(_number(v) for v in spec.split(",") if v.strip())
+    if not values:
+        raise CaseError(f"--set {text!r}: no values")
+    return Assignment(key, values)
+
+
+def points(assignments: Iterable[Assignment]) -> list[dict[str, object]]:
+    """The Cartesian product of the assignments, as {key: value} dicts."""
+    assignments = list(assignments)
+    return [dict(zip((a.key for a in assignments), combo)) for combo in itertools.product(*(a.values for a in assignments))]
+
+
+def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
+    """A copy of raw case data with dotted keys replaced (tables created as needed)."""
+    data = copy.deepcopy(data)
+    for key, value in overrides.items():
+        table = data
+        *parents, leaf = key.split(".")
+        for parent in parents:
+            table = table.setdefault(parent, {})
+            if not isinstance(table, dict):
+                raise CaseError(f"--set {key}: {parent!r} is not a table")
+        table[leaf] = value
+    return data
+
+
+def point_digest(data: dict, fast: bool, only: frozenset[str]) -> str:
+    """Identity of a sweep point: its resolved configuration, --fast and the stages run."""
+    import hashlib
+
+    config = parse_case(data)
+    stamp = json.dumps({"config": config.digest(), "fast": fast, "only": sorted(only)}, sort_keys=True)
+    return hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def evaluate_point(directory: str, data: dict, overrides: dict[str, object], fast: bool, only: frozenset[str]) -> list[Row]:
+    """Solve one sweep point; rows of observables per model (pure: no files written)."""
+    from fpsolver.case import build_case
+    from fpsolver.observables import effective_soret
+    from fpsolver.pipeline import run_case
+
+    case = build_case(Path(directory), parse_case(apply_overrides(data, overrides)), fast=fast)
+    results = run_case(case, only=only)
+    rows = []
+    for label, metrics in results.metrics.items():
+        row: Row = {**overrides, "model": label, **metrics}
+        if label in results.steady:
+            solution = results.steady[label]
+            row["effective_soret"] = effective_soret(solution.P, case.profile.T(solution.x), solution.volumes)
+        rows.append(row)
+    return rows
+
+
+def _save_atomically(path: Path, rows: list[Row]) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(rows, default=float))
+    os.replace(temporary, path)
+
+
+Mapper = Callable[[Callable[..., list[Row]], list[tuple]], Iterable[list[Row]]]
+
+
+def run_sweep(
+    case: str | Path,
+    assignments: list[Assignment],
+    *,
+    fast: bool = False,
+    only: frozenset[str] = frozenset({"pde"}),
+    progress: Callable[[str, float, float], None] | None = None,
+    mapper: Mapper | None = None,
+) -> list[Row]:
+    """Evaluate every point of the sweep (cached points are reused); return all rows.
+
+    ``mapper(function, argument_tuples)`` yields results in order (default: serial);
+    the distributed runner passes a Dask-backed one.
+    """
+    path = case_file(case)
+    directory = path.parent
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseError(f"{path}: not valid TOML: {exc}") from None
+    cache = directory / "sweeps" / ".points"
+    cache.mkdir(parents=True, exist_ok=True)
+    todo, digests = [], []
+    for overrides in points(assignments):
+        point = apply_overrides(data, overrides)
+        try:
+            digests.append(point_digest(point, fast, only))
+        except CaseError as exc:
+            raise CaseError(f"sweep point {overrides}: {exc}") from None
+        if not (cache / f"{digests[-1]}.json").exists():
+            todo.append((str(directory), data, overrides, fast, only, digests[-1]))
+    done = len(digests) - len(todo)
+    if progress is not None:
+        progress("sweep", done, len(digests))
+
+    def evaluate_and_store(directory, data, overrides, fast, only, digest):
+        rows = evaluate_point(directory, data, overrides, fast, only)
+        _save_atomically(cache / f"{digest}.json", rows)
+        return rows
+
+    run = mapper or (lambda function, arguments: (function(*a) for a in arguments))
+    for _ in run(evaluate_and_store, todo):
+        done += 1
+        if progress is not None:
+            progress("sweep", done, len(digests))
+    return [row for digest in digests for row in json.loads((cache / f"{digest}.json").read_text())]
