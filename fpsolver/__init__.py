@@ -6,9 +6,10 @@ references, Langevin ensembles and discrete quantum master equations. See
 ``README.md`` for a tour and ``shared/spec/PHYSICS.md`` for every equation.
 """
 
-from fpsolver import exact, meshes, potentials, profiles
+from fpsolver import compare, ensembles, exact, meshes, potentials, profiles, qme
 from fpsolver._version import __version__
 from fpsolver.discretization import FokkerPlanckOperator, build_operator
+from fpsolver.ensembles import EnsembleResult, InertialEnsembleResult, run_ensemble, run_inertial_ensemble
 from fpsolver.models import GCLM1, GCLM2, MODELS, Ito, Model
 from fpsolver.results import SteadyState, TransientSolution
 from fpsolver.steady import solve_steady
@@ -16,8 +17,11 @@ from fpsolver.transient import solve_transient
 
 __all__ = [
     "__version__",
+    "compare",
+    "ensembles",
     "exact",
     "meshes",
+    "qme",
     "potentials",
     "profiles",
     "Model",
@@ -31,4 +35,8 @@ __all__ = [
     "solve_transient",
     "SteadyState",
     "TransientSolution",
+    "run_ensemble",
+    "run_inertial_ensemble",
+    "EnsembleResult",
+    "InertialEnsembleResult",
 ]

@@ -56,7 +56,7 @@ def _labelled(datasets: dict[str, xr.Dataset], shared: set[str]) -> xr.Dataset:
     for label, dataset in datasets.items():
         names = {name: f"{name}_{label}" for name in [*dataset.data_vars, *dataset.dims, *dataset.coords] if name not in shared}
         renamed.append(dataset.rename(names))
-    merged = xr.merge(renamed, compat="override", join="outer", combine_attrs="drop")
+    merged = xr.merge(renamed, compat="override", join="outer", combine_attrs="override")
     return merged
 
 

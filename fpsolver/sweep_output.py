@@ -21,7 +21,7 @@ def _columns(rows: list[Row]) -> list[str]:
 
 def write_sweep(case: Path, assignments: list[Assignment], rows: list[Row]) -> Path:
     """``CASE/sweeps/<keys>/`` with sweep.csv, sweep.nc (one row dimension) and summary.png."""
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", "+".join(a.key for a in assignments))
+    name = re.sub(r"[^A-Za-z0-9_.+-]+", "_", "+".join(a.key for a in assignments))
     target = Path(case) / "sweeps" / name
     columns = _columns(rows)
     with atomic_directory(target) as staging:
