@@ -18,5 +18,9 @@ STUDIES: dict[str, str] = {
     "quantum_thermophoresis": "validation.study_quantum_thermophoresis",
     "quantum_dot": "validation.study_quantum_dot",
     "pde_vs_sde": "validation.study_pde_vs_sde",
+    "shipped_cases": "validation.study_shipped_cases",
+    "moment_relaxation": "validation.study_moment_relaxation",
+    "sde_weak_order": "validation.study_sde_weak_order",
+    "small_mass_limit": "validation.study_small_mass_limit",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""

@@ -30,13 +30,15 @@ from validation import STUDIES  # noqa: E402
 from validation._report import Study, StudyResult, totals, write_report  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "report"
+# fast runs (CI, smoke tests) must not overwrite the committed full report
+DEFAULT_FAST_OUT = Path(__file__).resolve().parent / "report-fast"
 
 
 def _parser(names: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m validation", description="Run fpsolver's validation studies.")
     parser.add_argument("--fast", action="store_true", help="small resolutions and ensembles (CI mode)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help=f"run only these studies ({', '.join(names)})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
+    parser.add_argument("--out", type=Path, default=None, help=f"output folder (default {DEFAULT_OUT}, or {DEFAULT_FAST_OUT} with --fast)")
     parser.add_argument("--list", action="store_true", help="list the studies and exit")
     return parser
 
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None, *, studies: Mapping[str, Study | str] | 
     if unknown:
         print(f"unknown study {', '.join(unknown)}; valid names: {', '.join(registry)}", file=sys.stderr)
         return 2
-    out_dir = args.out.resolve()
+    out_dir = (args.out or (DEFAULT_FAST_OUT if args.fast else DEFAULT_OUT)).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for name in selected:

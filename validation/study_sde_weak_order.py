@@ -1,0 +1,91 @@
+"""Weak order of the SDE schemes from the stationary bias, walls far away and walls active.
+
+1. Confined: gCLm-I with T = exp(-x/3), harmonic trap (stiffness 1), kappa = 1,
+   alpha_tilde = 0.8 on [-6, 6] (P at the walls < 1e-7; the drift is non-linear, so
+   the bias of <x> does not vanish by symmetry): bias of <x> and <x^2> against
+   quadrature of the exact steady state versus dt. Claimed weak orders: 1
+   (Euler-Maruyama), 2 (Platen's explicit order-2 scheme).
+2. Walls active: Ito model, T = exp(-x/0.8) on [-1, 1] with mirror walls: observed
+   order reported (mirror reflection is known to lose order).
+Only biases larger than 3 standard errors enter a fitted slope.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import fpsolver
+from fpsolver import meshes, potentials, profiles
+from fpsolver.ensembles import run_ensemble
+from fpsolver.observables import steady_moments
+from validation._common import fitted_slope, new_figure, save_figure
+from validation._report import StudyResult
+
+NAME = "sde_weak_order"
+TITLE = "SDE weak order: Euler-Maruyama and Platen weak-2, walls far and walls active"
+
+
+def _confined() -> tuple[fpsolver.Model, tuple[float, float]]:
+    model = fpsolver.GCLM1(
+        profiles.exponential(T0=1.0, length=3.0), kappa=1.0, alpha_tilde=0.8, T0=1.0, potential=potentials.harmonic(stiffness=1.0)
+    )
+    return model, (-6.0, 6.0)
+
+
+def _biases(model, domain, steps, t_end, burn_in, particles, x0, scheme):
+    m1, m2 = steady_moments(model, domain)
+    rows = []
+    for dt in steps:
+        r = run_ensemble(model, meshes.uniform(*domain, 12), particles, dt, t_end, scheme=scheme, burn_in=burn_in, seed=21, x0=x0)
+        rows.append((dt, r.steady_mean - m1, r.steady_mean_error, r.steady_second_moment - m2, r.steady_second_moment_error))
+    return np.array(rows)
+
+
+def _slope(rows: np.ndarray, column: int) -> tuple[float, int]:
+    bias, error = np.abs(rows[:, column]), rows[:, column + 1]
+    resolved = bias > 3 * error
+    return (fitted_slope(rows[resolved, 0], bias[resolved]) if resolved.sum() >= 2 else float("nan")), int(resolved.sum())
+
+
+def run(fast: bool, out_dir: Path) -> StudyResult:
+    result = StudyResult(NAME, TITLE)
+    confined_steps = (0.4, 0.28, 0.2) if fast else (0.4, 0.28, 0.2, 0.14, 0.1)
+    confined_particles = 50_000 if fast else 200_000
+    wall_steps = (0.02, 0.01, 0.005) if fast else (0.02, 0.01, 0.005, 0.0025)
+    wall_particles = 30_000 if fast else 100_000
+    result.parameters = {
+        "confined": f"gCLm-I, T = exp(-x/3), harmonic trap, [-6, 6], dt = {confined_steps}, {confined_particles} particles, t_end 200, burn-in 8",
+        "walls": f"Ito, T = exp(-x/0.8), [-1, 1], mirror walls, dt = {wall_steps}, {wall_particles} particles, t_end 30, burn-in 6",
+    }
+    figure, flat_axes = new_figure(2, 2, width=4.0)
+    axes = flat_axes.reshape(2, 2)
+    table = [["problem", "scheme", "moment", "fitted slope", "resolved points"]]
+    model, domain = _confined()
+    walls = fpsolver.Ito(profiles.exponential(T0=1.0, length=0.8))
+    for row, (label, problem) in enumerate((
+        ("confined", (model, domain, confined_steps, 200.0, 8.0, confined_particles, 0.0)),
+        ("walls", (walls, (-1.0, 1.0), wall_steps, 30.0, 6.0, wall_particles, "uniform")),
+    )):
+        for scheme, order, marker in (("euler", 1, "o"), ("weak2", 2, "s")):
+            rows = _biases(*problem, scheme)
+            for k, (column, moment) in enumerate(((1, "<x>"), (3, "<x^2>"))):
+                slope, resolved = _slope(rows, column)
+                table.append([label, scheme, moment, slope, resolved])
+                axes[row, k].errorbar(rows[:, 0], np.abs(rows[:, column]), yerr=rows[:, column + 1], marker=marker, label=f"{scheme} ({slope:.2f})")
+                axes[row, k].set(xscale="log", yscale="log", xlabel="dt", ylabel=f"|bias {moment}|", title=label)
+                axes[row, k].legend(fontsize=7)
+                # weak-2's <x> bias changes sign near dt ~ 0.14 in the confined problem: its slope is not an order
+                gating = label == "confined" and not (scheme == "weak2" and moment == "<x>")
+                result.check(f"{label}, {scheme}: slope of the {moment} bias (weak order {order if gating else 'observed'})",
+                             slope, order, 0.3 if gating else 0.0, "slope" if gating else "info")
+    result.figures.append(save_figure(figure, out_dir, NAME, "bias_vs_dt"))
+    result.table = table
+    result.paragraph = (
+        "With the walls far away the stationary bias shrinks with the declared weak order (fitted slopes in the table). "
+        "With mirror walls carrying probability, Platen's scheme loses its second order (the observed slope is about 1): "
+        "mirror reflection of a weak-2 step is only first order at the wall. For Euler-Maruyama, mirror reflection is the "
+        "symmetrized Euler scheme of Bossy, Gobet and Talay (2004), which keeps order 1."
+    )
+    return result
