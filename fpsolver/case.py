@@ -25,13 +25,8 @@ class Case:
     potential: Potential
     models: dict[str, Model]
 
-    @property
-    def name(self) -> str:
-        return self.directory.name
-
-    @property
-    def results_dir(self) -> Path:
-        return self.directory / "results"
+    name = property(lambda self: self.directory.name, doc="The case's name (its directory's).")
+    results_dir = property(lambda self: self.directory / "results", doc="Where its results go.")
 
 
 @dataclass(frozen=True)
@@ -41,13 +36,8 @@ class QMECase:
     directory: Path
     config: QMECaseConfig
 
-    @property
-    def name(self) -> str:
-        return self.directory.name
-
-    @property
-    def results_dir(self) -> Path:
-        return self.directory / "results"
+    name = Case.name
+    results_dir = Case.results_dir
 
 
 FAST_CELLS = 100

@@ -98,8 +98,17 @@ def _field_rows(model: type[BaseModel]) -> list[str]:
     return rows
 
 
+def _table(model: type[BaseModel]) -> list[str]:
+    return ["| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
+
+
 def _section(title: str, model: type[BaseModel], text: str) -> list[str]:
-    return [f"### {title}", "", text, "", "| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
+    return [f"### {title}", "", text, "", *_table(model)]
+
+
+def _variants(heading: str, schemas: dict[str, type[BaseModel]]) -> list[str]:
+    """One table per registry entry (profiles, potentials, models, qme systems)."""
+    return [line for name, model in schemas.items() for line in (f'#### {heading} = "{name}"', "", *_table(model))]
 
 
 def reference_markdown() -> str:
@@ -129,11 +138,9 @@ def reference_markdown() -> str:
         "arguments of `fpsolver.profiles.<profile>`). `file` paths are relative to the case directory.",
         "",
     ]
-    for name, model in schema.PROFILE_SCHEMAS.items():
-        lines += [f"#### profile = \"{name}\"", "", "| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
+    lines += _variants("profile", schema.PROFILE_SCHEMAS)
     lines += ["### [potential]", "", "`kind` names the potential; other keys are its parameters (`fpsolver.potentials.<kind>`).", ""]
-    for name, model in schema.POTENTIAL_SCHEMAS.items():
-        lines += [f"#### kind = \"{name}\"", "", "| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
+    lines += _variants("kind", schema.POTENTIAL_SCHEMAS)
     lines += [
         "### [models.LABEL]",
         "",
@@ -143,8 +150,7 @@ def reference_markdown() -> str:
         "small-mass-limit form of PHYSICS.md 2.4.",
         "",
     ]
-    for name, model in schema.MODEL_SCHEMAS.items():
-        lines += [f"#### model = \"{name}\"", "", "| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
+    lines += _variants("model", schema.MODEL_SCHEMAS)
     lines += _section("[pde]", schema.PDEConfig, "Steady and transient Fokker-Planck solves (FiPy).")
     lines += _section("[ensemble]", schema.EnsembleConfig, "Overdamped (and optionally inertial) Langevin ensembles; `--fast` caps particles at 4096.")
     lines += _section("[validation]", schema.ValidationConfig, "Tolerances checked by `fpsolver validate` (they do not change results).")
@@ -156,8 +162,7 @@ def reference_markdown() -> str:
         "`[scan]` optionally scans one of them.",
         "",
     ]
-    for name, model in schema.QME_SCHEMAS.items():
-        lines += [f"#### system kind = \"{name}\"", "", "| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
+    lines += _variants("system kind", schema.QME_SCHEMAS)
     lines += _section("[scan]", schema.ScanConfig, "One parameter over a list (`values`) or a linspace (`start`, `stop`, `num`).")
     return "\n".join(lines)
 

@@ -24,3 +24,9 @@ def test_readme_main_job_command_runs_and_says_where_the_report_is(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "report:" in result.stdout and "report.html" in result.stdout
     assert (case / "results" / "report.html").exists()
+
+
+def test_case_file_reference_is_generated_from_the_schema():
+    from fpsolver.scaffold import reference_markdown
+
+    assert (ROOT / "cases" / "README.md").read_text().strip() == reference_markdown().strip(), "run: python -m fpsolver.scaffold > cases/README.md"
