@@ -148,3 +148,79 @@ class SymbolicFunction:
         with np.errstate(all="ignore"):
             value = self._compiled[order](x)
         return np.broadcast_to(np.asarray(value, dtype=float), x.shape).copy()
+
+
+class SymbolicField:
+    """A scalar field of several variables with symbolic gradient and Laplacian.
+
+    Points are arrays of shape ``(dim, n)``, one row per variable in the order of
+    ``variables`` (e.g. ``("x", "y")``). The gradient, Laplacian and gradient of
+    the Laplacian are differentiated symbolically once and compiled on first use.
+
+    Parameters
+    ----------
+    expression
+        sympy expression in ``variables``.
+    variables
+        Names of the coordinates, e.g. ``("x", "y")`` or ``("x", "y", "z")``.
+    """
+
+    def __init__(self, expression: sympy.Expr, variables: tuple[str, ...]) -> None:
+        self.expression = expression
+        self.variables = tuple(variables)
+        self._symbols = tuple(sympy.Symbol(name, real=True) for name in self.variables)
+        extra = expression.free_symbols - set(self._symbols)
+        if extra:
+            raise FormulaError(f"expression {expression} has free symbols {sorted(map(str, extra))}")
+        self._compiled: dict[str, object] = {}
+
+    @classmethod
+    def from_text(
+        cls, text: str, variables: tuple[str, ...], parameters: Mapping[str, float] | None = None
+    ) -> "SymbolicField":
+        return cls(parse_formula(text, tuple(variables), parameters), tuple(variables))
+
+    @property
+    def dimension(self) -> int:
+        return len(self.variables)
+
+    @cached_property
+    def text(self) -> str:
+        return str(self.expression)
+
+    @cached_property
+    def _laplacian_expression(self) -> sympy.Expr:
+        return sum((sympy.diff(self.expression, s, 2) for s in self._symbols), sympy.Integer(0))
+
+    def _evaluate(self, key: str, expression: sympy.Expr, points: np.ndarray) -> np.ndarray:
+        if key not in self._compiled:
+            self._compiled[key] = sympy.lambdify(self._symbols, expression, modules="numpy")
+        points = np.asarray(points, dtype=float)
+        if points.ndim != 2 or points.shape[0] != self.dimension:
+            raise ValueError(f"points must have shape ({self.dimension}, n), got {points.shape}")
+        with np.errstate(all="ignore"):
+            value = self._compiled[key](*points)
+        return np.broadcast_to(np.asarray(value, dtype=float), points.shape[1:]).copy()
+
+    def value(self, points: np.ndarray) -> np.ndarray:
+        """f at the points, shape ``(n,)``."""
+        return self._evaluate("f", self.expression, points)
+
+    def gradient(self, points: np.ndarray) -> np.ndarray:
+        """grad f at the points, shape ``(dim, n)``."""
+        return np.array(
+            [self._evaluate(f"d{i}", sympy.diff(self.expression, s), points) for i, s in enumerate(self._symbols)]
+        ).reshape(self.dimension, -1)
+
+    def laplacian(self, points: np.ndarray) -> np.ndarray:
+        """Laplacian of f at the points, shape ``(n,)``."""
+        return self._evaluate("lap", self._laplacian_expression, points)
+
+    def gradient_laplacian(self, points: np.ndarray) -> np.ndarray:
+        """grad of the Laplacian of f, shape ``(dim, n)``."""
+        return np.array(
+            [
+                self._evaluate(f"dlap{i}", sympy.diff(self._laplacian_expression, s), points)
+                for i, s in enumerate(self._symbols)
+            ]
+        ).reshape(self.dimension, -1)

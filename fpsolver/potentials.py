@@ -35,6 +35,16 @@ class Potential:
     def dV(self, x: np.ndarray) -> np.ndarray:
         return self.derivative(x, 1)
 
+    #: Number of coordinates (see :class:`fpsolver.geometry_fields.PotentialField`);
+    #: V = 0 (:func:`none`) is accepted in any dimension.
+    dimension: int = 1
+
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        """grad V: V'(x) for 1D points of shape (n,); zeros of the points' shape when V = 0."""
+        if self.is_zero:
+            return np.zeros(np.shape(x))
+        return self.dV(x)
+
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "expression": self.function.text, **self.parameters}
 

@@ -47,6 +47,10 @@ class TemperatureProfile(ABC):
     """A temperature field T(x) > 0 with analytic (or spline) derivatives."""
 
     name: str = "profile"
+    #: Number of coordinates of the points the profile is evaluated on; 1D profiles
+    #: take x of shape (n,), the fields of :mod:`fpsolver.geometry_fields` (dimension
+    #: 2 or 3) take points of shape (dim, n).
+    dimension: int = 1
 
     @property
     def breakpoints(self) -> np.ndarray:
@@ -71,6 +75,20 @@ class TemperatureProfile(ABC):
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.T(x)
+
+    # Dimension-independent names used by the models (in 1D grad T = T', the
+    # Laplacian is T'' and its gradient T'''), so one model class serves 1D and nD.
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        """grad T: T'(x) in 1D; shape (dim, n) for fields."""
+        return self.dT(x)
+
+    def laplacian(self, x: np.ndarray) -> np.ndarray:
+        """Laplacian of T: T''(x) in 1D."""
+        return self.d2T(x)
+
+    def gradient_laplacian(self, x: np.ndarray) -> np.ndarray:
+        """Gradient of the Laplacian of T: T'''(x) in 1D; shape (dim, n) for fields."""
+        return self.d3T(x)
 
     def check_domain(self, x: np.ndarray) -> None:
         """Raise ``ValueError`` naming the first x where T is not finite and > 0."""

@@ -1,13 +1,20 @@
-"""Direct steady-state solve of the discretised Fokker-Planck equation."""
+"""Direct steady-state solve of the discretised Fokker-Planck equation (1D, 2D, 3D)."""
 
 from __future__ import annotations
 
 import fipy
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.linalg import spsolve
 
 from fpsolver.discretization import FokkerPlanckOperator, build_operator
+from fpsolver.geometry_results import FieldSteadyState
 from fpsolver.models import Model
 from fpsolver.results import SteadyState
+
+# If the pinned cell's density is this many times below the maximum, pin again at
+# the maximum (keeps the solved values O(1) and away from overflow).
+REPIN_RATIO = 1e8
 
 
 def stationary_density(operator: FokkerPlanckOperator) -> tuple[np.ndarray, float]:
@@ -24,6 +31,8 @@ def stationary_density(operator: FokkerPlanckOperator) -> tuple[np.ndarray, floa
     """
     if operator.boundary == "absorbing":
         raise ValueError("no normalisable steady state with absorbing walls: use solve_transient")
+    if operator.dimension > 1:
+        return _pinned_null_vector(operator)
     matrix = operator.matrix
     order = np.argsort(operator.x)
     left, right = order[:-1], order[1:]
@@ -35,9 +44,55 @@ def stationary_density(operator: FokkerPlanckOperator) -> tuple[np.ndarray, floa
     log_P[order] = np.concatenate([[0.0], np.cumsum(np.log(forward) - np.log(backward))])
     P = np.exp(log_P - log_P.max())
     P /= np.sum(P * operator.volumes)
+    return P, _relative_residual(matrix, P)
+
+
+def _relative_residual(matrix: sp.csr_matrix, P: np.ndarray) -> float:
     scale = abs(matrix).sum() * P.max()
-    residual = float(np.abs(matrix @ P).sum() / scale) if scale > 0 else 0.0
-    return P, residual
+    return float(np.abs(matrix @ P).sum() / scale) if scale > 0 else 0.0
+
+
+def _solve_pinned(matrix: sp.csr_matrix, pin: int) -> np.ndarray:
+    keep = np.ones(matrix.shape[0], dtype=bool)
+    keep[pin] = False
+    reduced = matrix[keep][:, keep].tocsc()
+    rhs = -np.asarray(matrix[keep][:, [pin]].todense()).ravel()
+    P = np.empty(matrix.shape[0])
+    P[pin] = 1.0
+    P[keep] = spsolve(reduced, rhs, permc_spec="COLAMD")
+    return P
+
+
+def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, float]:
+    """Null vector of M in 2D/3D by pinning one cell, then sum(P V) = 1.
+
+    Why pinning: with reflecting walls the columns of M sum to zero and its
+    off-diagonal entries are >= 0 (the exponential scheme), so -M is a singular
+    M-matrix; on a connected mesh it is irreducible, its null space is one-dimensional
+    and spanned by a positive vector, and every proper principal submatrix is a
+    nonsingular M-matrix. Setting P_k = 1 and deleting row and column k gives the
+    sparse nonsingular system M_red P_red = -M[:, k] whose solution is >= 0 (the
+    right-hand side is >= 0 and M_red^-1 <= 0 elementwise). The deleted row holds
+    automatically because the columns of M sum to zero. This keeps the sparsity of
+    M, so SuperLU with a COLAMD ordering factorises it as fast as a transient step;
+    replacing a row by the dense normalisation row instead creates a dense row that
+    ruins the fill-in, and a bordered system would need an iterative solver and a
+    preconditioner for an indefinite matrix.
+
+    k is the cell of smallest D (where the free Ito density ∝ 1/D peaks); if P_k
+    ends up more than ``REPIN_RATIO`` below max P, the solve is repeated pinned at
+    the maximum so the solved values stay O(1).
+    """
+    matrix = operator.matrix
+    P = _solve_pinned(matrix, int(np.argmin(operator.D_cells)))
+    if not np.all(np.isfinite(P)) or P.max() > REPIN_RATIO:
+        P = _solve_pinned(matrix, int(np.nanargmax(np.where(np.isfinite(P), P, -np.inf))))
+    if not np.all(np.isfinite(P)):
+        raise ValueError("steady-state solve failed (non-finite values): is the mesh connected and D > 0?")
+    # round-off can leave tiny negative values where P is ~0; the exact solution is >= 0
+    P = np.maximum(P, 0.0)
+    P /= np.sum(P * operator.volumes)
+    return P, _relative_residual(matrix, P)
 
 
 def solve_steady(
@@ -46,13 +101,18 @@ def solve_steady(
     *,
     face_velocity: str = "exact",
     quadrature_order: int = 16,
-) -> SteadyState:
+) -> SteadyState | FieldSteadyState:
     """Zero-flux steady state of ``model`` on ``mesh`` (FiPy exponential scheme).
 
     Solves 0 = div[A P + grad(D P)] with reflecting walls and sum(P V) = 1 directly
     (no time stepping). With ``face_velocity="exact"`` the result equals the exact
-    zero-flux density at the cell centres to round-off on any mesh; with
+    zero-flux density at the cell centres to round-off on any mesh (in 2D/3D
+    whenever A/D is a gradient, see :mod:`fpsolver.discretization`); with
     ``"pointwise"`` it is second order in the cell size.
+
+    Returns a :class:`~fpsolver.results.SteadyState` on 1D meshes (solved by the
+    zero-flux recurrence) and a :class:`~fpsolver.geometry_results.FieldSteadyState`
+    on 2D/3D meshes (solved by pinning one cell, see :func:`_pinned_null_vector`).
 
     Raises
     ------
@@ -61,6 +121,24 @@ def solve_steady(
     """
     operator = build_operator(model, mesh, face_velocity=face_velocity, quadrature_order=quadrature_order)
     P, residual = stationary_density(operator)
+    if operator.dimension > 1:
+        return FieldSteadyState(
+            points=operator.x,
+            P=P,
+            volumes=operator.volumes,
+            face_flux=operator.face_flux(P),
+            model=model.describe(),
+            metadata={
+                "method": "FiPy DiffusionTerm + ExponentialConvectionTerm; null vector by pinning one cell (SuperLU, COLAMD)",
+                "fipy_version": fipy.__version__,
+                "face_velocity": face_velocity,
+                "quadrature_order": quadrature_order,
+                "cells": int(P.size),
+                "dimension": operator.dimension,
+                "mesh": type(mesh).__name__,
+                "relative_residual": residual,
+            },
+        )
     return SteadyState(
         x=operator.x,
         P=P,

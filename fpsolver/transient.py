@@ -12,6 +12,9 @@ Both conserve sum(V P) to round-off with reflecting walls (the columns of M sum 
 zero). LU factorisations are computed once per step size and reused. Adaptive steps
 use step doubling: a step of dt is compared with two of dt/2 (the latter is kept),
 error = sum(V |P_1 - P_2|), and dt moves by factors of 2 so factorisations are reused.
+
+The same code runs on 2D/3D meshes (the generator is assembled the same way); there
+the recorded mean and variance are those of the first coordinate x.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from fpsolver.discretization import build_operator
+from fpsolver.geometry_results import FieldTransientSolution
 from fpsolver.models import Model
 from fpsolver.results import TransientSolution
 
@@ -119,8 +123,8 @@ SCHEMES: dict[str, type[_Stepper]] = {"euler": BackwardEuler, "tr-bdf2": TRBDF2}
 
 def _initial_density(P0: np.ndarray | Callable[[np.ndarray], np.ndarray], x: np.ndarray, volumes: np.ndarray) -> np.ndarray:
     values = np.asarray(P0(x) if callable(P0) else P0, dtype=float)
-    if values.shape != x.shape:
-        raise ValueError(f"P0 must have one value per cell ({x.size}), got shape {values.shape}")
+    if values.shape != volumes.shape:
+        raise ValueError(f"P0 must have one value per cell ({volumes.size}), got shape {values.shape}")
     if not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ValueError("P0 must be finite and >= 0 in every cell")
     mass = np.sum(values * volumes)
@@ -147,13 +151,14 @@ def solve_transient(
     checkpoint: Callable[[TransientState], None] | None = None,
     checkpoint_every: int = 200,
     resume: TransientState | None = None,
-) -> TransientSolution:
+) -> TransientSolution | FieldTransientSolution:
     """Evolve P from ``P0`` (normalised to unit mass) to ``t_end``.
 
     Parameters
     ----------
     P0
-        Initial density at the cell centres, or a function of x.
+        Initial density at the cell centres, or a function of x (of the points,
+        shape (dim, n), on 2D/3D meshes).
     dt
         (Initial) time step; default t_end / 100.
     scheme
@@ -185,7 +190,8 @@ def solve_transient(
         raise ValueError("snapshot times must lie in (0, t_end]")
 
     operator = build_operator(model, mesh, boundary=boundary, face_velocity=face_velocity)
-    x, volumes = operator.x, operator.volumes
+    points, volumes = operator.x, operator.volumes
+    x = points if points.ndim == 1 else points[0]
     stepper = SCHEMES[scheme](operator.matrix, volumes)
 
     def observe(state: TransientState, t: float, P: np.ndarray) -> None:
@@ -194,7 +200,7 @@ def solve_transient(
         state.history.append((t, mass, mean, np.sum((x - mean) ** 2 * P * volumes) / mass))
 
     if resume is None:
-        P = _initial_density(P0, x, volumes)
+        P = _initial_density(P0, points, volumes)
         state = TransientState(t=0.0, P=P, dt=dt)
         observe(state, 0.0, P)
     else:
@@ -231,8 +237,10 @@ def solve_transient(
             checkpoint(state)
 
     t_hist, mass, mean, variance = np.array(state.history).T
-    return TransientSolution(
-        x=x,
+    result_class = TransientSolution if points.ndim == 1 else FieldTransientSolution
+    location = {"x": x} if points.ndim == 1 else {"points": points}
+    return result_class(
+        **location,
         volumes=volumes,
         t=t_hist,
         mass=mass,

@@ -36,7 +36,8 @@ from fpsolver.potentials import Potential
 from fpsolver.potentials import none as no_potential
 from fpsolver.profiles import TemperatureProfile
 
-Domain = tuple[float, float]
+# 1D: (x_min, x_max); 2D/3D: (lower corner, upper corner) of the mesh's bounding box.
+Domain = tuple[float, float] | tuple[np.ndarray, np.ndarray]
 OVERDAMPED_FORMS = ("ito", "kramers")
 
 
@@ -79,6 +80,8 @@ class Model(ABC):
     """
 
     name: ClassVar[str]
+    #: Highest mesh dimension the model is defined for (gCLm-II is 1D only).
+    max_dimension: ClassVar[int] = 3
     alpha: float = 0.0
 
     def __init__(self, profile: TemperatureProfile, *, potential: Potential | None, overdamped: str) -> None:
@@ -98,12 +101,44 @@ class Model(ABC):
     def parameters(self) -> dict[str, object]:
         """The model's parameters (for result metadata and reports)."""
 
+    @property
+    def dimension(self) -> int:
+        """Number of coordinates of the model's points (that of its temperature profile)."""
+        return self.profile.dimension
+
+    def check_dimension(self, dimension: int) -> None:
+        """Raise ``ValueError`` unless the model can be solved on a ``dimension``-D mesh."""
+        if dimension > self.max_dimension:
+            raise ValueError(
+                f"{self.name}: the model is defined in {self.max_dimension}D only, got a {dimension}D mesh"
+            )
+        if self.profile.dimension != dimension:
+            raise ValueError(
+                f"{self.name}: the temperature profile is {self.profile.dimension}D but the mesh is {dimension}D "
+                "(use fpsolver.geometry_fields for 2D/3D temperature fields)"
+            )
+        if not self.potential.is_zero and self.potential.dimension != dimension:
+            raise ValueError(f"{self.name}: the potential is {self.potential.dimension}D but the mesh is {dimension}D")
+
     def validate(self, x: np.ndarray, domain: Domain) -> None:
-        """Raise ``ValueError`` if the model is unphysical at any of the points ``x``."""
-        self.profile.check_domain(np.concatenate([np.asarray(x, dtype=float).ravel(), np.asarray(domain, dtype=float)]))
+        """Raise ``ValueError`` if the model is unphysical at any of the points ``x``.
+
+        In 1D ``x`` has shape (n,) and the domain ends are checked too; in nD the
+        points have shape (dim, n) (the corners of the bounding box may lie outside
+        a curved domain, so only the points are checked).
+        """
+        if self.dimension == 1:
+            self.profile.check_domain(np.concatenate([np.asarray(x, dtype=float).ravel(), np.asarray(domain, dtype=float)]))
+        else:
+            self.profile.check_domain(np.asarray(x, dtype=float).reshape(self.dimension, -1))
 
     def coefficients(self, x: np.ndarray, domain: Domain) -> Coefficients:
-        """Canonical coefficients A, D, dD/dx at the points ``x`` (see module docstring)."""
+        """Canonical coefficients A, D, dD/dx at the points ``x`` (see module docstring).
+
+        In nD (points of shape (dim, n)) gamma, Gamma and D are scalars per point and
+        gamma', Gamma', F, A and dD are gradients/vectors of shape (dim, n); the same
+        formulas hold with grad in place of d/dx (isotropic D).
+        """
         x = np.asarray(x, dtype=float)
         terms = self.langevin_terms(x, domain)
         gamma, dgamma, noise, dnoise = terms.friction, terms.dfriction, terms.noise, terms.dnoise

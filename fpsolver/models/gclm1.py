@@ -44,6 +44,17 @@ class GCLM1(Model):
     ------
     ValueError
         If eta_eff <= 0 at any point where coefficients are evaluated.
+
+    Notes
+    -----
+    Extension to 2D/3D (not in the paper, which is 1D): with a temperature field
+    T(r) the bath coupling generalises with T'' -> Laplacian of T and T' -> grad T,
+
+        eta_eff(r) = eta (1 - alpha_tilde lap T),  A = (grad V + kappa grad T) / eta_eff,
+        D = D0 / eta_eff^2  (isotropic),
+
+    which reduces to Eqs. 26-30 in 1D. Free steady state for constant eta_eff:
+    P ∝ exp(-kappa T / (k_B T0)) (A/D is a gradient), the nD form of Eq. 31.
     """
 
     name = "gclm1"
@@ -96,36 +107,49 @@ class GCLM1(Model):
         return cls(profile, kappa=kappa, alpha_tilde=tau_R / (np.pi * eta) * kappa, eta=eta, kB=kB, **options)  # type: ignore[arg-type]
 
     def T0(self, domain: Domain) -> float:
-        """Noise temperature T0 (explicit, else T(x0), else T at the domain centre)."""
+        """Noise temperature T0 (explicit, else T(x0), else T at the domain centre).
+
+        In nD ``x0`` is a point (x, y[, z]) and the centre is that of the bounding box.
+        """
         if self.T0_given is not None:
             return float(self.T0_given)
-        x0 = self.x0 if self.x0 is not None else 0.5 * (domain[0] + domain[1])
-        return float(self.profile.T(np.array([x0]))[0])
+        x0 = self.x0 if self.x0 is not None else 0.5 * (np.asarray(domain[0], dtype=float) + np.asarray(domain[1], dtype=float))
+        point = np.array([x0], dtype=float) if self.dimension == 1 else np.asarray(x0, dtype=float).reshape(-1, 1)
+        return float(self.profile.T(point)[0])
 
     def eta_eff(self, x: np.ndarray) -> np.ndarray:
-        """eta_eff(x) = eta (1 - alpha_tilde T''(x)) (Eq. 26)."""
-        return self.eta * (1.0 - self.alpha_tilde * self.profile.d2T(x))
+        """eta_eff(x) = eta (1 - alpha_tilde T''(x)) (Eq. 26); Laplacian of T in nD."""
+        return self.eta * (1.0 - self.alpha_tilde * self.profile.laplacian(x))
 
     def validate(self, x: np.ndarray, domain: Domain) -> None:
         super().validate(x, domain)
-        x = np.sort(np.concatenate([np.asarray(x, dtype=float).ravel(), np.asarray(domain, dtype=float)]))
+        if self.dimension == 1:
+            x = np.sort(np.concatenate([np.asarray(x, dtype=float).ravel(), np.asarray(domain, dtype=float)]))
+            where = x
+        else:
+            x = np.asarray(x, dtype=float).reshape(self.dimension, -1)
+            where = x.T
         eta_eff = self.eta_eff(x)
         bad = ~(eta_eff > 0)
         if np.any(bad):
             first = int(np.argmax(bad))
+            point = np.atleast_1d(where[first])
+            curvature = self.profile.laplacian(x[..., first : first + 1])[0]
             raise ValueError(
-                f"gclm1: eta_eff = eta (1 - alpha_tilde T'') must be > 0, but eta_eff({x[first]:.6g}) = "
-                f"{eta_eff[first]:.6g} (alpha_tilde = {self.alpha_tilde:g}, T'' = {self.profile.d2T(x[first:first + 1])[0]:.6g})"
+                f"gclm1: eta_eff = eta (1 - alpha_tilde T'') must be > 0, but eta_eff({', '.join(f'{c:.6g}' for c in point)}) = "
+                f"{eta_eff[first]:.6g} (alpha_tilde = {self.alpha_tilde:g}, T'' = {curvature:.6g})"
             )
 
     def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
         x = np.asarray(x, dtype=float)
+        friction = self.eta_eff(x)
+        grad_temperature = self.profile.gradient(x)
         return LangevinTerms(
-            friction=self.eta_eff(x),
-            dfriction=-self.eta * self.alpha_tilde * self.profile.d3T(x),
-            noise=np.full_like(x, self.eta * self.kB * self.T0(domain)),
-            dnoise=np.zeros_like(x),
-            force=-self.potential.dV(x) - self.kappa * self.profile.dT(x),
+            friction=friction,
+            dfriction=-self.eta * self.alpha_tilde * self.profile.gradient_laplacian(x),
+            noise=np.full_like(friction, self.eta * self.kB * self.T0(domain)),
+            dnoise=np.zeros_like(grad_temperature),
+            force=-self.potential.gradient(x) - self.kappa * grad_temperature,
         )
 
     def parameters(self) -> dict[str, object]:

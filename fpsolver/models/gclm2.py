@@ -74,6 +74,8 @@ class GCLM2(Model):
     """
 
     name = "gclm2"
+    # F(x, X) = g(x - X) + x g'(x - X) (Eq. 35) is defined on a line: no nD form.
+    max_dimension = 1
 
     def __init__(
         self,

@@ -35,6 +35,10 @@ class Ito(Model):
         Stochastic convention in [0, 1].
     overdamped
         ``"ito"`` (default) or ``"kramers"``; identical here because eta is constant.
+
+    In 2D/3D (a :mod:`fpsolver.geometry_fields` temperature field and potential)
+    the same model is isotropic: D = k_B T(r)/eta, A = grad V/eta - alpha grad D, and
+    the free steady state is still P_ss ∝ T^(alpha - 1).
     """
 
     name = "ito"
@@ -56,13 +60,15 @@ class Ito(Model):
         self.eta, self.kB, self.alpha = float(eta), float(kB), float(alpha)
 
     def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
-        eta = np.full_like(np.asarray(x, dtype=float), self.eta)
+        temperature = self.profile.T(x)
+        grad_temperature = self.profile.gradient(x)
+        eta = np.full_like(temperature, self.eta)
         return LangevinTerms(
             friction=eta,
-            dfriction=np.zeros_like(eta),
-            noise=self.eta * self.kB * self.profile.T(x),
-            dnoise=self.eta * self.kB * self.profile.dT(x),
-            force=-self.potential.dV(x),
+            dfriction=np.zeros_like(grad_temperature),
+            noise=self.eta * self.kB * temperature,
+            dnoise=self.eta * self.kB * grad_temperature,
+            force=-self.potential.gradient(x),
         )
 
     def parameters(self) -> dict[str, object]:
