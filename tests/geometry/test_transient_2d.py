@@ -44,3 +44,15 @@ def test_disc_transient_conserves_mass():
     model = Ito(geometry_fields.formula("1 + 2*exp(-(x**2 + y**2)/(2*0.3**2))"))
     solution = solve_transient(model, mesh, _blob, t_end=1.0, dt=0.05, scheme="tr-bdf2")
     assert np.max(np.abs(solution.mass - 1.0)) < 1e-10
+
+
+def test_absorbing_square_decays_like_the_fundamental_mode():
+    """D = 1 on [-1, 1]^2 with P = 0 on the walls: P0 = cos(pi x/2) cos(pi y/2) is the
+    slowest mode, so the survival probability is exp(-pi^2 t / 2) exactly (up to O(h^2, dt^2))."""
+    mesh = geometry.grid((-1.0, -1.0), (1.0, 1.0), (60, 60))
+    model = Ito(geometry_fields.formula("1 + 0*x"))
+    solution = solve_transient(
+        model, mesh, lambda p: np.cos(np.pi * p[0] / 2) * np.cos(np.pi * p[1] / 2), 0.5, dt=5e-4, scheme="tr-bdf2", boundary="absorbing"
+    )
+    assert solution.mass[-1] == pytest.approx(np.exp(-np.pi**2 / 2 * 0.5), rel=2e-3)
+    assert np.all(np.diff(solution.mass) < 0)
