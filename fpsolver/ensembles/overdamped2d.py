@@ -19,6 +19,7 @@ independent and the counts close to multinomial (chi^2 tests then apply).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import fipy
@@ -31,7 +32,7 @@ from fpsolver.ensembles.results import density_from_counts
 from fpsolver.geometry import bounding_box
 from fpsolver.models._base import Model
 
-__all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "run_ensemble_2d"]
+__all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "OverdampedEnsemble2D", "run_ensemble_2d"]
 
 DEFAULT_TABLE_POINTS = 513
 # particle-steps per kernel call (~0.1 s), as in 1D; results do not depend on it
@@ -174,6 +175,127 @@ def _table(model: Model, domain: Rectangle | Disc, table_points: int) -> tuple[n
     return np.ascontiguousarray(values), xs[0], ys[0], (xs.size - 1) / (xs[-1] - xs[0]), (ys.size - 1) / (ys[-1] - ys[0])
 
 
+class OverdampedEnsemble2D:
+    """A 2D overdamped ensemble, set up once; run all chunks, or subsets and merge.
+
+    For a run split across processes or machines, call ``run_chunks(chunks)`` on
+    each with disjoint chunk index sets covering ``range(n_chunks)`` and pass the
+    parts to ``merge``: the result is bit-identical to ``run()`` (chunk c always
+    uses stream ``SeedSequence(seed).spawn(n_chunks)[c]``). Parameters are those
+    of :func:`run_ensemble_2d`.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        domain: Rectangle | Disc,
+        n_particles: int,
+        dt: float,
+        t_end: float,
+        *,
+        bins: Bins,
+        burn_in: float | None = None,
+        sample_every: int = 1,
+        seed: int = 0,
+        chunk_size: int = 1024,
+        table_points: int = DEFAULT_TABLE_POINTS,
+    ) -> None:
+        for name, value in {"n_particles": n_particles, "chunk_size": chunk_size, "sample_every": sample_every}.items():
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"'{name}' must be a positive integer, got {value!r}")
+        for name, value in {"dt": dt, "t_end": t_end}.items():
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"'{name}' must be finite and > 0, got {value!r}")
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"'seed' must be a non-negative integer, got {seed!r}")
+        self.burn_in = 0.5 * t_end if burn_in is None else float(burn_in)
+        if not 0 <= self.burn_in < t_end:
+            raise ValueError(f"'burn_in' must lie in [0, t_end), got {burn_in!r}")
+        if not isinstance(domain, (Rectangle, Disc)):
+            raise TypeError(f"'domain' must be a Rectangle or a Disc, got {type(domain).__name__}")
+        self.model, self.domain, self.bins = model, domain, bins
+        self.n_particles, self.chunk_size, self.seed = int(n_particles), int(chunk_size), int(seed)
+        self.dt, self.t_end, self.sample_every, self.table_points = float(dt), float(t_end), int(sample_every), int(table_points)
+        self.n_steps, self.burn_steps = int(round(t_end / dt)), int(round(self.burn_in / dt))
+        self.n_chunks = math.ceil(self.n_particles / self.chunk_size)
+        self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y = _table(model, domain, table_points)
+
+    def run_chunks(self, chunks: Sequence[int] | None = None) -> dict[str, np.ndarray]:
+        """Run the chunks with the given global indices (all when ``None``).
+
+        Returns ``chunks`` (sorted ids), ``histogram`` (one row per chunk) and the
+        final positions ``final_x``, ``final_y`` of their particles.
+        """
+        ids = np.arange(self.n_chunks) if chunks is None else np.unique(np.asarray(chunks, dtype=np.int64))
+        if ids.size == 0 or ids[0] < 0 or ids[-1] >= self.n_chunks:
+            raise ValueError(f"chunk indices must lie in [0, {self.n_chunks})")
+        sizes = np.minimum((ids + 1) * self.chunk_size, self.n_particles) - ids * self.chunk_size
+        bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        states = chunk_seeds(self.seed, ids, self.n_chunks)
+        shape = RECTANGLE if isinstance(self.domain, Rectangle) else DISC
+        binning = CARTESIAN if self.bins.kind == "cartesian" else POLAR
+        geometry = self.domain.geometry
+        px, py = np.empty(bounds[-1]), np.empty(bounds[-1])
+        initial_positions_2d(px, py, states, bounds, shape, geometry)
+        normals = np.empty((ids.size, 2 * self.chunk_size))
+        histogram = np.zeros((ids.size, self.bins.areas.size), dtype=np.int64)
+        block = max(1, _PARTICLE_STEPS_PER_BLOCK // int(bounds[-1]))
+        for first in range(0, self.n_steps, block):
+            advance_overdamped_2d(
+                px, py, states, bounds, normals, first, min(block, self.n_steps - first), self.dt,
+                shape, geometry, self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y,
+                ZIGGURAT_X, ZIGGURAT_F, binning, self.bins.edges_a, self.bins.edges_b,
+                self.bins.origin[0], self.bins.origin[1], self.burn_steps, self.sample_every, histogram,
+            )
+        return {"chunks": ids, "histogram": histogram, "final_x": px, "final_y": py}
+
+    def merge(self, partials: Sequence[dict[str, np.ndarray]]) -> Ensemble2DResult:
+        """Combine parts that together cover every chunk exactly once (in chunk order)."""
+        ids = np.concatenate([part["chunks"] for part in partials])
+        if np.sort(ids).tolist() != list(range(self.n_chunks)):
+            raise ValueError(f"partial results must cover chunks 0..{self.n_chunks - 1} exactly once")
+        order = np.argsort(ids)
+        histogram = np.concatenate([part["histogram"] for part in partials])[order]
+        # particles of chunk c are contiguous within their part: reorder chunk by chunk
+        pieces_x, pieces_y = [], []
+        for part in partials:
+            sizes = np.minimum((part["chunks"] + 1) * self.chunk_size, self.n_particles) - part["chunks"] * self.chunk_size
+            edges = np.concatenate([[0], np.cumsum(sizes)])
+            pieces_x += [part["final_x"][a:b] for a, b in zip(edges[:-1], edges[1:])]
+            pieces_y += [part["final_y"][a:b] for a, b in zip(edges[:-1], edges[1:])]
+        density, density_error, counts = density_from_counts(histogram, self.bins.areas)
+        return Ensemble2DResult(
+            bins=self.bins,
+            density=density,
+            density_error=density_error,
+            counts=counts,
+            final_x=np.concatenate([pieces_x[i] for i in order]),
+            final_y=np.concatenate([pieces_y[i] for i in order]),
+            model=self.model.describe(),
+            metadata={
+                "kind": "overdamped-2d",
+                "sde": "dr = -A dt + sqrt(2 D) dW (Ito, 2D)",
+                "scheme": "euler",
+                "weak_order": 1,
+                "domain": type(self.domain).__name__,
+                "n_particles": self.n_particles,
+                "dt": self.dt,
+                "t_end": self.t_end,
+                "burn_in": self.burn_in,
+                "sample_every": self.sample_every,
+                "seed": self.seed,
+                "chunk_size": self.chunk_size,
+                "n_chunks": self.n_chunks,
+                "table_points": self.table_points,
+                "threads": numba.get_num_threads(),
+            },
+        )
+
+    def run(self) -> Ensemble2DResult:
+        """Run every chunk in this process (threads: numba's thread pool)."""
+        return self.merge([self.run_chunks()])
+
+
 def run_ensemble_2d(
     model: Model,
     domain: Rectangle | Disc,
@@ -215,62 +337,7 @@ def run_ensemble_2d(
     ValueError
         For invalid parameters or a model that is invalid on the domain.
     """
-    for name, value in {"n_particles": n_particles, "chunk_size": chunk_size, "sample_every": sample_every}.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"'{name}' must be a positive integer, got {value!r}")
-    for name, value in {"dt": dt, "t_end": t_end}.items():
-        if not (np.isfinite(value) and value > 0):
-            raise ValueError(f"'{name}' must be finite and > 0, got {value!r}")
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"'seed' must be a non-negative integer, got {seed!r}")
-    burn_in = 0.5 * t_end if burn_in is None else float(burn_in)
-    if not 0 <= burn_in < t_end:
-        raise ValueError(f"'burn_in' must lie in [0, t_end), got {burn_in!r}")
-    shape = RECTANGLE if isinstance(domain, Rectangle) else DISC
-    binning = CARTESIAN if bins.kind == "cartesian" else POLAR
-
-    table, x0, y0, inv_x, inv_y = _table(model, domain, table_points)
-    n_steps, burn_steps = int(round(t_end / dt)), int(round(burn_in / dt))
-    n_chunks = math.ceil(n_particles / chunk_size)
-    bounds = np.minimum(np.arange(n_chunks + 1) * chunk_size, n_particles).astype(np.int64)
-    states = chunk_seeds(int(seed), np.arange(n_chunks), n_chunks)
-    px, py = np.empty(n_particles), np.empty(n_particles)
-    geometry = domain.geometry
-    initial_positions_2d(px, py, states, bounds, shape, geometry)
-    normals = np.empty((n_chunks, 2 * chunk_size))
-    histogram = np.zeros((n_chunks, bins.areas.size), dtype=np.int64)
-    block = max(1, _PARTICLE_STEPS_PER_BLOCK // n_particles)
-    for first in range(0, n_steps, block):
-        advance_overdamped_2d(
-            px, py, states, bounds, normals, first, min(block, n_steps - first), float(dt),
-            shape, geometry, table, x0, y0, inv_x, inv_y, ZIGGURAT_X, ZIGGURAT_F,
-            binning, bins.edges_a, bins.edges_b, bins.origin[0], bins.origin[1],
-            burn_steps, int(sample_every), histogram,
-        )
-    density, density_error, counts = density_from_counts(histogram, bins.areas)
-    return Ensemble2DResult(
-        bins=bins,
-        density=density,
-        density_error=density_error,
-        counts=counts,
-        final_x=px,
-        final_y=py,
-        model=model.describe(),
-        metadata={
-            "kind": "overdamped-2d",
-            "sde": "dr = -A dt + sqrt(2 D) dW (Ito, 2D)",
-            "scheme": "euler",
-            "weak_order": 1,
-            "domain": type(domain).__name__,
-            "n_particles": int(n_particles),
-            "dt": float(dt),
-            "t_end": float(t_end),
-            "burn_in": burn_in,
-            "sample_every": int(sample_every),
-            "seed": int(seed),
-            "chunk_size": int(chunk_size),
-            "n_chunks": n_chunks,
-            "table_points": int(table_points),
-            "threads": numba.get_num_threads(),
-        },
-    )
+    return OverdampedEnsemble2D(
+        model, domain, n_particles, dt, t_end, bins=bins, burn_in=burn_in, sample_every=sample_every,
+        seed=seed, chunk_size=chunk_size, table_points=table_points,
+    ).run()

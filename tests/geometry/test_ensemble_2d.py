@@ -7,6 +7,7 @@ sum sqrt(2 p (1 - p) / (pi N)). Seeds are fixed, so the outcome is deterministic
 """
 
 import fipy
+import numba
 import numpy as np
 import pytest
 from scipy.interpolate import CubicSpline
@@ -84,3 +85,24 @@ def test_ensemble_2d_rejects_bad_parameters():
         run_ensemble_2d(model, Disc(), 10, -1.0, 1.0, bins=bins)
     with pytest.raises(ValueError, match="temperature profile is 1D"):
         run_ensemble_2d(Ito(profiles.linear()), Disc(), 10, 1e-3, 1.0, bins=bins)
+
+
+def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
+    from fpsolver.ensembles.overdamped2d import OverdampedEnsemble2D
+
+    model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
+    ensemble = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_every=5, chunk_size=128, seed=5)
+    whole = ensemble.run()
+    merged = ensemble.merge([ensemble.run_chunks([1, 3, 5, 7]), ensemble.run_chunks([6, 0, 4, 2])])
+    np.testing.assert_array_equal(whole.counts, merged.counts)
+    np.testing.assert_array_equal(whole.final_x, merged.final_x)
+    np.testing.assert_array_equal(whole.final_y, merged.final_y)
+    with pytest.raises(ValueError, match="exactly once"):
+        ensemble.merge([ensemble.run_chunks([0, 1])])
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        single_thread = ensemble.run()
+    finally:
+        numba.set_num_threads(threads)
+    np.testing.assert_array_equal(whole.final_x, single_thread.final_x)
