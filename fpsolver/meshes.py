@@ -1,5 +1,8 @@
 """1D meshes: uniform and geometrically refined grids, named definitions, any FiPy mesh.
 
+2D/3D meshes (grids, cylindrical grids, Gmsh ``.geo`` files in ``meshes/``) are in
+:mod:`fpsolver.geometry`.
+
 Every function returns a FiPy mesh; solvers accept any 1D FiPy mesh a user builds.
 Named meshes live as TOML files in the top-level ``meshes/`` folder, e.g.::
 

@@ -196,3 +196,21 @@ def test_field_formula_rejects_unknown_variables():
 
     with pytest.raises(FormulaError, match="unknown symbol 'z'"):
         geometry_fields.formula("1 + z")
+
+
+@needs_gmsh
+def test_free_ito_on_unstructured_disc_is_exact_for_non_radial_temperature():
+    """Exact faces on Gmsh triangles (non-orthogonal): any free Ito state P ∝ 1/T is
+    reproduced to round-off, not only radial ones."""
+    pytest.importorskip("gmsh")
+    mesh = geometry.disc(radius=1.0, cell_size=0.15)
+    field = geometry_fields.formula("1.5 + 0.5*x*y**2 + 0.3*sin(2*x)")
+    solution = solve_steady(Ito(field), mesh)
+    exact = _normalised(1.0 / field.T(solution.points), solution.volumes)
+    assert np.max(np.abs(solution.P / exact - 1.0)) < 1e-11
+
+
+@needs_gmsh
+def test_gmsh_mesh_rejects_unknown_parameters():
+    with pytest.raises(ValueError, match="defines no parameter 'cellsize'"):
+        geometry.gmsh_mesh("disc", cellsize=0.1)
