@@ -6,10 +6,11 @@ references, Langevin ensembles and discrete quantum master equations. See
 ``README.md`` for a tour and ``shared/spec/PHYSICS.md`` for every equation.
 """
 
-from fpsolver import compare, ensembles, exact, meshes, potentials, profiles, qme
+from fpsolver import compare, ensembles, exact, geometry, geometry_fields, meshes, potentials, profiles, qme
 from fpsolver._version import __version__
 from fpsolver.discretization import FokkerPlanckOperator, build_operator
 from fpsolver.ensembles import EnsembleResult, InertialEnsembleResult, run_ensemble, run_inertial_ensemble
+from fpsolver.ensembles.overdamped2d import run_ensemble_2d
 from fpsolver.models import GCLM1, GCLM2, MODELS, Ito, Model
 from fpsolver.results import SteadyState, TransientSolution
 from fpsolver.steady import solve_steady
@@ -20,6 +21,8 @@ __all__ = [
     "compare",
     "ensembles",
     "exact",
+    "geometry",
+    "geometry_fields",
     "meshes",
     "qme",
     "potentials",
@@ -37,6 +40,7 @@ __all__ = [
     "TransientSolution",
     "run_ensemble",
     "run_inertial_ensemble",
+    "run_ensemble_2d",
     "EnsembleResult",
     "InertialEnsembleResult",
 ]
