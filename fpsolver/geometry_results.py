@@ -7,13 +7,12 @@ shape (dim, n). For ``Grid2D`` meshes FiPy orders cells x fastest, so
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
 
-from fpsolver._version import __version__
+from fpsolver.results import result_attributes
 
 AXES = ("x", "y", "z")
 
@@ -24,11 +23,7 @@ def _cell_dataset(points: np.ndarray, volumes: np.ndarray, variables: dict[str, 
     return xr.Dataset(
         variables,
         coords=coords,
-        attrs={
-            "fpsolver_version": __version__,
-            "model": json.dumps(model, default=str),
-            "metadata": json.dumps(metadata, default=str),
-        },
+        attrs=result_attributes(metadata, model),
     )
 
 

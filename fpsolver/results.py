@@ -11,7 +11,8 @@ import xarray as xr
 from fpsolver._version import __version__
 
 
-def _attrs(metadata: dict[str, object], model: dict[str, object]) -> dict[str, str]:
+def result_attributes(metadata: dict[str, object], model: dict[str, object]) -> dict[str, str]:
+    """NetCDF global attributes of every result: version, model and run metadata (JSON)."""
     return {
         "fpsolver_version": __version__,
         "model": json.dumps(model, default=str),
@@ -64,7 +65,7 @@ class SteadyState:
                 "x": ("x", self.x, {"units": "length", "description": "cell centre"}),
                 "x_face": ("x_face", self.x_faces, {"units": "length", "description": "face position"}),
             },
-            attrs=_attrs(self.metadata, self.model),
+            attrs=result_attributes(self.metadata, self.model),
         )
 
 
@@ -115,5 +116,5 @@ class TransientSolution:
                 "step_time": ("step_time", self.t, {"units": "time", "description": "time of each accepted step"}),
                 "x": ("x", self.x, {"units": "length", "description": "cell centre"}),
             },
-            attrs=_attrs(self.metadata, self.model),
+            attrs=result_attributes(self.metadata, self.model),
         )

@@ -17,13 +17,12 @@ standard error is
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
 
-from fpsolver._version import __version__
+from fpsolver.results import result_attributes
 
 
 def batch_error(estimates: np.ndarray, weights: np.ndarray, pooled: np.ndarray) -> np.ndarray:
@@ -91,14 +90,6 @@ def moments_versus_time(moments: np.ndarray, first: int = 1) -> dict[str, np.nda
     for array in (mean, variance, mean_error, variance_error):
         array[empty] = np.nan
     return {"count": total, "mean": mean, "mean_error": mean_error, "variance": variance, "variance_error": variance_error}
-
-
-def _attrs(metadata: dict[str, object], model: dict[str, object]) -> dict[str, str]:
-    return {
-        "fpsolver_version": __version__,
-        "model": json.dumps(model, default=str),
-        "metadata": json.dumps(metadata, default=str),
-    }
 
 
 def _var(dims, values, units: str, description: str):
@@ -200,7 +191,7 @@ class EnsembleResult:
                 "time": _var("time", self.t, "time", "record time"),
                 "particle": _var("particle", particle, "1", "particle index"),
             },
-            attrs=_attrs(self.metadata, self.model),
+            attrs=result_attributes(self.metadata, self.model),
         )
 
 
@@ -290,5 +281,5 @@ class InertialEnsembleResult:
                 "time": _var("time", self.t, "time", "record time"),
                 "particle": _var("particle", np.arange(self.final_x.size), "1", "particle index"),
             },
-            attrs=_attrs(self.metadata, self.model),
+            attrs=result_attributes(self.metadata, self.model),
         )

@@ -1,6 +1,5 @@
 """Steady histograms of the overdamped ensembles against the exact zero-flux state."""
 
-import numpy as np
 import pytest
 from _cases import DOMAIN, mesh40, model_cases, sample_steady_state
 
