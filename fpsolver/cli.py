@@ -8,8 +8,9 @@ Errors in a case print one line naming the key at fault and exit with code 2;
 from __future__ import annotations
 
 import json
+import os
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -59,7 +60,39 @@ def _progress(enabled: bool):
         yield update
 
 
-def _run_one(path: Path, *, fast: bool, only: frozenset[str], resume: bool, progress):
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes (needs the 'distributed' extra)."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on the Dask scheduler at ADDRESS (tcp://HOST:PORT); default $DASK_SCHEDULER_ADDRESS when set."),
+]
+
+
+@contextmanager
+def _cluster(workers: int | None, scheduler: str | None):
+    """A Dask client when one is asked for (--workers, --scheduler or
+    $DASK_SCHEDULER_ADDRESS), else None; a one-line error when none can be opened."""
+    from fpsolver.distributed import SCHEDULER_VARIABLE, DistributedUnavailableError, open_client
+
+    if workers is None and scheduler is None and not os.environ.get(SCHEDULER_VARIABLE):
+        yield None
+        return
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(open_client(workers, scheduler))
+        except (ValueError, DistributedUnavailableError, OSError) as exc:
+            _fail(str(exc))
+        yield client
+
+
+def _task_progress(progress, task: str):
+    """A ``(done, total)`` callback for the distributed tasks, shown as its own bar."""
+    return None if progress is None else (lambda done, total: progress(task, done, total))
+
+
+def _run_one(path: Path, *, fast: bool, only: frozenset[str], resume: bool, progress, mapper=None):
     """Open, run and write one case; CaseError for bad input."""
     from fpsolver.case import QMECase, open_case
     from fpsolver.checkpoint import CheckpointStore
@@ -74,7 +107,7 @@ def _run_one(path: Path, *, fast: bool, only: frozenset[str], resume: bool, prog
                 results = run_qme_case(case, progress=progress)
             else:
                 store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=resume)
-                results = run_case(case, only=only, checkpoints=store, progress=progress)
+                results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
             target = write_results(results)
             if not isinstance(case, QMECase):
                 store.clear()
@@ -103,14 +136,22 @@ def run(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint of an interrupted run.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Run each case (PDE, ensembles, comparisons, figures, report) into CASE/results/."""
+    """Run each case (PDE, ensembles, comparisons, figures, report) into CASE/results/.
+
+    With a Dask cluster the ensembles' checkpointed chunk groups run on its workers.
+    """
+    from fpsolver.distributed import dask_mapper
+
     stages = frozenset(stage.value for stage in only) if only else frozenset(s.value for s in Stage)
     summary = {}
-    with _progress(not (quiet or as_json)) as progress:
+    with _cluster(workers, scheduler) as client, _progress(not (quiet or as_json)) as progress:
+        mapper = None if client is None else dask_mapper(client, _task_progress(progress, "ensemble tasks on the cluster"))
         for path in cases:
             try:
-                case, results, target = _run_one(path, fast=fast, only=stages, resume=resume, progress=progress)
+                case, results, target = _run_one(path, fast=fast, only=stages, resume=resume, progress=progress, mapper=mapper)
             except CaseError as exc:
                 _fail(f"{path}: {exc}")
             summary[str(path)] = {"results": str(target), "report": str(target / "report.html"), "metrics": results.metrics}
@@ -212,16 +253,23 @@ def sweep(
     only: Annotated[list[Stage] | None, typer.Option("--only", help="Stages per point (default pde).")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Small sizes.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
-    """Sweep case-file keys; write CASE/sweeps/NAME/ (sweep.csv, sweep.nc, summary.png)."""
+    """Sweep case-file keys; write CASE/sweeps/NAME/ (sweep.csv, sweep.nc, summary.png).
+
+    With a Dask cluster every point not yet cached is a task on its workers.
+    """
+    from fpsolver.distributed import dask_mapper
     from fpsolver.sweep import parse_assignment, run_sweep
     from fpsolver.sweep_output import write_sweep
 
     stages = frozenset(stage.value for stage in only) if only else frozenset({"pde"})
     try:
         parsed = [parse_assignment(text) for text in assignments]
-        with _progress(not quiet) as progress:
-            rows = run_sweep(case, parsed, fast=fast, only=stages, progress=progress)
+        with _cluster(workers, scheduler) as client, _progress(not quiet) as progress:
+            mapper = None if client is None else dask_mapper(client, _task_progress(progress, "sweep tasks on the cluster"))
+            rows = run_sweep(case, parsed, fast=fast, only=stages, progress=progress, mapper=mapper)
     except CaseError as exc:
         _fail(f"{case}: {exc}")
     target = write_sweep(Path(case), parsed, rows)

@@ -9,7 +9,7 @@ same configuration gives bit-identical numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,8 @@ from fpsolver.steady import solve_steady
 from fpsolver.transient import TransientState, solve_transient
 
 Progress = Callable[[str, float, float], None]
+# mapper(function, argument_tuples) -> results in order; see run_chunked
+Mapper = Callable[[Callable, list[tuple]], Iterable]
 STAGES = ("pde", "sde", "qme")
 CHECKPOINT_GROUPS = 8
 
@@ -111,28 +113,55 @@ def _chunk_results(arrays: dict[str, np.ndarray]) -> ChunkResults:
     return ChunkResults(fingerprint=str(arrays["_fingerprint"]), chunks=arrays["_chunks"], arrays=rest)
 
 
+def chunk_groups(n_chunks: int, n_groups: int) -> list[np.ndarray]:
+    """``range(n_chunks)`` split into at most ``n_groups`` contiguous, non-empty groups."""
+    if n_groups < 1:
+        raise ValueError(f"the number of groups must be >= 1, got {n_groups}")
+    return [group for group in np.array_split(np.arange(n_chunks), min(n_groups, n_chunks)) if group.size]
+
+
+def run_chunk_group(ensemble: OverdampedEnsemble | InertialEnsemble, group: np.ndarray) -> ChunkResults:
+    """``ensemble.run_chunks(group)`` as a plain function, so a mapper sends the
+    ensemble as an argument it can share between tasks."""
+    return ensemble.run_chunks(group)
+
+
+def _serial(function: Callable, argument_tuples: Iterable[tuple]) -> Iterator:
+    return (function(*arguments) for arguments in argument_tuples)
+
+
 def run_chunked(
     ensemble: OverdampedEnsemble | InertialEnsemble,
     key: str,
     store: CheckpointStore | None,
     progress: Callable[[float, float], None] | None,
+    mapper: Mapper | None = None,
 ):
     """Run an ensemble in checkpointed groups of chunks and merge them (bit-identical
-    to one run: chunk streams do not depend on grouping)."""
-    groups = [g for g in np.array_split(np.arange(ensemble.n_chunks), min(CHECKPOINT_GROUPS, ensemble.n_chunks)) if g.size]
-    partials = []
-    for index, group in enumerate(groups):
+    to one run: chunk streams do not depend on grouping).
+
+    ``mapper(function, argument_tuples)`` runs the groups that have no checkpoint and
+    yields their results in order (default: one after the other in this process;
+    :func:`fpsolver.distributed.dask_mapper` runs them on a cluster). Each result is
+    checkpointed as it arrives.
+    """
+    groups = chunk_groups(ensemble.n_chunks, CHECKPOINT_GROUPS)
+    partials: dict[int, ChunkResults] = {}
+    for index in range(len(groups)):
         saved = None if store is None else store.load(f"{key}-{index}")
         if saved is not None and saved["_fingerprint"] == ensemble._fingerprint():
-            partial = _chunk_results(saved)
-        else:
-            partial = ensemble.run_chunks(group)
-            if store is not None:
-                store.save(f"{key}-{index}", _chunk_arrays(partial))
-        partials.append(partial)
+            partials[index] = _chunk_results(saved)
+    todo = [index for index in range(len(groups)) if index not in partials]
+    if partials and progress is not None:
+        progress(len(partials), len(groups))
+    results = (mapper or _serial)(run_chunk_group, [(ensemble, groups[index]) for index in todo])
+    for index, partial in zip(todo, results):
+        if store is not None:
+            store.save(f"{key}-{index}", _chunk_arrays(partial))
+        partials[index] = partial
         if progress is not None:
-            progress(index + 1, len(groups))
-    return ensemble.merge(partials)
+            progress(len(partials), len(groups))
+    return ensemble.merge([partials[index] for index in range(len(groups))])
 
 
 def _ensemble_kwargs(case: Case, model: Model) -> dict[str, object]:
@@ -158,8 +187,13 @@ def run_case(
     only: frozenset[str] = frozenset(STAGES),
     checkpoints: CheckpointStore | None = None,
     progress: Progress | None = None,
+    mapper: Mapper | None = None,
 ) -> CaseResults:
-    """Solve every model of ``case`` as its ``[pde]`` and ``[ensemble]`` tables ask."""
+    """Solve every model of ``case`` as its ``[pde]`` and ``[ensemble]`` tables ask.
+
+    ``mapper`` runs the ensembles' chunk groups (see :func:`run_chunked`), e.g. on a
+    Dask cluster; PDE solves run in this process.
+    """
     results = CaseResults(case=case)
     pde, ensemble = case.config.pde, case.config.ensemble
     for label, model in case.models.items():
@@ -179,12 +213,12 @@ def run_case(
             results.exact_cell_averages[label] = reference
             report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
             overdamped = OverdampedEnsemble(model, case.mesh, scheme=ensemble.scheme, **_ensemble_kwargs(case, model))
-            results.ensembles[label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report)
+            results.ensembles[label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
             metrics.update(ensemble_metrics(results.ensembles[label], reference, "sde"))
             if ensemble.inertial_mass is not None:
                 inertial = InertialEnsemble(model, case.mesh, mass=ensemble.inertial_mass, **_ensemble_kwargs(case, model))
                 report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
-                results.inertial[label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report)
+                results.inertial[label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
                 metrics.update(ensemble_metrics(results.inertial[label], reference, "inertial"))
     return results
 

@@ -1,0 +1,147 @@
+"""Distributed execution on a local Dask cluster gives exactly the serial numbers.
+
+One LocalCluster of two single-threaded worker processes on 127.0.0.1 serves the
+module; every claim compares against the same computation run serially in this
+process, bit for bit.
+"""
+
+import dataclasses
+import os
+import signal
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("distributed")
+
+import fpsolver  # noqa: E402
+from cli_helpers import copy_case  # noqa: E402
+from fpsolver import meshes, profiles  # noqa: E402
+from fpsolver.case import open_case  # noqa: E402
+from fpsolver.distributed import DistributedUnavailableError, dask_mapper, open_client, run_ensemble_distributed  # noqa: E402
+from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble  # noqa: E402
+from fpsolver.pipeline import run_case  # noqa: E402
+from fpsolver.sweep import parse_assignment, run_sweep  # noqa: E402
+
+# 8 points, PDE only, --fast: ~0.1 s each, so the tests stay fast
+SWEEP = [parse_assignment("models.gclm1.kappa=0:2:4"), parse_assignment("temperature.gradient=0.2,0.4")]
+SWEEP_ONLY = frozenset({"pde"})
+
+
+@pytest.fixture(scope="module")
+def client():
+    with open_client(workers=2) as client:
+        client.wait_for_workers(2)
+        yield client
+
+
+@pytest.fixture(scope="module")
+def serial_sweep(tmp_path_factory):
+    case = copy_case("linear", tmp_path_factory.mktemp("serial"))
+    return run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY)
+
+
+def _assert_identical(first, second):
+    """Every field of two result dataclasses equal, arrays bit for bit (NaN == NaN)."""
+    assert type(first) is type(second)
+    for field in dataclasses.fields(first):
+        a, b = getattr(first, field.name), getattr(second, field.name)
+        if isinstance(a, np.ndarray):
+            assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True), field.name
+        else:
+            assert a == b, field.name
+
+
+def _ensemble(kind):
+    """A small ensemble of 8 chunks (gCLm-I in a hot spot, 40 cells on [-1, 1])."""
+    model = fpsolver.GCLM1(profiles.gaussian_hotspot(T_background=1.0, amplitude=1.0, center=-0.2, width=0.4), kappa=0.5)
+    mesh = meshes.uniform(-1.0, 1.0, 40)
+    common = dict(n_particles=8 * 256, dt=1e-3, t_end=0.5, seed=20261123, chunk_size=256)
+    if kind == "inertial":
+        return InertialEnsemble(model, mesh, mass=0.05, **common)
+    return OverdampedEnsemble(model, mesh, **common)
+
+
+def test_sweep_of_8_points_on_two_workers_equals_serial(client, serial_sweep, tmp_path):
+    case = copy_case("linear", tmp_path)
+    seen = []
+    rows = run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY, mapper=dask_mapper(client, lambda done, total: seen.append((done, total))))
+    assert len(rows) == 8 * 3
+    assert rows == serial_sweep
+    assert seen[0] == (0, 8) and seen[-1] == (8, 8) and len(seen) == 9
+
+
+@pytest.mark.parametrize("kind", ["overdamped", "inertial"])
+def test_ensemble_split_into_8_chunks_on_two_workers_equals_serial(client, kind):
+    ensemble = _ensemble(kind)
+    assert ensemble.n_chunks == 8
+    _assert_identical(run_ensemble_distributed(client, ensemble, 8), ensemble.run())
+
+
+def test_run_case_ensembles_through_dask_mapper_equal_serial_run(client, tmp_path):
+    case = open_case(copy_case("linear", tmp_path), fast=True)
+    serial = run_case(case, only=frozenset({"sde"}))
+    distributed = run_case(case, only=frozenset({"sde"}), mapper=dask_mapper(client))
+    assert serial.ensembles.keys() == distributed.ensembles.keys() == case.models.keys()
+    for label in case.models:
+        _assert_identical(distributed.ensembles[label], serial.ensembles[label])
+    assert distributed.metrics == serial.metrics
+
+
+def test_sweep_survives_a_worker_killed_mid_sweep(client, serial_sweep, tmp_path):
+    case = copy_case("linear", tmp_path)
+    pids = client.run(os.getpid)
+    killed = []
+
+    def kill_a_busy_worker(done, total):
+        # after the first point is back, the workers are busy with the next ones
+        if done == 1:
+            busy = [address for address, keys in client.processing().items() if keys]
+            assert busy, "no task left running to interrupt"
+            os.kill(pids[busy[0]], signal.SIGKILL)
+            killed.append(busy[0])
+
+    rows = run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY, mapper=dask_mapper(client, kill_a_busy_worker))
+    assert killed and killed[0] not in client.scheduler_info()["workers"]
+    assert rows == serial_sweep
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_interrupted_sweep_resumes_without_recomputing_cached_points(client, serial_sweep, tmp_path):
+    case = copy_case("linear", tmp_path)
+
+    def interrupted_after_4_points(function, argument_tuples):
+        for count, result in enumerate(dask_mapper(client)(function, argument_tuples), start=1):
+            yield result
+            if count == 4:
+                raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY, mapper=interrupted_after_4_points)
+    cached = len(list((case / "sweeps" / ".points").glob("*.json")))
+    assert cached >= 4  # points that finished before the cancel are kept too
+    totals = []
+    rows = run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY, mapper=dask_mapper(client, lambda done, total: totals.append(total)))
+    assert set(totals) <= {8 - cached}
+    assert rows == serial_sweep
+
+
+def test_open_client_needs_workers_or_a_scheduler(monkeypatch):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    with pytest.raises(ValueError, match="DASK_SCHEDULER_ADDRESS"):
+        with open_client():
+            pass
+    with pytest.raises(ValueError, match="not both"):
+        with open_client(workers=2, scheduler="tcp://127.0.0.1:8786"):
+            pass
+
+
+def test_missing_distributed_extra_is_named(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(DistributedUnavailableError, match=r"fpsolver\[distributed\]"):
+        with open_client(workers=1):
+            pass
