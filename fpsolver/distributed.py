@@ -15,8 +15,10 @@ Results do not depend on the cluster: sweep points are pure functions of their
 resolved configuration, and every ensemble chunk has its own random stream spawned
 from the seed, so merged partial results are bit-identical to a serial run.
 Tasks are submitted as pure (their Dask key is a hash of function and arguments,
-so identical work is computed once) with retries, so the tasks of a worker that
-dies are run again elsewhere.
+so identical work is computed once). The scheduler reruns the tasks of a worker
+that dies on the surviving workers (up to its ``allowed-failures`` per task), and a
+task that raises is retried :data:`RETRIES` times before its error reaches the
+caller.
 
 Worker processes must see the same files as the client (the case directory, where
 sweep points store their results): one machine, or a shared file system.
@@ -25,6 +27,7 @@ sweep points store their results): one machine, or a shared file system.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -35,8 +38,8 @@ if TYPE_CHECKING:
     from fpsolver.ensembles import EnsembleResult, InertialEnsemble, InertialEnsembleResult, OverdampedEnsemble
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
-# A task is run at most 1 + RETRIES times: enough to survive a lost worker or two,
-# few enough that a point that always fails (a bug) does not loop.
+# A task that raises is run at most 1 + RETRIES times: enough for a transient
+# failure (a worker's file system hiccup), few enough that a bug does not loop.
 RETRIES = 2
 
 TaskProgress = Callable[[int, int], None]
@@ -117,32 +120,27 @@ def _call(function: Callable[..., Any], shared: frozenset[int], *arguments: Any)
     return function(*(cloudpickle.loads(value) if index in shared else value for index, value in enumerate(arguments)))
 
 
-def _tasks(client: Client, argument_tuples: Sequence[tuple]) -> list[tuple[frozenset[int], tuple]]:
+def _tasks(argument_tuples: Sequence[tuple]) -> list[tuple[frozenset[int], tuple]]:
     """Per task, the positions of shared arguments and the arguments, shared ones
-    replaced by a future of their pickled bytes.
+    replaced by their cloudpickle bytes.
 
     An argument that several tasks share (the same object: an ensemble, the raw case
-    data) is pickled once and scattered, so it travels to the cluster once. It goes
-    as immutable bytes, and each task unpickles its own copy: a worker may be asked
-    to send data to another while one of its tasks runs, and pickling an object
-    whose caches that task is filling (the models memoise coefficients) fails with
-    "dictionary changed size during iteration".
+    data) is pickled once here, and the bytes travel inside every task rather than
+    being scattered: scattered data cannot be recomputed, so losing the worker that
+    holds it would fail the tasks that need it, whereas a task's own inputs are
+    resent when it is rerun. Bytes also hash to stable task keys, and each task
+    unpickles its own copy, so no two tasks share the models' coefficient caches.
     """
     import cloudpickle
 
-    counts: dict[int, int] = {}
-    for arguments in argument_tuples:
-        for value in arguments:
-            counts[id(value)] = counts.get(id(value), 0) + 1
-    futures: dict[int, Any] = {}
+    counts = Counter(id(value) for arguments in argument_tuples for value in arguments if not isinstance(value, _SCALARS))
+    pickled = {
+        id(value): cloudpickle.dumps(value) for arguments in argument_tuples for value in arguments if counts[id(value)] > 1
+    }
     tasks = []
     for arguments in argument_tuples:
-        shared = frozenset(i for i, value in enumerate(arguments) if counts[id(value)] > 1 and not isinstance(value, _SCALARS))
-        for index in shared:
-            if id(arguments[index]) not in futures:
-                # a one-element list: scatter would spread a dict's items over keys
-                futures[id(arguments[index])] = client.scatter([cloudpickle.dumps(arguments[index])])[0]
-        tasks.append((shared, tuple(futures[id(v)] if i in shared else v for i, v in enumerate(arguments))))
+        shared = frozenset(index for index, value in enumerate(arguments) if id(value) in pickled)
+        tasks.append((shared, tuple(pickled[id(value)] if index in shared else value for index, value in enumerate(arguments))))
     return tasks
 
 
@@ -153,7 +151,8 @@ def dask_mapper(client: Client, progress: TaskProgress | None = None) -> Callabl
     deduplicates identical calls by key) with :data:`RETRIES` retries, and yields
     the results in the order of ``argument_tuples``; ``progress(done, total)`` is
     called as tasks finish, in whatever order they do. A task that raises
-    re-raises its exception here; the remaining tasks are cancelled.
+    re-raises its exception here; when the caller stops early, the tasks not yet
+    started are released.
 
     Parameters
     ----------
@@ -170,24 +169,29 @@ def dask_mapper(client: Client, progress: TaskProgress | None = None) -> Callabl
             return
         futures = [
             client.submit(_call, function, shared, *arguments, pure=True, retries=RETRIES)
-            for shared, arguments in _tasks(client, argument_tuples)
+            for shared, arguments in _tasks(argument_tuples)
         ]
         # by identity, not key: identical calls share a key but each needs its slot
         position = {id(future): index for index, future in enumerate(futures)}
         finished: dict[int, Any] = {}
-        next_index = 0
+        next_index, total = 0, len(futures)
+        completed = distributed.as_completed(futures)
         try:
             if progress is not None:
-                progress(0, len(futures))
-            for done, future in enumerate(distributed.as_completed(futures), start=1):
+                progress(0, total)
+            for done, future in enumerate(completed, start=1):
                 finished[position[id(future)]] = future.result()
                 if progress is not None:
-                    progress(done, len(futures))
+                    progress(done, total)
                 while next_index in finished:
                     yield finished.pop(next_index)
                     next_index += 1
         finally:
-            client.cancel(futures)
+            # Release rather than cancel: when the caller stops early, tasks nobody
+            # holds are dropped, and a later identical call (same keys) finds no
+            # cancelled state left behind in this client to inherit.
+            futures.clear()
+            completed.clear()
 
     return mapper
 
@@ -202,9 +206,10 @@ def run_ensemble_distributed(
     """Run an ensemble's chunks on the cluster in ``n_parts`` tasks and merge them.
 
     The result is bit-identical to ``ensemble.run()``: each chunk draws from its own
-    random stream, whichever worker runs it. The ensemble (model, mesh, tables) is
-    sent to the cluster once, with cloudpickle (the models' sympy-lambdified
-    coefficient functions cannot be pickled by reference).
+    random stream, whichever worker runs it. The ensemble (model, mesh, tables;
+    75-340 kB for the shipped cases) is pickled once with cloudpickle, since the
+    models' sympy-lambdified coefficient functions cannot be pickled by reference,
+    and the bytes go with each task.
 
     Parameters
     ----------

@@ -140,7 +140,8 @@ def run_sweep(
     ``mapper(function, argument_tuples)`` yields results in order (default: serial);
     the distributed runner passes a Dask-backed one.
     """
-    path = case_file(case)
+    # absolute: a mapper may evaluate points in worker processes with another cwd
+    path = case_file(case).resolve()
     directory = path.parent
     try:
         data = tomllib.loads(path.read_text())

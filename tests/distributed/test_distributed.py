@@ -6,9 +6,12 @@ process, bit for bit.
 """
 
 import dataclasses
+import json
 import os
 import signal
+import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -16,7 +19,7 @@ import pytest
 pytest.importorskip("distributed")
 
 import fpsolver  # noqa: E402
-from cli_helpers import copy_case  # noqa: E402
+from cli_helpers import ENV, copy_case, fpsolver as fpsolver_command  # noqa: E402
 from fpsolver import meshes, profiles  # noqa: E402
 from fpsolver.case import open_case  # noqa: E402
 from fpsolver.distributed import DistributedUnavailableError, dask_mapper, open_client, run_ensemble_distributed  # noqa: E402
@@ -115,19 +118,52 @@ def test_interrupted_sweep_resumes_without_recomputing_cached_points(client, ser
     case = copy_case("linear", tmp_path)
 
     def interrupted_after_4_points(function, argument_tuples):
-        for count, result in enumerate(dask_mapper(client)(function, argument_tuples), start=1):
-            yield result
-            if count == 4:
-                raise _Interrupted
+        # the first 4 points run on the cluster, then the sweep stops, as if killed
+        yield from dask_mapper(client)(function, list(argument_tuples)[:4])
+        raise _Interrupted
 
     with pytest.raises(_Interrupted):
         run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY, mapper=interrupted_after_4_points)
-    cached = len(list((case / "sweeps" / ".points").glob("*.json")))
-    assert cached >= 4  # points that finished before the cancel are kept too
+    assert len(list((case / "sweeps" / ".points").glob("*.json"))) == 4
     totals = []
     rows = run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY, mapper=dask_mapper(client, lambda done, total: totals.append(total)))
-    assert set(totals) <= {8 - cached}
+    assert set(totals) == {4}
     assert rows == serial_sweep
+
+
+def test_cli_sweep_on_a_scheduler_address_equals_serial(client, serial_sweep, tmp_path):
+    case = copy_case("linear", tmp_path)
+    address = client.scheduler.address
+    sets = ["--set", "models.gclm1.kappa=0:2:4", "--set", "temperature.gradient=0.2,0.4"]
+    # relative case path: the workers' cwd is not the command's
+    result = fpsolver_command("sweep", "linear", *sets, "--fast", "--quiet", "--scheduler", address, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(list((case / "sweeps" / ".points").glob("*.json"))) == 8
+    assert run_sweep(case, SWEEP, fast=True, only=SWEEP_ONLY) == serial_sweep  # read back from the cache
+
+
+def test_cli_run_on_dask_scheduler_address_variable_equals_serial(client, tmp_path):
+    case = copy_case("linear", tmp_path)
+    serial = run_case(open_case(case, fast=True), only=frozenset({"sde"}))
+    environment = {**ENV, "DASK_SCHEDULER_ADDRESS": client.scheduler.address}
+    client.get_task_stream()  # the scheduler records its task stream from the first request on
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, "-m", "fpsolver", "run", "linear", "--fast", "--only", "sde", "--json"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["linear"]["metrics"] == json.loads(json.dumps(serial.metrics))
+    # the ensembles ran on the cluster: 8 checkpoint groups for each of the 3 models
+    groups = [task for task in client.get_task_stream(start=started) if task["key"].startswith("_call-")]
+    assert len(groups) == 3 * 8
+
+
+def test_cli_rejects_workers_and_scheduler_together_in_one_line(tmp_path):
+    copy_case("linear", tmp_path)
+    result = fpsolver_command("sweep", "linear", "--set", "models.gclm1.kappa=1", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "not both" in result.stderr
 
 
 def test_open_client_needs_workers_or_a_scheduler(monkeypatch):
