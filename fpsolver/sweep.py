@@ -100,7 +100,11 @@ def point_digest(data: dict, fast: bool, only: frozenset[str]) -> str:
 
 
 def evaluate_point(directory: str, data: dict, overrides: dict[str, object], fast: bool, only: frozenset[str]) -> list[Row]:
-    """Solve one sweep point; rows of observables per model (pure: no files written)."""
+    """Solve one sweep point; rows of observables per model (pure: no files written).
+
+    Rows hold the model label and its observables only: the swept keys are added by
+    :func:`run_sweep`, so a cached point serves any sweep that reaches it.
+    """
     from fpsolver.case import build_case
     from fpsolver.observables import effective_soret
     from fpsolver.pipeline import run_case
@@ -109,7 +113,7 @@ def evaluate_point(directory: str, data: dict, overrides: dict[str, object], fas
     results = run_case(case, only=only)
     rows = []
     for label, metrics in results.metrics.items():
-        row: Row = {**overrides, "model": label, **metrics}
+        row: Row = {"model": label, **metrics}
         if label in results.steady:
             solution = results.steady[label]
             row["effective_soret"] = effective_soret(solution.P, case.profile.T(solution.x), solution.volumes)
@@ -150,7 +154,8 @@ def run_sweep(
     cache = directory / "sweeps" / ".points"
     cache.mkdir(parents=True, exist_ok=True)
     todo, digests = [], []
-    for overrides in points(assignments):
+    settings = points(assignments)
+    for overrides in settings:
         point = apply_overrides(data, overrides)
         try:
             digests.append(point_digest(point, fast, only))
@@ -172,4 +177,8 @@ def run_sweep(
         done += 1
         if progress is not None:
             progress("sweep", done, len(digests))
-    return [row for digest in digests for row in json.loads((cache / f"{digest}.json").read_text())]
+    return [
+        {**overrides, **row}
+        for overrides, digest in zip(settings, digests)
+        for row in json.loads((cache / f"{digest}.json").read_text())
+    ]

@@ -133,3 +133,14 @@ def test_sweep_writes_tidy_table_and_reuses_finished_points(tmp_path):
     again = fpsolver("sweep", case, "--set", "models.gclm1.kappa=0:2:3", "--set", "temperature.gradient=0.2,0.4", "--quiet", cwd=tmp_path)
     assert again.returncode == 0
     assert [p.stat().st_mtime_ns for p in cached] == stamps
+
+
+def test_cached_sweep_point_is_labelled_by_the_sweep_that_reuses_it(tmp_path):
+    from fpsolver.sweep import parse_assignment, run_sweep
+
+    case = copy_case("linear", tmp_path)
+    first = run_sweep(case, [parse_assignment("models.gclm1.kappa=0.5,1.0")], fast=True)
+    second = run_sweep(case, [parse_assignment("temperature.gradient=0.4"), parse_assignment("models.gclm1.kappa=1.0")], fast=True)
+    assert all(row["temperature.gradient"] == 0.4 and row["models.gclm1.kappa"] == 1.0 for row in second)
+    reused = [row for row in first if row["models.gclm1.kappa"] == 1.0]
+    assert [{k: v for k, v in r.items() if "." not in k} for r in reused] == [{k: v for k, v in r.items() if "." not in k} for r in second]
