@@ -149,7 +149,9 @@ def run(
     summary = {}
     with _cluster(workers, scheduler) as client, _progress(not (quiet or as_json)) as progress:
         mapper = None if client is None else dask_mapper(client, _task_progress(progress, "ensemble tasks on the cluster"))
-        for path in cases:
+        for index, path in enumerate(cases):
+            if progress is not None and len(cases) > 1:
+                progress("cases", index, len(cases))
             try:
                 case, results, target = _run_one(path, fast=fast, only=stages, resume=resume, progress=progress, mapper=mapper)
             except CaseError as exc:
