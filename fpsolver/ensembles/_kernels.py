@@ -103,6 +103,8 @@ def advance_overdamped(
             sample = g > burn_steps and (g - burn_steps) % sample_every == 0
             block = (g - burn_steps - 1) * time_blocks // (total_steps - burn_steps) if sample else 0
             r = g // record_every
+            # per-step sums in registers: one memory update per chunk and step, not per particle
+            n_rec = s1_rec = s2_rec = n_smp = s1_smp = s2_smp = 0.0
             for i in range(first, last):
                 if not alive[i]:
                     continue
@@ -148,14 +150,22 @@ def advance_overdamped(
                     x1 = _mirror(x1, lo, hi)
                 x[i] = x1
                 if record:
-                    moments[c, r, 0] += 1.0
-                    moments[c, r, 1] += x1
-                    moments[c, r, 2] += x1 * x1
+                    n_rec += 1.0
+                    s1_rec += x1
+                    s2_rec += x1 * x1
                 if sample:
                     histogram[c, block, _cell(x1, faces, lookup_min, lookup_inverse_spacing, lookup_start)] += 1
-                    steady[c, block, 0] += 1.0
-                    steady[c, block, 1] += x1
-                    steady[c, block, 2] += x1 * x1
+                    n_smp += 1.0
+                    s1_smp += x1
+                    s2_smp += x1 * x1
+            if record:
+                moments[c, r, 0] += n_rec
+                moments[c, r, 1] += s1_rec
+                moments[c, r, 2] += s2_rec
+            if sample:
+                steady[c, block, 0] += n_smp
+                steady[c, block, 1] += s1_smp
+                steady[c, block, 2] += s2_smp
 
 
 @numba.njit(parallel=True, cache=True)
