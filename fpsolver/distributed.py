@@ -106,11 +106,22 @@ def _local_cluster(distributed, workers: int):
     # Set before the worker processes start: numba reads it when first imported, and
     # a spawned worker imports the parent's __main__ modules (numba among them)
     # before any Nanny ``env`` would apply.
+    # The nannies write these variables into this process's os.environ before spawning;
+    # put ours back afterwards, or numba here would later re-read a thread count that
+    # differs from the one its thread pool was launched with (and raise).
     environment = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), "NUMBA_NUM_THREADS": 1}
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
-        return distributed.LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-        )
+    saved = {name: os.environ.get(name) for name in environment}
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
+            return distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _call(function: Callable[..., Any], shared: frozenset[int], *arguments: Any) -> Any:

@@ -13,6 +13,7 @@ import numba
 import numpy as np
 
 from fpsolver._version import __version__
+from fpsolver.ensembles._random import chunk_seeds
 from fpsolver.ensembles._tables import cell_lookup
 from fpsolver.meshes import cell_centers, extent
 from fpsolver.models._base import Model
@@ -59,6 +60,22 @@ def _positive_finite(name: str, value: object) -> float:
     if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not (np.isfinite(value) and value > 0):
         raise ValueError(f"'{name}' must be finite and > 0, got {value!r}")
     return float(value)
+
+
+@dataclass
+class ChunkPlan:
+    """Arrays of one ``run_chunks`` call: which chunks, their particles, streams and
+    per-chunk accumulators (``steady`` and ``moments`` hold ``columns`` sums)."""
+
+    chunk_ids: np.ndarray
+    particles: np.ndarray
+    bounds: np.ndarray
+    states: np.ndarray
+    x: np.ndarray
+    normals: np.ndarray
+    histogram: np.ndarray
+    steady: np.ndarray
+    moments: np.ndarray
 
 
 class EnsembleSetup:
@@ -181,6 +198,23 @@ class EnsembleSetup:
             return lo + (particles + 0.5) * (hi - lo) / self.n_particles
         return np.array(self._x0[particles], dtype=float)
 
+    def plan(self, chunks: Sequence[int] | None, columns: int) -> ChunkPlan:
+        """Allocate everything a call running ``chunks`` needs (see :class:`ChunkPlan`)."""
+        chunk_ids = self.chunk_indices(chunks)
+        particles, bounds = self.particle_ranges(chunk_ids)
+        n_local = chunk_ids.size
+        return ChunkPlan(
+            chunk_ids=chunk_ids,
+            particles=particles,
+            bounds=bounds,
+            states=chunk_seeds(self.seed, chunk_ids, self.n_chunks),
+            x=self.initial_positions(particles),
+            normals=np.empty((n_local, self.chunk_size)),
+            histogram=np.zeros((n_local, self.time_blocks, self.volumes.size), dtype=np.int64),
+            steady=np.zeros((n_local, self.time_blocks, columns)),
+            moments=np.zeros((n_local, self.n_records, columns)),
+        )
+
     def fingerprint(self, extra: dict[str, object]) -> str:
         payload = {
             "model": self.model.describe(),
@@ -245,3 +279,17 @@ class EnsembleSetup:
                 full[where] = part.arrays[key]
             merged[key] = full
         return merged
+
+
+class ChunkedEnsemble:
+    """What the overdamped and inertial ensembles share: the chunk count and ``run``."""
+
+    setup: EnsembleSetup
+
+    @property
+    def n_chunks(self) -> int:
+        return self.setup.n_chunks
+
+    def run(self, *, progress: ProgressCallback | None = None):
+        """Run every chunk in this process (threads: numba's thread pool)."""
+        return self.merge([self.run_chunks(progress=progress)])

@@ -31,8 +31,8 @@ import fipy
 import numpy as np
 
 from fpsolver.ensembles._kernels import advance_inertial
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, chunk_seeds, fill_normals
-from fpsolver.ensembles._setup import ChunkResults, EnsembleSetup, ProgressCallback, _positive_finite, _positive_integer
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
+from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback, _positive_finite, _positive_integer
 from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, inertial_table
 from fpsolver.ensembles.results import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 from fpsolver.models._base import Model
@@ -41,7 +41,7 @@ from fpsolver.models._base import Model
 _VELOCITY_SPAN = 6.0
 
 
-class InertialEnsemble:
+class InertialEnsemble(ChunkedEnsemble):
     """An inertial ensemble run, set up once; ``run()``, or ``run_chunks`` + ``merge``.
 
     Parameters are those of :func:`run_inertial_ensemble`.
@@ -81,10 +81,6 @@ class InertialEnsemble:
         thermal = np.sqrt(np.max(self.table.values[:, 2] / self.table.values[:, 1]) / self.mass)
         self.v_faces = np.linspace(-_VELOCITY_SPAN * thermal, _VELOCITY_SPAN * thermal, self.velocity_bins + 1)
 
-    @property
-    def n_chunks(self) -> int:
-        return self.setup.n_chunks
-
     def _fingerprint(self) -> str:
         return self.setup.fingerprint({"mass": self.mass, "v0": self.v0, "velocity_bins": self.velocity_bins, "kind": "inertial"})
 
@@ -101,18 +97,12 @@ class InertialEnsemble:
     def run_chunks(self, chunks: Sequence[int] | None = None, *, progress: ProgressCallback | None = None) -> ChunkResults:
         """Run the chunks with the given global indices (all when ``None``)."""
         s = self.setup
-        chunk_ids = s.chunk_indices(chunks)
-        particles, bounds = s.particle_ranges(chunk_ids)
-        n_local = chunk_ids.size
-        states = chunk_seeds(s.seed, chunk_ids, s.n_chunks)
-        x = s.initial_positions(particles)
+        plan = s.plan(chunks, columns=5)
+        x, bounds, states, normals = plan.x, plan.bounds, plan.states, plan.normals
+        histogram, steady, moments = plan.histogram, plan.steady, plan.moments
         v = self._initial_velocities(x, bounds, states)
-        normals = np.empty((n_local, s.chunk_size))
-        histogram = np.zeros((n_local, s.time_blocks, s.volumes.size), dtype=np.int64)
-        v_histogram = np.zeros((n_local, s.time_blocks, self.velocity_bins), dtype=np.int64)
-        steady = np.zeros((n_local, s.time_blocks, 5))
-        moments = np.zeros((n_local, s.n_records, 5))
-        for c in range(n_local):
+        v_histogram = np.zeros((plan.chunk_ids.size, s.time_blocks, self.velocity_bins), dtype=np.int64)
+        for c in range(plan.chunk_ids.size):
             xc, vc = x[bounds[c] : bounds[c + 1]], v[bounds[c] : bounds[c + 1]]
             moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc), vc.sum(), np.sum(vc * vc))
         lookup, table = s.lookup, self.table
@@ -129,10 +119,10 @@ class InertialEnsemble:
                 histogram, v_histogram, steady, moments,
             )
 
-        s.run_blocks(advance, particles.size, progress)
+        s.run_blocks(advance, plan.particles.size, progress)
         return ChunkResults(
             fingerprint=self._fingerprint(),
-            chunks=chunk_ids,
+            chunks=plan.chunk_ids,
             arrays={
                 "histogram": histogram,
                 "v_histogram": v_histogram,
@@ -204,10 +194,6 @@ class InertialEnsemble:
                 "error_batches": batches,
             },
         )
-
-    def run(self, *, progress: ProgressCallback | None = None) -> InertialEnsembleResult:
-        """Run every chunk in this process."""
-        return self.merge([self.run_chunks(progress=progress)])
 
 
 def run_inertial_ensemble(

@@ -25,8 +25,8 @@ import fipy
 import numpy as np
 
 from fpsolver.ensembles._kernels import advance_overdamped
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, chunk_seeds
-from fpsolver.ensembles._setup import ChunkResults, EnsembleSetup, ProgressCallback
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
+from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback
 from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, overdamped_table
 from fpsolver.ensembles.results import EnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 from fpsolver.ensembles.schemes import get_scheme
@@ -35,7 +35,7 @@ from fpsolver.models._base import Model
 BOUNDARIES = ("reflecting", "absorbing")
 
 
-class OverdampedEnsemble:
+class OverdampedEnsemble(ChunkedEnsemble):
     """An overdamped ensemble run, set up once; run all chunks, or subsets and merge.
 
     ``run()`` is what :func:`run_ensemble` returns. For a run split across
@@ -76,29 +76,19 @@ class OverdampedEnsemble:
         )
         self.table = overdamped_table(model, self.setup.domain, table_points)
 
-    @property
-    def n_chunks(self) -> int:
-        return self.setup.n_chunks
-
     def _fingerprint(self) -> str:
         return self.setup.fingerprint({"scheme": self.scheme.name, "boundary": self.boundary, "kind": "overdamped"})
 
     def run_chunks(self, chunks: Sequence[int] | None = None, *, progress: ProgressCallback | None = None) -> ChunkResults:
         """Run the chunks with the given global indices (all when ``None``)."""
         s = self.setup
-        chunk_ids = s.chunk_indices(chunks)
-        particles, bounds = s.particle_ranges(chunk_ids)
-        n_local = chunk_ids.size
-        x = s.initial_positions(particles)
-        alive = np.ones(particles.size, dtype=np.uint8)
-        exit_time = np.full(particles.size, np.nan)
-        exit_side = np.zeros(particles.size, dtype=np.int8)
-        states = chunk_seeds(s.seed, chunk_ids, s.n_chunks)
-        normals = np.empty((n_local, s.chunk_size))
-        histogram = np.zeros((n_local, s.time_blocks, s.volumes.size), dtype=np.int64)
-        steady = np.zeros((n_local, s.time_blocks, 3))
-        moments = np.zeros((n_local, s.n_records, 3))
-        for c in range(n_local):
+        plan = s.plan(chunks, columns=3)
+        x, bounds, states, normals = plan.x, plan.bounds, plan.states, plan.normals
+        histogram, steady, moments = plan.histogram, plan.steady, plan.moments
+        alive = np.ones(plan.particles.size, dtype=np.uint8)
+        exit_time = np.full(plan.particles.size, np.nan)
+        exit_side = np.zeros(plan.particles.size, dtype=np.int8)
+        for c in range(plan.chunk_ids.size):
             xc = x[bounds[c] : bounds[c + 1]]
             moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc))
         lookup, table = s.lookup, self.table
@@ -113,11 +103,11 @@ class OverdampedEnsemble:
                 histogram, steady, moments,
             )
 
-        s.run_blocks(advance, particles.size, progress)
+        s.run_blocks(advance, plan.particles.size, progress)
         x[alive == 0] = np.nan
         return ChunkResults(
             fingerprint=self._fingerprint(),
-            chunks=chunk_ids,
+            chunks=plan.chunk_ids,
             arrays={
                 "histogram": histogram,
                 "steady": steady,
@@ -170,10 +160,6 @@ class OverdampedEnsemble:
                 "error_batches": batches,
             },
         )
-
-    def run(self, *, progress: ProgressCallback | None = None) -> EnsembleResult:
-        """Run every chunk in this process (threads: numba's thread pool)."""
-        return self.merge([self.run_chunks(progress=progress)])
 
 
 def run_ensemble(

@@ -181,3 +181,4 @@ def test_missing_distributed_extra_is_named(monkeypatch):
     with pytest.raises(DistributedUnavailableError, match=r"fpsolver\[distributed\]"):
         with open_client(workers=1):
             pass
+
