@@ -49,3 +49,9 @@ def mesh50(request):
     if request.param == "uniform":
         return meshes.uniform(-1.0, 1.0, 50)
     return meshes.geometric(-1.0, 1.0, 50, ratio=1.08, refine=0.1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the Dask tests last: starting a LocalCluster briefly sets NUMBA_NUM_THREADS in
+    this process, and numba must have launched its thread pool before that."""
+    items.sort(key=lambda item: "tests/distributed/" in str(item.fspath).replace("\\", "/"))
