@@ -4,43 +4,67 @@ Fokker-Planck equations in the canonical form dP/dt = div[A P + grad(D P)] on Fi
 meshes (three models: :class:`Ito`, :class:`GCLM1`, :class:`GCLM2`), exact
 references, Langevin ensembles and discrete quantum master equations. See
 ``README.md`` for a tour and ``shared/spec/PHYSICS.md`` for every equation.
+
+The public names below load on first use, so ``import fpsolver`` (and the command
+line) does not pay for FiPy, numba or the ensembles until they are needed.
 """
 
-from fpsolver import compare, ensembles, exact, geometry, geometry_fields, meshes, potentials, profiles, qme
-from fpsolver._version import __version__
-from fpsolver.discretization import FokkerPlanckOperator, build_operator
-from fpsolver.ensembles import EnsembleResult, InertialEnsembleResult, run_ensemble, run_inertial_ensemble
-from fpsolver.ensembles.overdamped2d import run_ensemble_2d
-from fpsolver.models import GCLM1, GCLM2, MODELS, Ito, Model
-from fpsolver.results import SteadyState, TransientSolution
-from fpsolver.steady import solve_steady
-from fpsolver.transient import solve_transient
+from __future__ import annotations
 
-__all__ = [
-    "__version__",
-    "compare",
-    "ensembles",
-    "exact",
-    "geometry",
-    "geometry_fields",
-    "meshes",
-    "qme",
-    "potentials",
-    "profiles",
-    "Model",
-    "Ito",
-    "GCLM1",
-    "GCLM2",
-    "MODELS",
-    "FokkerPlanckOperator",
-    "build_operator",
-    "solve_steady",
-    "solve_transient",
-    "SteadyState",
-    "TransientSolution",
-    "run_ensemble",
-    "run_inertial_ensemble",
-    "run_ensemble_2d",
-    "EnsembleResult",
-    "InertialEnsembleResult",
-]
+import importlib
+from typing import Any
+
+from fpsolver._version import __version__
+
+#: public name -> (module, attribute); attribute None means the module itself
+_PUBLIC: dict[str, tuple[str, str | None]] = {
+    "analysis": ("fpsolver.analysis", None),
+    "cases": ("fpsolver.cases", None),
+    "compare": ("fpsolver.analysis.compare", None),
+    "ensembles": ("fpsolver.ensembles", None),
+    "exact": ("fpsolver.pde.exact", None),
+    "fields": ("fpsolver.fields", None),
+    "geometry": ("fpsolver.meshes.nd", None),
+    "geometry_fields": ("fpsolver.fields.nd", None),
+    "meshes": ("fpsolver.meshes", None),
+    "models": ("fpsolver.models", None),
+    "observables": ("fpsolver.analysis.observables", None),
+    "pde": ("fpsolver.pde", None),
+    "potentials": ("fpsolver.fields.potentials", None),
+    "profiles": ("fpsolver.fields.profiles", None),
+    "qme": ("fpsolver.qme", None),
+    "results": ("fpsolver.results", None),
+    "Model": ("fpsolver.models", "Model"),
+    "Ito": ("fpsolver.models", "Ito"),
+    "GCLM1": ("fpsolver.models", "GCLM1"),
+    "GCLM2": ("fpsolver.models", "GCLM2"),
+    "MODELS": ("fpsolver.models", "MODELS"),
+    "FokkerPlanckOperator": ("fpsolver.pde.operator", "FokkerPlanckOperator"),
+    "build_operator": ("fpsolver.pde.operator", "build_operator"),
+    "solve_steady": ("fpsolver.pde.steady", "solve_steady"),
+    "solve_transient": ("fpsolver.pde.transient", "solve_transient"),
+    "SteadyState": ("fpsolver.results.field", "SteadyState"),
+    "TransientSolution": ("fpsolver.results.field", "TransientSolution"),
+    "run_ensemble": ("fpsolver.ensembles", "run_ensemble"),
+    "run_inertial_ensemble": ("fpsolver.ensembles", "run_inertial_ensemble"),
+    "run_ensemble_2d": ("fpsolver.ensembles.overdamped2d", "run_ensemble_2d"),
+    "EnsembleResult": ("fpsolver.results.ensemble", "EnsembleResult"),
+    "InertialEnsembleResult": ("fpsolver.results.ensemble", "InertialEnsembleResult"),
+}
+
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'fpsolver' has no attribute {name!r}")
+    module_name, attribute = _PUBLIC[name]
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fpsolver.config import CaseError
+from fpsolver.cases.schema import CaseError
 
 app = typer.Typer(
     add_completion=False,
@@ -74,7 +74,7 @@ SchedulerOption = Annotated[
 def _cluster(workers: int | None, scheduler: str | None):
     """A Dask client when one is asked for (--workers, --scheduler or
     $DASK_SCHEDULER_ADDRESS), else None; a one-line error when none can be opened."""
-    from fpsolver.distributed import SCHEDULER_VARIABLE, DistributedUnavailableError, open_client
+    from fpsolver.cases.distributed import SCHEDULER_VARIABLE, DistributedUnavailableError, open_client
 
     if workers is None and scheduler is None and not os.environ.get(SCHEDULER_VARIABLE):
         yield None
@@ -94,11 +94,11 @@ def _task_progress(progress, task: str):
 
 def _run_one(path: Path, *, fast: bool, only: frozenset[str], resume: bool, progress, mapper=None):
     """Open, run and write one case; CaseError for bad input."""
-    from fpsolver.case import QMECase, open_case
-    from fpsolver.checkpoint import CheckpointStore
-    from fpsolver.lock import CaseLockedError, case_lock
-    from fpsolver.output import write_results
-    from fpsolver.pipeline import run_case, run_qme_case
+    from fpsolver.cases.build import QMECase, open_case
+    from fpsolver.io.checkpoint import CheckpointStore
+    from fpsolver.io.lock import CaseLockedError, case_lock
+    from fpsolver.io.output import write_results
+    from fpsolver.cases.run import run_case, run_qme_case
 
     case = open_case(path, fast=fast)
     try:
@@ -143,7 +143,7 @@ def run(
 
     With a Dask cluster the ensembles' checkpointed chunk groups run on its workers.
     """
-    from fpsolver.distributed import dask_mapper
+    from fpsolver.cases.distributed import dask_mapper
 
     stages = frozenset(stage.value for stage in only) if only else frozenset(s.value for s in Stage)
     summary = {}
@@ -204,8 +204,8 @@ def _validation_studies(fast: bool) -> int:
 
 def _checks_for(path: Path, *, fast: bool, rerun: bool) -> list[dict]:
     """Checks from results of the same configuration when present, else from a fresh run."""
-    from fpsolver.config import load_case
-    from fpsolver.case import fast_variant
+    from fpsolver.cases.schema import load_case
+    from fpsolver.cases.build import fast_variant
 
     try:
         config = load_case(path)
@@ -227,7 +227,7 @@ def _checks_for(path: Path, *, fast: bool, rerun: bool) -> list[dict]:
 
 def _rechecked(config, metrics: dict) -> list[dict]:
     """Checks recomputed from stored metrics with the case's current tolerances."""
-    from fpsolver.checks import fokker_planck_checks, qme_checks
+    from fpsolver.cases.checks import fokker_planck_checks, qme_checks
 
     checks = qme_checks(metrics) if config.kind == "qme" else fokker_planck_checks(config, metrics)
     return [check.as_dict() for check in checks]
@@ -239,7 +239,7 @@ def new(
     profile: Annotated[str, typer.Option("--profile", help="Temperature profile: linear, exponential, gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")] = "exponential",
 ) -> None:
     """Scaffold a documented case.toml with every key at its default."""
-    from fpsolver.scaffold import scaffold_case
+    from fpsolver.io.scaffold import scaffold_case
 
     try:
         path = scaffold_case(name, profile.replace("-", "_"))
@@ -262,9 +262,9 @@ def sweep(
 
     With a Dask cluster every point not yet cached is a task on its workers.
     """
-    from fpsolver.distributed import dask_mapper
-    from fpsolver.sweep import parse_assignment, run_sweep
-    from fpsolver.sweep_output import write_sweep
+    from fpsolver.cases.distributed import dask_mapper
+    from fpsolver.cases.sweep import parse_assignment, run_sweep
+    from fpsolver.io.sweep_output import write_sweep
 
     stages = frozenset(stage.value for stage in only) if only else frozenset({"pde"})
     try:
@@ -282,7 +282,7 @@ def sweep(
 @app.command()
 def show(case: Annotated[Path, typer.Argument(help="Case directory.")]) -> None:
     """Print the resolved configuration of a case, with every default filled in."""
-    from fpsolver.config import load_case
+    from fpsolver.cases.schema import load_case
 
     try:
         config = load_case(case)

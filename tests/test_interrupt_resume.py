@@ -65,9 +65,9 @@ def test_kill_after_checkpoint_then_resume_matches_uninterrupted_run(tmp_path):
 
 def test_resume_reuses_checkpoints(tmp_path, monkeypatch):
     """In-process: a run stopped after some chunk groups resumes without recomputing them."""
-    from fpsolver.case import open_case
-    from fpsolver.checkpoint import CheckpointStore
-    from fpsolver.pipeline import run_case
+    from fpsolver.cases.build import open_case
+    from fpsolver.io.checkpoint import CheckpointStore
+    from fpsolver.cases.run import run_case
     from fpsolver.ensembles import OverdampedEnsemble
 
     case = open_case(_long_case(tmp_path, "inproc"), fast=True)

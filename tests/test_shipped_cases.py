@@ -136,7 +136,7 @@ def test_sweep_writes_tidy_table_and_reuses_finished_points(tmp_path):
 
 
 def test_cached_sweep_point_is_labelled_by_the_sweep_that_reuses_it(tmp_path):
-    from fpsolver.sweep import parse_assignment, run_sweep
+    from fpsolver.cases.sweep import parse_assignment, run_sweep
 
     case = copy_case("linear", tmp_path)
     first = run_sweep(case, [parse_assignment("models.gclm1.kappa=0.5,1.0")], fast=True)

@@ -121,8 +121,8 @@ def test_bad_transient_input_raises_clear_errors(kwargs, fragment):
 
 
 def test_steady_solve_refuses_absorbing_walls():
-    from fpsolver.discretization import build_operator
-    from fpsolver.steady import stationary_density
+    from fpsolver.pde.operator import build_operator
+    from fpsolver.pde.steady import stationary_density
 
     operator = build_operator(OU_MODEL, meshes.uniform(-1.0, 1.0, 10), boundary="absorbing")
     with pytest.raises(ValueError, match="absorbing"):
@@ -137,7 +137,7 @@ def test_resume_from_checkpoint_is_bit_identical(tmp_path):
     fpsolver.solve_transient(
         OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 1.5, checkpoint=lambda s: saved.append(s.to_arrays()), checkpoint_every=7, **arguments
     )
-    from fpsolver.transient import TransientState
+    from fpsolver.pde.transient import TransientState
 
     middle = saved[len(saved) // 2]
     np.savez(tmp_path / "state.npz", **middle)

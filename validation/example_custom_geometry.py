@@ -22,7 +22,7 @@ from matplotlib.tri import Triangulation  # noqa: E402
 
 from fpsolver import geometry_fields  # noqa: E402
 from fpsolver.models import GCLM1  # noqa: E402
-from fpsolver.steady import solve_steady  # noqa: E402
+from fpsolver.pde.steady import solve_steady  # noqa: E402
 
 # 1. Mesh: any FiPy mesh works (Grid2D, CylindricalGrid2D, Gmsh2D, ...). Here Gmsh
 #    meshes a box with a hole of radius 0.3 at (-0.2, 0) from .geo text.

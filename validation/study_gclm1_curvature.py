@@ -55,7 +55,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "alpha_tilde": ", ".join(f"{a:g}" for a in alphas) + f" (eta_eff > 0 requires alpha_tilde < 1/max T'' = {a_max:.4g})",
     }
     figure, axes = new_figure(3, width=3.9)
-    axes[0].plot(fpsolver.meshes.cell_centers(mesh), profile.T(fpsolver.meshes.cell_centers(mesh)), "k")
+    axes[0].plot(fpsolver.meshes.builders.cell_centers(mesh), profile.T(fpsolver.meshes.builders.cell_centers(mesh)), "k")
     table = [["alpha_tilde", "eta_eff(0)/eta", "min eta_eff/eta", "P(0)", "P(0) / P(0) at alpha_tilde=0", "max rel. error vs closed form"]]
     P_reference_center = None
     for alpha_tilde in alphas:

@@ -58,7 +58,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     }
     figure, axes = new_figure(3, width=3.9)
     table = [["friction", "temperature", "max spread of P / reference", "L1 distance from Eq. 60", "P(x_N) / P(x_1)"]]
-    x = fpsolver.meshes.cell_centers(mesh)
+    x = fpsolver.meshes.builders.cell_centers(mesh)
     probe = np.linspace(0, cells - 1, probes).round().astype(int)
     eta2_direct = gaussian_F_squared_integral(x[probe], SIGMA, DOMAIN) / LENGTH
     Deff2_direct = gaussian_F_squared_integral(x[probe], SIGMA, DOMAIN, profile.T) / LENGTH

@@ -3,8 +3,8 @@
 For each model, the overdamped Ito ensemble (:func:`fpsolver.ensembles.run_ensemble`,
 Platen weak order 2, reflecting walls) is histogrammed on the mesh cells and
 compared with the exact cell averages of the zero-flux steady state
-(:func:`fpsolver.compare.cell_averages`) and with the PDE, using the metrics of
-:mod:`fpsolver.compare`. Gating: chi^2 per cell (batch-means errors) below
+(:func:`fpsolver.analysis.compare.cell_averages`) and with the PDE, using the metrics of
+:mod:`fpsolver.analysis.compare`. Gating: chi^2 per cell (batch-means errors) below
 1 + 4 sqrt(2/n) (4 standard deviations of a chi^2/n variable) and the mean position
 within 4 standard errors of the exact mean. L1, Hellinger and KS are reported with
 the L1 expected from sampling noise alone.

@@ -19,7 +19,7 @@ import numpy as np
 import fpsolver
 from fpsolver import meshes, potentials, profiles
 from fpsolver.ensembles import run_ensemble
-from fpsolver.observables import steady_moments
+from fpsolver.analysis.observables import steady_moments
 from validation._common import fitted_slope, new_figure, save_figure
 from validation._report import StudyResult
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from fpsolver.case import QMECase, open_case
-from fpsolver.checks import fokker_planck_checks, qme_checks
-from fpsolver.pipeline import run_case, run_qme_case
+from fpsolver.cases.build import QMECase, open_case
+from fpsolver.cases.checks import fokker_planck_checks, qme_checks
+from fpsolver.cases.run import run_case, run_qme_case
 from validation._common import new_figure, save_figure
 from validation._report import StudyResult
 

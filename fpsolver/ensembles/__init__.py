@@ -14,7 +14,7 @@ across processes and merge the parts bit-identically.
 from fpsolver.ensembles._setup import ChunkResults
 from fpsolver.ensembles.inertial import InertialEnsemble, run_inertial_ensemble
 from fpsolver.ensembles.overdamped import BOUNDARIES, OverdampedEnsemble, run_ensemble
-from fpsolver.ensembles.results import EnsembleResult, InertialEnsembleResult
+from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
 from fpsolver.ensembles.schemes import SCHEMES, Scheme
 
 __all__ = [

@@ -15,8 +15,8 @@ import numpy as np
 from fpsolver._version import __version__
 from fpsolver.ensembles._random import chunk_seeds
 from fpsolver.ensembles._tables import cell_lookup
-from fpsolver.meshes import cell_centers, extent
-from fpsolver.models._base import Model
+from fpsolver.meshes.builders import cell_centers, extent
+from fpsolver.models.base import Model
 
 ProgressCallback = Callable[[int, int], None]
 # Steps per kernel call are chosen so that a call does about this many

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fpsolver.models._base import Domain, Model
+from fpsolver.models.base import Domain, Model
 
 DEFAULT_TABLE_POINTS = 8193
 

@@ -34,8 +34,8 @@ from fpsolver.ensembles._kernels import advance_inertial
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
 from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback, _positive_finite, _positive_integer
 from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, inertial_table
-from fpsolver.ensembles.results import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
-from fpsolver.models._base import Model
+from fpsolver.results.ensemble import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
+from fpsolver.models.base import Model
 
 # The velocity histogram spans +- this many thermal velocities sqrt(max Gamma/gamma / M).
 _VELOCITY_SPAN = 6.0

@@ -28,9 +28,9 @@ from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback
 from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, overdamped_table
-from fpsolver.ensembles.results import EnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
+from fpsolver.results.ensemble import EnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 from fpsolver.ensembles.schemes import get_scheme
-from fpsolver.models._base import Model
+from fpsolver.models.base import Model
 
 BOUNDARIES = ("reflecting", "absorbing")
 

@@ -28,9 +28,9 @@ import numpy as np
 
 from fpsolver.ensembles._kernels2d import CARTESIAN, DISC, POLAR, RECTANGLE, advance_overdamped_2d, initial_positions_2d
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, chunk_seeds
-from fpsolver.ensembles.results import density_from_counts
-from fpsolver.geometry import bounding_box
-from fpsolver.models._base import Model
+from fpsolver.results.ensemble import density_from_counts
+from fpsolver.meshes.nd import bounding_box
+from fpsolver.models.base import Model
 
 __all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "OverdampedEnsemble2D", "run_ensemble_2d"]
 

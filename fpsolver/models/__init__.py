@@ -4,7 +4,7 @@ The registry :data:`MODELS` maps case-file names to classes; adding a model is o
 new module and one line here.
 """
 
-from fpsolver.models._base import Coefficients, LangevinTerms, Model
+from fpsolver.models.base import Coefficients, LangevinTerms, Model
 from fpsolver.models.gclm1 import GCLM1
 from fpsolver.models.gclm2 import GCLM2
 from fpsolver.models.ito import Ito

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpsolver.models._base import Domain, LangevinTerms, Model, require_positive
-from fpsolver.potentials import Potential
-from fpsolver.profiles import TemperatureProfile
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
+from fpsolver.fields.potentials import Potential
+from fpsolver.fields.profiles import TemperatureProfile
 
 
 class GCLM1(Model):

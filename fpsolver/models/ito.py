@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpsolver.models._base import Domain, LangevinTerms, Model, require_positive
-from fpsolver.potentials import Potential
-from fpsolver.profiles import TemperatureProfile
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
+from fpsolver.fields.potentials import Potential
+from fpsolver.fields.profiles import TemperatureProfile
 
 
 class Ito(Model):
@@ -36,7 +36,7 @@ class Ito(Model):
     overdamped
         ``"ito"`` (default) or ``"kramers"``; identical here because eta is constant.
 
-    In 2D/3D (a :mod:`fpsolver.geometry_fields` temperature field and potential)
+    In 2D/3D (a :mod:`fpsolver.fields.nd` temperature field and potential)
     the same model is isotropic: D = k_B T(r)/eta, A = grad V/eta - alpha grad D, and
     the free steady state is still P_ss ∝ T^(alpha - 1).
     """

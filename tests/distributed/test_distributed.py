@@ -21,11 +21,11 @@ pytest.importorskip("distributed")
 import fpsolver  # noqa: E402
 from cli_helpers import ENV, copy_case, fpsolver as fpsolver_command  # noqa: E402
 from fpsolver import meshes, profiles  # noqa: E402
-from fpsolver.case import open_case  # noqa: E402
-from fpsolver.distributed import DistributedUnavailableError, dask_mapper, open_client, run_ensemble_distributed  # noqa: E402
+from fpsolver.cases.build import open_case  # noqa: E402
+from fpsolver.cases.distributed import DistributedUnavailableError, dask_mapper, open_client, run_ensemble_distributed  # noqa: E402
 from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble  # noqa: E402
-from fpsolver.pipeline import run_case  # noqa: E402
-from fpsolver.sweep import parse_assignment, run_sweep  # noqa: E402
+from fpsolver.cases.run import run_case  # noqa: E402
+from fpsolver.cases.sweep import parse_assignment, run_sweep  # noqa: E402
 
 # 8 points, PDE only, --fast: ~0.1 s each, so the tests stay fast
 SWEEP = [parse_assignment("models.gclm1.kappa=0:2:4"), parse_assignment("temperature.gradient=0.2,0.4")]

@@ -4,7 +4,7 @@ import numpy as np
 
 import fpsolver
 from fpsolver import exact, meshes, potentials, profiles
-from fpsolver.observables import steady_moments
+from fpsolver.analysis.observables import steady_moments
 
 DOMAIN = (-1.0, 1.0)
 

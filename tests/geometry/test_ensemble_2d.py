@@ -15,7 +15,7 @@ from scipy.interpolate import CubicSpline
 from fpsolver import geometry, geometry_fields, potentials, profiles
 from fpsolver.ensembles.overdamped2d import Disc, Rectangle, cartesian_bins, polar_bins, run_ensemble_2d
 from fpsolver.models import Ito
-from fpsolver.steady import solve_steady
+from fpsolver.pde.steady import solve_steady
 
 
 def _check_multinomial(counts, p):

@@ -6,9 +6,9 @@ import pytest
 
 from fpsolver import geometry, geometry_fields
 from fpsolver.models import GCLM1, Ito
-from fpsolver.steady import solve_steady
+from fpsolver.pde.steady import solve_steady
 
-DECLARED_ORDER = 2  # second order in h (module docstring of fpsolver.discretization)
+DECLARED_ORDER = 2  # second order in h (module docstring of fpsolver.pde.operator)
 
 
 def _on_grid(model, n, face_velocity):

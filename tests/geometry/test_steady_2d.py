@@ -9,9 +9,9 @@ from scipy import integrate
 from scipy.interpolate import CubicSpline
 
 from fpsolver import geometry, geometry_fields, meshes, potentials, profiles
-from fpsolver.exact import steady_state_at
+from fpsolver.pde.exact import steady_state_at
 from fpsolver.models import GCLM1, GCLM2, Ito
-from fpsolver.steady import solve_steady
+from fpsolver.pde.steady import solve_steady
 
 T_X = "1.5 + 0.5*tanh((x - 0.1)/0.1)"
 T_Y = "2 + sin(3*y)"

@@ -7,8 +7,8 @@ import pytest
 
 from fpsolver import geometry, geometry_fields
 from fpsolver.models import GCLM1, Ito
-from fpsolver.steady import solve_steady
-from fpsolver.transient import solve_transient
+from fpsolver.pde.steady import solve_steady
+from fpsolver.pde.transient import solve_transient
 
 FIELD = "1 + 2*exp(-((x - 0.2)**2 + y**2)/(2*0.3**2))"
 

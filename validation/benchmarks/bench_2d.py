@@ -19,10 +19,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import fipy  # noqa: E402
 import numpy as np  # noqa: E402
 
-import fpsolver.discretization as discretization  # noqa: E402
+import fpsolver.pde.operator as discretization  # noqa: E402
 from fpsolver import geometry, geometry_fields  # noqa: E402
 from fpsolver.models import Ito  # noqa: E402
-from fpsolver.steady import stationary_density  # noqa: E402
+from fpsolver.pde.steady import stationary_density  # noqa: E402
 
 
 def main(cells: int = 500) -> None:

@@ -30,8 +30,8 @@ import time
 import tomllib
 from pathlib import Path
 
-from fpsolver.distributed import dask_mapper, open_client
-from fpsolver.sweep import evaluate_point, parse_assignment, run_sweep
+from fpsolver.cases.distributed import dask_mapper, open_client
+from fpsolver.cases.sweep import evaluate_point, parse_assignment, run_sweep
 
 CASE = Path(__file__).resolve().parents[2] / "cases" / "linear"
 WORKLOADS = {

@@ -25,8 +25,8 @@ import numpy as np
 from scipy.interpolate import RectBivariateSpline
 
 from fpsolver._expression import SymbolicField, parse_formula
-from fpsolver.potentials import Potential
-from fpsolver.profiles import TemperatureProfile
+from fpsolver.fields.potentials import Potential
+from fpsolver.fields.profiles import TemperatureProfile
 
 __all__ = ["TemperatureField", "SymbolicTemperatureField", "TabulatedField", "PotentialField", "formula", "tabulated_grid", "potential_formula"]
 
@@ -35,7 +35,7 @@ VARIABLES = ("x", "y", "z")
 
 def _variables(dimension: int) -> tuple[str, ...]:
     if dimension not in (2, 3):
-        raise ValueError(f"field dimension must be 2 or 3, got {dimension!r} (use fpsolver.profiles in 1D)")
+        raise ValueError(f"field dimension must be 2 or 3, got {dimension!r} (use fpsolver.fields.profiles in 1D)")
     return VARIABLES[:dimension]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fpsolver.config import CaseError, case_file, parse_case
+from fpsolver.cases.schema import CaseError, case_file, parse_case
 
 Row = dict[str, object]
 
@@ -105,9 +105,9 @@ def evaluate_point(directory: str, data: dict, overrides: dict[str, object], fas
     Rows hold the model label and its observables only: the swept keys are added by
     :func:`run_sweep`, so a cached point serves any sweep that reaches it.
     """
-    from fpsolver.case import build_case
-    from fpsolver.observables import effective_soret
-    from fpsolver.pipeline import run_case
+    from fpsolver.cases.build import build_case
+    from fpsolver.analysis.observables import effective_soret
+    from fpsolver.cases.run import run_case
 
     case = build_case(Path(directory), parse_case(apply_overrides(data, overrides)), fast=fast)
     results = run_case(case, only=only)

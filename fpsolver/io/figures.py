@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from fpsolver.observables import soret_coefficient
-from fpsolver.pipeline import CaseResults, QMEResults
+from fpsolver.analysis.observables import soret_coefficient
+from fpsolver.cases.run import CaseResults, QMEResults
 
 
 def _save(figure: Figure, path: Path) -> Path:

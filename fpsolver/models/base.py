@@ -32,9 +32,9 @@ from typing import ClassVar
 import numpy as np
 
 from fpsolver._quadrature import integrate_between
-from fpsolver.potentials import Potential
-from fpsolver.potentials import none as no_potential
-from fpsolver.profiles import TemperatureProfile
+from fpsolver.fields.potentials import Potential
+from fpsolver.fields.potentials import none as no_potential
+from fpsolver.fields.profiles import TemperatureProfile
 
 # 1D: (x_min, x_max); 2D/3D: (lower corner, upper corner) of the mesh's bounding box.
 Domain = tuple[float, float] | tuple[np.ndarray, np.ndarray]
@@ -115,7 +115,7 @@ class Model(ABC):
         if self.profile.dimension != dimension:
             raise ValueError(
                 f"{self.name}: the temperature profile is {self.profile.dimension}D but the mesh is {dimension}D "
-                "(use fpsolver.geometry_fields for 2D/3D temperature fields)"
+                "(use fpsolver.fields.nd for 2D/3D temperature fields)"
             )
         if not self.potential.is_zero and self.potential.dimension != dimension:
             raise ValueError(f"{self.name}: the potential is {self.potential.dimension}D but the mesh is {dimension}D")

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import fipy
 
-from fpsolver import meshes, potentials, profiles
-from fpsolver.config import CaseConfig, CaseError, QMECaseConfig, load_case
+from fpsolver import meshes
+from fpsolver.fields import potentials, profiles
+from fpsolver.cases.schema import CaseConfig, CaseError, QMECaseConfig, load_case
 from fpsolver.models import Model, model_class
-from fpsolver.potentials import Potential
-from fpsolver.profiles import TemperatureProfile
+from fpsolver.fields.potentials import Potential
+from fpsolver.fields.profiles import TemperatureProfile
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,6 @@ def build_case(directory: Path, config: CaseConfig | QMECaseConfig, *, fast: boo
 def _check_qme_parameters(config: QMECaseConfig) -> None:
     """Evaluate the system once with its base parameters so bad values fail early
     (scan points are checked as they run)."""
-    from fpsolver.config import QME_SYSTEMS
+    from fpsolver.cases.schema import QME_SYSTEMS
 
     guard("system", lambda: QME_SYSTEMS[config.system.kind](**config.system.parameters()))

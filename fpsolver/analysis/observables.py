@@ -33,10 +33,10 @@ def effective_soret(P: np.ndarray, T: np.ndarray, volumes: np.ndarray) -> float:
 
 def steady_moments(model, domain: tuple[float, float], *, points: int = 40001) -> tuple[float, float]:
     """<x> and <x^2> of the exact zero-flux steady state of ``model`` on ``domain``
-    (Simpson quadrature of :func:`fpsolver.exact.steady_state_at` on a fine grid)."""
+    (Simpson quadrature of :func:`fpsolver.pde.exact.steady_state_at` on a fine grid)."""
     from scipy.integrate import simpson
 
-    from fpsolver.exact import steady_state_at
+    from fpsolver.pde.exact import steady_state_at
 
     x = np.linspace(domain[0], domain[1], points)
     P = steady_state_at(model, x, domain)

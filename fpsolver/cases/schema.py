@@ -4,7 +4,7 @@ A case file ``case.toml`` describes one temperature profile and the models to so
 on it. Every table and key is listed in ``cases/README.md``; ``fpsolver show CASE``
 prints the resolved configuration with all defaults filled in. Profile, potential and
 model keys are generated from the library signatures (see
-:mod:`fpsolver._signature_schema`), so a case-file key and the Python keyword of the
+:mod:`fpsolver.cases._signature_schema`), so a case-file key and the Python keyword of the
 same name are the same thing.
 """
 
@@ -18,8 +18,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from fpsolver import potentials, profiles, qme
-from fpsolver._signature_schema import schema_from_signature
+from fpsolver import qme
+from fpsolver.fields import potentials, profiles
+from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.models import MODELS
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)

@@ -7,7 +7,7 @@ the command line:
   ``LocalCluster`` of worker processes bound to 127.0.0.1, on an existing scheduler
   (``tcp://HOST:PORT``), or on ``DASK_SCHEDULER_ADDRESS``.
 * :func:`dask_mapper` turns a client into the ``mapper`` hook of
-  :func:`fpsolver.sweep.run_sweep` and :func:`fpsolver.pipeline.run_case`.
+  :func:`fpsolver.cases.sweep.run_sweep` and :func:`fpsolver.cases.run.run_case`.
 * :func:`run_ensemble_distributed` splits an ensemble's chunks over the workers and
   merges the partial results.
 
@@ -235,7 +235,7 @@ def run_ensemble_distributed(
     progress
         Optional callback ``(tasks_done, tasks_total)``.
     """
-    from fpsolver.pipeline import chunk_groups, run_chunk_group
+    from fpsolver.cases.run import chunk_groups, run_chunk_group
 
     parts = chunk_groups(ensemble.n_chunks, ensemble.n_chunks if n_parts is None else n_parts)
     run = dask_mapper(client, progress)

@@ -35,7 +35,7 @@ class Potential:
     def dV(self, x: np.ndarray) -> np.ndarray:
         return self.derivative(x, 1)
 
-    #: Number of coordinates (see :class:`fpsolver.geometry_fields.PotentialField`);
+    #: Number of coordinates (see :class:`fpsolver.fields.nd.PotentialField`);
     #: V = 0 (:func:`none`) is accepted in any dimension.
     dimension: int = 1
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from fpsolver import figures
-from fpsolver._atomic import atomic_directory
+from fpsolver.io import figures
+from fpsolver.io.atomic import atomic_directory
 from fpsolver._version import __version__
-from fpsolver.checks import Check, fokker_planck_checks, qme_checks
-from fpsolver.observables import effective_soret
-from fpsolver.pipeline import CaseResults, QMEResults
-from fpsolver.report import Report
+from fpsolver.cases.checks import Check, fokker_planck_checks, qme_checks
+from fpsolver.analysis.observables import effective_soret
+from fpsolver.cases.run import CaseResults, QMEResults
+from fpsolver.io.report import Report
 
 
 def _global_attributes(results: CaseResults | QMEResults) -> dict[str, str]:

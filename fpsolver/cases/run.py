@@ -2,8 +2,8 @@
 (Fokker-Planck cases), or the quantum system with its parameter scan (qme cases).
 
 Pure computation apart from checkpoints: results are returned, never written here
-(see :mod:`fpsolver.output`). Long stages checkpoint through a
-:class:`~fpsolver.checkpoint.CheckpointStore`, so an interrupted run resumed with the
+(see :mod:`fpsolver.io.output`). Long stages checkpoint through a
+:class:`~fpsolver.io.checkpoint.CheckpointStore`, so an interrupted run resumed with the
 same configuration gives bit-identical numbers.
 """
 
@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from fpsolver import compare, exact, meshes
-from fpsolver.case import Case, QMECase, guard
-from fpsolver.checkpoint import CheckpointStore
-from fpsolver.config import QME_SYSTEMS
+from fpsolver import meshes
+from fpsolver.analysis import compare
+from fpsolver.pde import exact
+from fpsolver.cases.build import Case, QMECase, guard
+from fpsolver.io.checkpoint import CheckpointStore
+from fpsolver.cases.schema import QME_SYSTEMS
 from fpsolver.ensembles import ChunkResults, EnsembleResult, InertialEnsemble, InertialEnsembleResult, OverdampedEnsemble
 from fpsolver.models import Model
-from fpsolver.results import SteadyState, TransientSolution
-from fpsolver.steady import solve_steady
-from fpsolver.transient import TransientState, solve_transient
+from fpsolver.results.field import SteadyState, TransientSolution
+from fpsolver.pde.steady import solve_steady
+from fpsolver.pde.transient import TransientState, solve_transient
 
 Progress = Callable[[str, float, float], None]
 # mapper(function, argument_tuples) -> results in order; see run_chunked
@@ -142,7 +144,7 @@ def run_chunked(
 
     ``mapper(function, argument_tuples)`` runs the groups that have no checkpoint and
     yields their results in order (default: one after the other in this process;
-    :func:`fpsolver.distributed.dask_mapper` runs them on a cluster). Each result is
+    :func:`fpsolver.cases.distributed.dask_mapper` runs them on a cluster). Each result is
     checkpointed as it arrives.
     """
     groups = chunk_groups(ensemble.n_chunks, CHECKPOINT_GROUPS)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from fpsolver.results import result_attributes
+from fpsolver.results.field import result_attributes
 
 AXES = ("x", "y", "z")
 

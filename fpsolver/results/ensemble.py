@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
-from fpsolver.results import result_attributes
+from fpsolver.results.field import result_attributes
 
 
 def batch_error(estimates: np.ndarray, weights: np.ndarray, pooled: np.ndarray) -> np.ndarray:

@@ -27,10 +27,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from fpsolver.discretization import build_operator
-from fpsolver.geometry_results import FieldTransientSolution
+from fpsolver.pde.operator import build_operator
+from fpsolver.results.field_nd import FieldTransientSolution
 from fpsolver.models import Model
-from fpsolver.results import TransientSolution
+from fpsolver.results.field import TransientSolution
 
 ProgressCallback = Callable[[float, float], None]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import fipy
 import numpy as np
 
-from fpsolver.meshes import cell_centers, extent
+from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models import Model
-from fpsolver.profiles import TemperatureProfile
+from fpsolver.fields.profiles import TemperatureProfile
 
 __all__ = [
     "steady_state",

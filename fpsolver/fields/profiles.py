@@ -48,7 +48,7 @@ class TemperatureProfile(ABC):
 
     name: str = "profile"
     #: Number of coordinates of the points the profile is evaluated on; 1D profiles
-    #: take x of shape (n,), the fields of :mod:`fpsolver.geometry_fields` (dimension
+    #: take x of shape (n,), the fields of :mod:`fpsolver.fields.nd` (dimension
     #: 2 or 3) take points of shape (dim, n).
     dimension: int = 1
 

@@ -2,7 +2,7 @@
 
 Every function returns a FiPy mesh; the solvers accept any FiPy mesh a user builds
 (``Grid2D``, ``Grid3D``, non-uniform grids, ``CylindricalGrid1D/2D``, ``Gmsh2D``).
-Gmsh geometries live as ``.geo`` files in the top-level ``meshes/`` folder
+Gmsh geometries live as ``.geo`` files in the package's named meshes (``fpsolver/meshes/data/``)
 (``disc.geo``: the unit disc, parameters ``radius`` and ``cellSize``); meshing
 them needs the ``gmsh`` executable on PATH (``pip install gmsh``).
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import fipy
 import numpy as np
 
-from fpsolver.meshes import MESH_DIR
+from fpsolver.meshes.builders import MESH_DIR
 
 __all__ = ["grid", "nonuniform_grid", "gmsh_mesh", "disc", "cell_points", "face_points", "bounding_box"]
 
@@ -51,7 +51,7 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> fipy.Gmsh2D:
     Parameters
     ----------
     geo
-        Path of a ``.geo`` file, or the name of one in the top-level ``meshes/``
+        Path of a ``.geo`` file, or the name of one in the package's named meshes
         folder (``"disc"``).
     parameters
         Values overriding ``name = value;`` definitions at the top of the file

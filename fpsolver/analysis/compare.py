@@ -26,8 +26,8 @@ from __future__ import annotations
 import fipy
 import numpy as np
 
-from fpsolver.exact import steady_state_at
-from fpsolver.meshes import extent
+from fpsolver.pde.exact import steady_state_at
+from fpsolver.meshes.builders import extent
 from fpsolver.models import Model
 
 __all__ = ["l1_distance", "hellinger_distance", "ks_statistic", "chi2_per_dof", "expected_l1", "cell_averages", "compare"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from fpsolver.config import CaseConfig
+from fpsolver.cases.schema import CaseConfig
 
 MASS_DRIFT_LIMIT = 1e-10
 SECOND_LAW_SLACK = 1e-12

@@ -46,10 +46,10 @@ import fipy
 import numpy as np
 import scipy.sparse as sp
 
-from fpsolver.geometry import bounding_box, cell_points, face_points
-from fpsolver.meshes import cell_centers, extent
+from fpsolver.meshes.nd import bounding_box, cell_points, face_points
+from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models import Model
-from fpsolver.models._base import Domain
+from fpsolver.models.base import Domain
 
 FACE_VELOCITIES = ("exact", "pointwise")
 BOUNDARIES = ("reflecting", "absorbing")

@@ -10,9 +10,9 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from fpsolver._atomic import atomic_directory
+from fpsolver.io.atomic import atomic_directory
 from fpsolver._version import __version__
-from fpsolver.sweep import Assignment, Row
+from fpsolver.cases.sweep import Assignment, Row
 
 
 def _columns(rows: list[Row]) -> list[str]:

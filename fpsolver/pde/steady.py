@@ -7,10 +7,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from fpsolver.discretization import FokkerPlanckOperator, build_operator
-from fpsolver.geometry_results import FieldSteadyState
+from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
+from fpsolver.results.field_nd import FieldSteadyState
 from fpsolver.models import Model
-from fpsolver.results import SteadyState
+from fpsolver.results.field import SteadyState
 
 # If the pinned cell's density is this many times below the maximum, pin again at
 # the maximum (keeps the solved values O(1) and away from overflow).
@@ -107,11 +107,11 @@ def solve_steady(
     Solves 0 = div[A P + grad(D P)] with reflecting walls and sum(P V) = 1 directly
     (no time stepping). With ``face_velocity="exact"`` the result equals the exact
     zero-flux density at the cell centres to round-off on any mesh (in 2D/3D
-    whenever A/D is a gradient, see :mod:`fpsolver.discretization`); with
+    whenever A/D is a gradient, see :mod:`fpsolver.pde.operator`); with
     ``"pointwise"`` it is second order in the cell size.
 
-    Returns a :class:`~fpsolver.results.SteadyState` on 1D meshes (solved by the
-    zero-flux recurrence) and a :class:`~fpsolver.geometry_results.FieldSteadyState`
+    Returns a :class:`~fpsolver.results.field.SteadyState` on 1D meshes (solved by the
+    zero-flux recurrence) and a :class:`~fpsolver.results.field_nd.FieldSteadyState`
     on 2D/3D meshes (solved by pinning one cell, see :func:`_pinned_null_vector`).
 
     Raises

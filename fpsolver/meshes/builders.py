@@ -1,10 +1,11 @@
 """1D meshes: uniform and geometrically refined grids, named definitions, any FiPy mesh.
 
 2D/3D meshes (grids, cylindrical grids, Gmsh ``.geo`` files in ``meshes/``) are in
-:mod:`fpsolver.geometry`.
+:mod:`fpsolver.meshes.nd`.
 
 Every function returns a FiPy mesh; solvers accept any 1D FiPy mesh a user builds.
-Named meshes live as TOML files in the top-level ``meshes/`` folder, e.g.::
+Named meshes live as TOML files in the package data folder ``fpsolver/meshes/data/``
+(the top-level ``meshes/`` of a checkout links to it), e.g.::
 
     kind = "geometric"        # "uniform" or "geometric"
     x_min = -1.0
@@ -24,7 +25,7 @@ import numpy as np
 
 __all__ = ["uniform", "geometric", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
 
-MESH_DIR = Path(__file__).resolve().parent.parent / "meshes"
+MESH_DIR = Path(__file__).resolve().parent / "data"
 
 
 def _check_interval(x_min: float, x_max: float, cells: int) -> None:
@@ -91,7 +92,7 @@ _KINDS = {"uniform": uniform, "geometric": geometric}
 
 
 def load_named(name: str, directory: Path | None = None) -> fipy.Grid1D:
-    """Load ``<directory>/<name>.toml`` (default: the top-level ``meshes/`` folder)."""
+    """Load ``<directory>/<name>.toml`` (default: the named meshes shipped with the package)."""
     directory = MESH_DIR if directory is None else Path(directory)
     path = directory / f"{name}.toml"
     if not path.is_file():

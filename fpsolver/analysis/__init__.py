@@ -1,0 +1,1 @@
+"""Analysis of results: comparison metrics (:mod:`.compare`) and observables (:mod:`.observables`)."""

@@ -1,0 +1,1 @@
+"""Writers and storage: NetCDF/CSV output, figures, reports, scaffolds, atomic directories, locks, checkpoints."""
