@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from contextlib import ExitStack, contextmanager
 from enum import Enum
@@ -20,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fpsolver.cases.schema import CaseError
+from fpsolver.cases.errors import CaseError
 
 app = typer.Typer(
     add_completion=False,
@@ -92,30 +93,6 @@ def _task_progress(progress, task: str):
     return None if progress is None else (lambda done, total: progress(task, done, total))
 
 
-def _run_one(path: Path, *, fast: bool, only: frozenset[str], resume: bool, progress, mapper=None):
-    """Open, run and write one case; CaseError for bad input."""
-    from fpsolver.cases.build import QMECase, open_case
-    from fpsolver.io.checkpoint import CheckpointStore
-    from fpsolver.io.lock import CaseLockedError, case_lock
-    from fpsolver.io.output import write_results
-    from fpsolver.cases.run import run_case, run_qme_case
-
-    case = open_case(path, fast=fast)
-    try:
-        with case_lock(case.directory):
-            if isinstance(case, QMECase):
-                results = run_qme_case(case, progress=progress)
-            else:
-                store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=resume)
-                results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
-            target = write_results(results)
-            if not isinstance(case, QMECase):
-                store.clear()
-    except CaseLockedError as exc:
-        raise CaseError(str(exc)) from None
-    return case, results, target
-
-
 def _summary_table(name: str, metrics: dict[str, dict[str, float]]) -> Table:
     table = Table(title=f"{name}", title_justify="left")
     columns = [("l1_pde_vs_exact", "L1 PDE-exact"), ("mean_position", "<x> PDE"), ("sde_l1", "L1 SDE-exact"), ("sde_chi2_per_dof", "chi2/dof SDE"), ("min_entropy_production", "min entropy prod.")]
@@ -143,6 +120,7 @@ def run(
 
     With a Dask cluster the ensembles' checkpointed chunk groups run on its workers.
     """
+    from fpsolver.cases import run_case_directory
     from fpsolver.cases.distributed import dask_mapper
 
     stages = frozenset(stage.value for stage in only) if only else frozenset(s.value for s in Stage)
@@ -153,12 +131,13 @@ def run(
             if progress is not None and len(cases) > 1:
                 progress("cases", index, len(cases))
             try:
-                case, results, target = _run_one(path, fast=fast, only=stages, resume=resume, progress=progress, mapper=mapper)
+                outcome = run_case_directory(path, fast=fast, only=stages, resume=resume, progress=progress, mapper=mapper)
             except CaseError as exc:
                 _fail(f"{path}: {exc}")
-            summary[str(path)] = {"results": str(target), "report": str(target / "report.html"), "metrics": results.metrics}
+            target, metrics = outcome.target, outcome.results.metrics
+            summary[str(path)] = {"results": str(target), "report": str(target / "report.html"), "metrics": metrics}
             if not quiet and not as_json:
-                console.print(_summary_table(case.name, results.metrics))
+                console.print(_summary_table(outcome.results.case.name, metrics))
                 console.print(f"report: [bold]{target / 'report.html'}[/] (results in {target})")
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2, default=float) + "\n")
@@ -172,65 +151,37 @@ def validate(
     rerun: Annotated[bool, typer.Option("--rerun", help="Recompute even when results of this configuration exist.")] = False,
 ) -> None:
     """Check each case's tolerances (exit 0 all hold, 1 one fails); --all runs the studies."""
+    from fpsolver.cases import validate_case
+
     failed = False
     if all_studies:
         failed = _validation_studies(fast) != 0
     for path in cases or []:
-        checks = _checks_for(path, fast=fast, rerun=rerun)
+        try:
+            checks = validate_case(path, fast=fast, rerun=rerun)
+        except CaseError as exc:
+            _fail(f"{path}: {exc}")
         table = Table(title=f"{Path(path).name}: validation", title_justify="left")
         for column in ("subject", "metric", "value", "limit", "result"):
             table.add_column(column)
         for check in checks:
-            limit = (">= " if check["at_least"] else "<= ") + f"{check['limit']:.3g}"
-            table.add_row(check["subject"], check["metric"], f"{check['value']:.3g}", limit, "[green]pass[/]" if check["passed"] else "[bold red]FAIL[/]")
+            limit = (">= " if check.at_least else "<= ") + f"{check.limit:.3g}"
+            table.add_row(check.subject, check.metric, f"{check.value:.3g}", limit, "[green]pass[/]" if check.passed else "[bold red]FAIL[/]")
         console.print(table)
         for check in checks:
-            if not check["passed"]:
+            if not check.passed:
                 failed = True
-                errors.print(f"FAIL {Path(path).name}: {check['subject']} {check['metric']} = {check['value']:.3g} (limit {check['limit']:.3g})", markup=False)
+                errors.print(f"FAIL {Path(path).name}: {check.subject} {check.metric} = {check.value:.3g} (limit {check.limit:.3g})", markup=False)
     raise typer.Exit(code=1 if failed else 0)
 
 
 def _validation_studies(fast: bool) -> int:
-    """Run the validation studies of a source checkout (validation/ beside fpsolver/)."""
+    """Run the validation studies of a source checkout (``python -m validation`` in the
+    directory that holds validation/ beside fpsolver/); return its exit code."""
     root = Path(__file__).resolve().parent.parent
     if not (root / "validation" / "__main__.py").exists():
         _fail("the validation studies ship with the source checkout (validation/ next to fpsolver/)")
-    sys.path.insert(0, str(root))
-    from validation.__main__ import main as validation_main
-
-    return validation_main(["--fast"] if fast else [])
-
-
-def _checks_for(path: Path, *, fast: bool, rerun: bool) -> list[dict]:
-    """Checks from results of the same configuration when present, else from a fresh run."""
-    from fpsolver.cases.schema import load_case
-    from fpsolver.cases.build import fast_variant
-
-    try:
-        config = load_case(path)
-    except CaseError as exc:
-        _fail(f"{path}: {exc}")
-    if fast and hasattr(config, "ensemble"):
-        config = fast_variant(config)
-    metrics_file = Path(path) / "results" / "metrics.json"
-    if not rerun and metrics_file.exists():
-        document = json.loads(metrics_file.read_text())
-        if document.get("configuration_sha256") == config.digest():
-            return _rechecked(config, document["metrics"])
-    try:
-        _, results, target = _run_one(Path(path), fast=fast, only=frozenset(s.value for s in Stage), resume=False, progress=None)
-    except CaseError as exc:
-        _fail(f"{path}: {exc}")
-    return json.loads((target / "metrics.json").read_text())["checks"]
-
-
-def _rechecked(config, metrics: dict) -> list[dict]:
-    """Checks recomputed from stored metrics with the case's current tolerances."""
-    from fpsolver.cases.checks import fokker_planck_checks, qme_checks
-
-    checks = qme_checks(metrics) if config.kind == "qme" else fokker_planck_checks(config, metrics)
-    return [check.as_dict() for check in checks]
+    return subprocess.run([sys.executable, "-m", "validation", *(["--fast"] if fast else [])], cwd=root).returncode
 
 
 @app.command()
@@ -263,20 +214,18 @@ def sweep(
     With a Dask cluster every point not yet cached is a task on its workers.
     """
     from fpsolver.cases.distributed import dask_mapper
-    from fpsolver.cases.sweep import parse_assignment, run_sweep
-    from fpsolver.io.sweep_output import write_sweep
+    from fpsolver.cases.sweep import parse_assignment, sweep_case_directory
 
     stages = frozenset(stage.value for stage in only) if only else frozenset({"pde"})
     try:
         parsed = [parse_assignment(text) for text in assignments]
         with _cluster(workers, scheduler) as client, _progress(not quiet) as progress:
             mapper = None if client is None else dask_mapper(client, _task_progress(progress, "sweep tasks on the cluster"))
-            rows = run_sweep(case, parsed, fast=fast, only=stages, progress=progress, mapper=mapper)
+            outcome = sweep_case_directory(case, parsed, fast=fast, only=stages, progress=progress, mapper=mapper)
     except CaseError as exc:
         _fail(f"{case}: {exc}")
-    target = write_sweep(Path(case), parsed, rows)
     if not quiet:
-        console.print(f"{len(rows)} rows; table and plot in [bold]{target}[/]")
+        console.print(f"{len(outcome.rows)} rows; table and plot in [bold]{outcome.target}[/]")
 
 
 @app.command()

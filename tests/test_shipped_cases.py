@@ -56,10 +56,8 @@ def test_fast_run_writes_every_promised_file(fast_runs, name):
         with xr.open_dataset(netcdf, engine="h5netcdf") as dataset:
             assert dataset.attrs["fpsolver_version"]
             assert json.loads(dataset.attrs["configuration"])
-            for variable in dataset.data_vars.values():
-                assert "description" in variable.attrs
-                if not qme:
-                    assert "units" in variable.attrs
+            for variable in [*dataset.data_vars.values(), *dataset.coords.values()]:
+                assert {"units", "long_name"} <= set(variable.attrs), variable.name
     page = _Page()
     page.feed((results / "report.html").read_text())
     assert page.images and all(src.startswith("data:image/png;base64,") for src in page.images)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from fpsolver.cases.schema import CaseConfig
+from fpsolver.cases.schema import CaseConfig, QMECaseConfig
 
 MASS_DRIFT_LIMIT = 1e-10
 SECOND_LAW_SLACK = 1e-12
@@ -51,3 +51,8 @@ def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]
 def qme_checks(metrics: dict[str, dict[str, float]]) -> list[Check]:
     """Second law: entropy production >= 0 at every scan point."""
     return [Check("scan", "min_entropy_production", metrics["second_law"]["min_entropy_production"], -SECOND_LAW_SLACK, at_least=True)]
+
+
+def case_checks(config: CaseConfig | QMECaseConfig, metrics: dict[str, dict[str, float]]) -> list[Check]:
+    """The checks of a case of either kind from its metrics."""
+    return qme_checks(metrics) if config.kind == "qme" else fokker_planck_checks(config, metrics)

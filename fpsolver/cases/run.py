@@ -10,73 +10,34 @@ same configuration gives bit-identical numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from fpsolver import meshes
 from fpsolver.analysis import compare
-from fpsolver.pde import exact
-from fpsolver.cases.build import Case, QMECase, guard
+from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics
+from fpsolver.analysis.observables import soret_coefficient
+from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
+from fpsolver.cases.checks import Check, case_checks
+from fpsolver.cases.schema import QME_SYSTEMS, AnyCase, CaseError, load_case
+from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
 from fpsolver.io.checkpoint import CheckpointStore
-from fpsolver.cases.schema import QME_SYSTEMS
-from fpsolver.ensembles import ChunkResults, EnsembleResult, InertialEnsemble, InertialEnsembleResult, OverdampedEnsemble
+from fpsolver.io.lock import CaseLockedError, case_lock
+from fpsolver.io.output import read_metrics, write_results
 from fpsolver.models import Model
-from fpsolver.results.field import SteadyState, TransientSolution
+from fpsolver.pde import exact
 from fpsolver.pde.steady import solve_steady
 from fpsolver.pde.transient import TransientState, solve_transient
+from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults
+from fpsolver.results.field import TransientSolution
 
 Progress = Callable[[str, float, float], None]
 # mapper(function, argument_tuples) -> results in order; see run_chunked
 Mapper = Callable[[Callable, list[tuple]], Iterable]
 STAGES = ("pde", "sde", "qme")
 CHECKPOINT_GROUPS = 8
-
-
-@dataclass(frozen=True)
-class CaseResults:
-    """Everything a run of a Fokker-Planck case produced, keyed by model label."""
-
-    case: Case
-    steady: dict[str, SteadyState] = field(default_factory=dict)
-    exact: dict[str, np.ndarray] = field(default_factory=dict)
-    transient: dict[str, TransientSolution] = field(default_factory=dict)
-    ensembles: dict[str, EnsembleResult] = field(default_factory=dict)
-    inertial: dict[str, InertialEnsembleResult] = field(default_factory=dict)
-    exact_cell_averages: dict[str, np.ndarray] = field(default_factory=dict)
-    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class QMEResults:
-    """A qme case's scan: parameter values and, per quantity, one row per value."""
-
-    case: QMECase
-    parameter: str | None
-    values: np.ndarray
-    quantities: dict[str, np.ndarray]
-    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-def steady_metrics(solution: SteadyState, reference: np.ndarray) -> dict[str, float]:
-    """L1 distance and max relative error to the exact density, mass and <x>."""
-    return {
-        "l1_pde_vs_exact": float(np.sum(np.abs(solution.P - reference) * solution.volumes)),
-        "max_relative_error_pde_vs_exact": float(np.max(np.abs(solution.P - reference) / reference)),
-        "mass": solution.mass,
-        "mean_position": solution.mean,
-        "relative_residual": float(solution.metadata["relative_residual"]),
-    }
-
-
-def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference: np.ndarray, prefix: str) -> dict[str, float]:
-    """Histogram versus exact cell averages: L1, Hellinger, KS, chi^2/dof and the
-    expected L1 of pure noise, sqrt(2/pi) sum sigma_i V_i (normal approximation)."""
-    metrics = compare.compare(result.density, reference, result.volumes, result.density_error)
-    metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.density_error * result.volumes))
-    metrics["mean_position"] = float(result.steady_mean)
-    metrics["mean_position_error"] = float(result.steady_mean_error)
-    return {f"{prefix}_{name}": value for name, value in metrics.items()}
 
 
 def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
@@ -183,6 +144,12 @@ def _ensemble_kwargs(case: Case, model: Model) -> dict[str, object]:
     )
 
 
+def identity(case: Case | QMECase) -> CaseIdentity:
+    """The identity that a case's results carry: name, directory, title, configuration."""
+    config = case.config
+    return CaseIdentity(name=case.name, directory=case.directory, title=config.title, configuration=config.resolved(), configuration_sha256=config.digest())
+
+
 def run_case(
     case: Case,
     *,
@@ -196,33 +163,36 @@ def run_case(
     ``mapper`` runs the ensembles' chunk groups (see :func:`run_chunked`), e.g. on a
     Dask cluster; PDE solves run in this process.
     """
-    results = CaseResults(case=case)
     pde, ensemble = case.config.pde, case.config.ensemble
+    x = meshes.cell_centers(case.mesh)
+    T = case.profile.T(x)
+    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "soret")}
+    metrics: dict[str, dict[str, float]] = {}
+    sde_models = ensemble.models if ensemble.models is not None else list(case.models)
     for label, model in case.models.items():
-        metrics = results.metrics.setdefault(label, {})
+        values = metrics.setdefault(label, {})
         if "pde" in only and pde.steady:
             solution = solve_steady(model, case.mesh, face_velocity=pde.face_velocity)
             reference = exact.steady_state(model, case.mesh)
-            results.steady[label] = solution
-            results.exact[label] = reference
-            metrics.update(steady_metrics(solution, reference))
+            parts["steady"][label], parts["exact"][label] = solution, reference
+            parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
+            values.update(steady_metrics(solution, reference, T))
         if "pde" in only and pde.transient:
-            results.transient[label] = _transient(case, label, model, checkpoints, progress)
-            metrics["max_mass_drift"] = float(np.max(np.abs(results.transient[label].mass - 1.0)))
-        sde_models = ensemble.models if ensemble.models is not None else list(case.models)
+            parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
+            values["max_mass_drift"] = float(np.max(np.abs(parts["transient"][label].mass - 1.0)))
         if "sde" in only and ensemble.enabled and label in sde_models:
             reference = compare.cell_averages(model, case.mesh)
-            results.exact_cell_averages[label] = reference
+            parts["exact_cell_averages"][label] = reference
             report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
             overdamped = OverdampedEnsemble(model, case.mesh, scheme=ensemble.scheme, **_ensemble_kwargs(case, model))
-            results.ensembles[label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
-            metrics.update(ensemble_metrics(results.ensembles[label], reference, "sde"))
+            parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
+            values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde"))
             if ensemble.inertial_mass is not None:
                 inertial = InertialEnsemble(model, case.mesh, mass=ensemble.inertial_mass, **_ensemble_kwargs(case, model))
                 report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
-                results.inertial[label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
-                metrics.update(ensemble_metrics(results.inertial[label], reference, "inertial"))
-    return results
+                parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
+                values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
+    return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, **parts)
 
 
 def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStore | None, progress: Progress | None) -> TransientSolution:
@@ -265,7 +235,7 @@ def run_qme_case(case: QMECase, *, progress: Progress | None = None) -> QMEResul
             progress("qme scan", index + 1, values.size)
     quantities = {name: np.array(column, dtype=float) for name, column in rows.items()}
     metrics = {"second_law": {"min_entropy_production": float(np.nanmin(quantities["entropy_production"]))}}
-    return QMEResults(case=case, parameter=None if scan is None else scan.parameter, values=values, quantities=quantities, metrics=metrics)
+    return QMEResults(case=identity(case), system=config.system.kind, parameter=None if scan is None else scan.parameter, values=values, quantities=quantities, metrics=metrics)
 
 
 def qme_observables(kind: str, result) -> dict[str, np.ndarray | float]:
@@ -293,3 +263,70 @@ def qme_observables(kind: str, result) -> dict[str, np.ndarray | float]:
         "entropy_production": result.entropy_production,
         "eps_r": result.eps_r,
     }
+
+
+@dataclass(frozen=True)
+class CaseRun:
+    """What :func:`run_case_directory` did: the results, their checks and where they went."""
+
+    results: CaseResults | QMEResults
+    checks: list[Check]
+    target: Path
+
+
+def run_case_directory(
+    path: str | Path,
+    *,
+    fast: bool = False,
+    only: frozenset[str] = frozenset(STAGES),
+    resume: bool = False,
+    progress: Progress | None = None,
+    mapper: Mapper | None = None,
+) -> CaseRun:
+    """Run the case in directory ``path`` and write ``path/results`` (what ``fpsolver run`` does).
+
+    The case is locked against concurrent runs; long stages checkpoint into
+    ``path/.checkpoint`` (``resume=True`` continues an interrupted run with the same
+    configuration, bit-identically); the results directory is replaced atomically, so
+    an interrupted run leaves the previous results intact.
+
+    Raises
+    ------
+    CaseError
+        Bad input (the message names the key at fault) or a case locked by another run.
+    """
+    case = open_case(path, fast=fast)
+    try:
+        with case_lock(case.directory):
+            if isinstance(case, QMECase):
+                results = run_qme_case(case, progress=progress)
+                store = None
+            else:
+                store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=resume)
+                results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
+            checks = case_checks(case.config, results.metrics)
+            target = write_results(results, checks)
+            if store is not None:
+                store.clear()
+    except CaseLockedError as exc:
+        raise CaseError(str(exc)) from None
+    return CaseRun(results=results, checks=checks, target=target)
+
+
+def _configuration(path: str | Path, fast: bool) -> AnyCase:
+    config = load_case(path)
+    return fast_variant(config) if fast and config.kind == "fokker-planck" else config
+
+
+def validate_case(path: str | Path, *, fast: bool = False, rerun: bool = False) -> list[Check]:
+    """The checks of the case in ``path`` (what ``fpsolver validate`` prints).
+
+    Stored results of the same configuration are re-checked against the case's current
+    tolerances (they do not change results); otherwise, or with ``rerun``, the case is
+    run first (:func:`run_case_directory`, which writes its results).
+    """
+    config = _configuration(path, fast)
+    stored = None if rerun else read_metrics(Path(path) / "results", config.digest())
+    if stored is not None:
+        return case_checks(config, stored)
+    return run_case_directory(path, fast=fast).checks

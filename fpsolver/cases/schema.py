@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from fpsolver import qme
 from fpsolver.fields import potentials, profiles
 from fpsolver.cases._signature_schema import schema_from_signature
+from fpsolver.cases.errors import CaseError
 from fpsolver.models import MODELS
 
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
@@ -35,10 +36,6 @@ QME_SYSTEMS = {
     "dot": qme.quantum_dot,
 }
 QME_SCHEMAS = {name: schema_from_signature(f"qme_{name}", f) for name, f in QME_SYSTEMS.items()}
-
-
-class CaseError(ValueError):
-    """A case that cannot be run; the message names the key at fault."""
 
 
 class _Named(BaseModel):

@@ -106,19 +106,11 @@ def evaluate_point(directory: str, data: dict, overrides: dict[str, object], fas
     :func:`run_sweep`, so a cached point serves any sweep that reaches it.
     """
     from fpsolver.cases.build import build_case
-    from fpsolver.analysis.observables import effective_soret
     from fpsolver.cases.run import run_case
 
     case = build_case(Path(directory), parse_case(apply_overrides(data, overrides)), fast=fast)
     results = run_case(case, only=only)
-    rows = []
-    for label, metrics in results.metrics.items():
-        row: Row = {"model": label, **metrics}
-        if label in results.steady:
-            solution = results.steady[label]
-            row["effective_soret"] = effective_soret(solution.P, case.profile.T(solution.x), solution.volumes)
-        rows.append(row)
-    return rows
+    return [{"model": label, **metrics} for label, metrics in results.metrics.items()]
 
 
 def _save_atomically(path: Path, rows: list[Row]) -> None:
@@ -182,3 +174,27 @@ def run_sweep(
         for overrides, digest in zip(settings, digests)
         for row in json.loads((cache / f"{digest}.json").read_text())
     ]
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """What :func:`sweep_case_directory` did: the rows and the directory they went to."""
+
+    rows: list[Row]
+    target: Path
+
+
+def sweep_case_directory(
+    case: str | Path,
+    assignments: list[Assignment],
+    *,
+    fast: bool = False,
+    only: frozenset[str] = frozenset({"pde"}),
+    progress: Callable[[str, float, float], None] | None = None,
+    mapper: Mapper | None = None,
+) -> SweepRun:
+    """Run a sweep (:func:`run_sweep`) and write ``CASE/sweeps/<keys>/`` (what ``fpsolver sweep`` does)."""
+    from fpsolver.io.sweep_output import write_sweep
+
+    rows = run_sweep(case, assignments, fast=fast, only=only, progress=progress, mapper=mapper)
+    return SweepRun(rows=rows, target=write_sweep(Path(case), [a.key for a in assignments], rows))

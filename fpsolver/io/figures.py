@@ -7,8 +7,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from fpsolver.analysis.observables import soret_coefficient
-from fpsolver.cases.run import CaseResults, QMEResults
+from fpsolver.results.case import CaseResults, QMEResults
 
 
 def _save(figure: Figure, path: Path) -> Path:
@@ -31,21 +30,19 @@ def steady_profiles(results: CaseResults, path: Path) -> Path:
         if label in results.ensembles:
             ensemble = results.ensembles[label]
             axes.errorbar(ensemble.x, ensemble.density, yerr=ensemble.density_error, fmt=".", ms=2, elinewidth=0.6, color=color, alpha=0.6, label=f"{label}: SDE")
-    axes.set(xlabel="x", ylabel="steady density P(x)", title=results.case.config.title or results.case.name)
+    axes.set(xlabel="x", ylabel="steady density P(x)", title=results.case.heading)
     axes.legend(fontsize="x-small", ncols=2)
     return _save(figure, path)
 
 
 def temperature_and_soret(results: CaseResults, path: Path) -> Path:
-    """T(x) and the effective Soret coefficient S_T(x) = -d ln P/dT of every model."""
+    """T(x) and the local Soret coefficient S_T(x) = -d ln P/dT of every model."""
     figure = Figure(figsize=(7.5, 4.0), layout="constrained")
     temperature_axes, soret_axes = figure.subplots(1, 2)
-    x = results.case.mesh.cellCenters.value[0]
-    T = results.case.profile.T(x)
+    x, T = results.x, results.T
     temperature_axes.plot(x, T, "k")
     temperature_axes.set(xlabel="x", ylabel="T(x)", title="temperature")
-    for label, solution in results.steady.items():
-        x_mid, S = soret_coefficient(solution.x, solution.P, results.case.profile.T(solution.x))
+    for label, (x_mid, S) in results.soret.items():
         soret_axes.plot(x_mid, S, label=label)
     soret_axes.plot(x, 1.0 / T, "k:", label="1/T (Eq. 8)")
     soret_axes.set(xlabel="x", ylabel="S_T = -d ln P / dT", title="Soret coefficient")
@@ -76,7 +73,7 @@ def moment_relaxation(results: CaseResults, path: Path) -> Path:
 
 def qme_scan(results: QMEResults, directory: Path) -> list[Path]:
     """Population and current plots of a qme case (one figure each)."""
-    kind = results.case.config.system.kind
+    kind = results.system
     q, values, parameter = results.quantities, results.values, results.parameter or "point"
     paths = []
     figure = Figure(figsize=(7.5, 4.2), layout="constrained")

@@ -1,108 +1,140 @@
-"""Write case results atomically: CSV, NetCDF (h5netcdf), metrics JSON, figures, and a
-report in Markdown and self-contained HTML. Writers never compute physics."""
+"""Write case results atomically: tidy CSV and NetCDF (h5netcdf), metrics JSON, figures,
+and a report in Markdown and self-contained HTML.
+
+Writers take result objects and checks and lay them out; they never solve, never
+compute physics and import nothing from the case application (:mod:`fpsolver.cases`).
+NetCDF files are tidy: one variable per quantity with a ``model`` dimension
+(``P(model, x)``), ``units`` and ``long_name`` on every variable.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from fpsolver._version import __version__
+from fpsolver.cases.checks import Check
 from fpsolver.io import figures
 from fpsolver.io.atomic import atomic_directory
-from fpsolver._version import __version__
-from fpsolver.cases.checks import Check, fokker_planck_checks, qme_checks
-from fpsolver.analysis.observables import effective_soret
-from fpsolver.cases.run import CaseResults, QMEResults
 from fpsolver.io.report import Report
+from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults
+
+METRICS_FILE = "metrics.json"
 
 
-def _global_attributes(results: CaseResults | QMEResults) -> dict[str, str]:
-    config = results.case.config
+def _attributes(units: str, long_name: str) -> dict[str, str]:
+    return {"units": units, "long_name": long_name}
+
+
+def _global_attributes(case: CaseIdentity) -> dict[str, str]:
     attributes = {
         "fpsolver_version": __version__,
-        "case": results.case.name,
-        "configuration": json.dumps(config.resolved(), sort_keys=True),
-        "configuration_sha256": config.digest(),
+        "case": case.name,
+        "configuration": json.dumps(case.configuration, sort_keys=True),
+        "configuration_sha256": case.configuration_sha256,
     }
-    ensemble = getattr(config, "ensemble", None)
+    ensemble = case.configuration.get("ensemble")
     if ensemble is not None:
-        attributes["seed"] = str(ensemble.seed)
+        attributes["seed"] = str(ensemble["seed"])
     return attributes
 
 
+def stack_models(datasets: Mapping[str, xr.Dataset], shared: tuple[str, ...] = ("volume",)) -> xr.Dataset:
+    """Per-model datasets as one dataset with a leading ``model`` dimension.
+
+    Variables named in ``shared`` (the same for every model, such as the cell volumes)
+    are kept once, from the first dataset, without a ``model`` dimension.
+    A dimension whose coordinate is the same for every model (cell centres, snapshot
+    times) stays shared; one whose coordinate differs (the step times of adaptive
+    solves, ensemble record times) becomes ``<dim>_index``, with ``<dim>(model,
+    <dim>_index)`` as a coordinate padded with NaN. Each model's provenance (its
+    dataset attributes, JSON) becomes the variable ``provenance(model)``.
+    """
+    labels = list(datasets)
+    first = datasets[labels[0]]
+    kept = [name for name in shared if name in first.data_vars]
+    datasets = {label: dataset.drop_vars(kept, errors="ignore") for label, dataset in datasets.items()}
+    varying = {
+        dim
+        for dim in set().union(*(d.dims for d in datasets.values()))
+        if dim in first.coords and not all(dim in d.coords and d[dim].shape == first[dim].shape and np.array_equal(d[dim].values, first[dim].values) for d in datasets.values())
+    }
+    lengths = {dim: max(d.sizes[dim] for d in datasets.values()) for dim in varying}
+    prepared = []
+    for dataset in datasets.values():
+        for dim in varying:
+            dataset = dataset.rename_dims({dim: f"{dim}_index"}).drop_indexes(dim, errors="ignore")
+            dataset = dataset.pad({f"{dim}_index": (0, lengths[dim] - dataset.sizes[f"{dim}_index"])})
+        dataset = dataset.copy()
+        dataset.attrs = {}
+        prepared.append(dataset)
+    stacked = xr.concat(prepared, dim=xr.DataArray(labels, dims="model", name="model"), data_vars="all", coords="different", compat="equals", join="exact", combine_attrs="override")
+    stacked["model"].attrs.update(_attributes("1", "model label of the case file ([models.LABEL])"))
+    provenance = [json.dumps(dict(d.attrs), sort_keys=True, default=str) for d in datasets.values()]
+    stacked["provenance"] = ("model", np.array(provenance, dtype=object), _attributes("1", "model parameters and run metadata (JSON)"))
+    for dim in varying:
+        stacked[dim].attrs.update(first[dim].attrs)
+    for name in kept:
+        stacked[name] = first[name]
+    return stacked
+
+
 def steady_dataset(results: CaseResults) -> xr.Dataset:
-    """T(x), and per model label its PDE density, exact density and face flux."""
-    first = next(iter(results.steady.values()))
-    data = {
-        "T": ("x", results.case.profile.T(first.x), {"units": "temperature", "description": "temperature profile"}),
-        "volume": ("x", first.volumes, {"units": "length", "description": "cell volume"}),
-    }
+    """T(x), cell volumes, and per model its PDE density P, the exact density P_exact and
+    the face flux J, each with a ``model`` dimension."""
+    per_model = {}
     for label, solution in results.steady.items():
-        data[f"P_{label}"] = ("x", solution.P, {"units": "1/length", "description": f"steady density, model {label}, FiPy PDE"})
-        data[f"P_{label}_exact"] = ("x", results.exact[label], {"units": "1/length", "description": f"exact zero-flux density, model {label}"})
-        data[f"J_{label}"] = ("x_face", solution.J, {"units": "1/time", "description": f"probability flux through faces, model {label}"})
-    coords = {
-        "x": ("x", first.x, {"units": "length", "description": "cell centre"}),
-        "x_face": ("x_face", first.x_faces, {"units": "length", "description": "face position"}),
-    }
-    return xr.Dataset(data, coords=coords, attrs=_global_attributes(results))
-
-
-def _labelled(datasets: dict[str, xr.Dataset], shared: set[str]) -> xr.Dataset:
-    """Merge per-model datasets, suffixing every variable and non-shared dimension with the label."""
-    renamed = []
-    for label, dataset in datasets.items():
-        names = {name: f"{name}_{label}" for name in [*dataset.data_vars, *dataset.dims, *dataset.coords] if name not in shared}
-        renamed.append(dataset.rename(names))
-    merged = xr.merge(renamed, compat="override", join="outer", combine_attrs="override")
-    return merged
+        dataset = solution.to_xarray()
+        dataset["P_exact"] = ("x", results.exact[label], _attributes("1/length", "exact zero-flux steady density"))
+        per_model[label] = dataset
+    stacked = stack_models(per_model)
+    stacked["T"] = ("x", results.T, _attributes("temperature", "temperature profile"))
+    stacked.attrs = _global_attributes(results.case)
+    return stacked
 
 
 def write_steady_csv(results: CaseResults, path: Path) -> None:
-    """x, T, one column per model, and each model's exact reference."""
-    first = next(iter(results.steady.values()))
-    columns = {"x": first.x, "T": results.case.profile.T(first.x)}
-    for label, solution in results.steady.items():
-        columns[label] = solution.P
-        columns[f"{label}_exact"] = results.exact[label]
-    np.savetxt(path, np.column_stack(list(columns.values())), delimiter=",", header=",".join(columns), comments="", fmt="%.15g")
+    """A long (tidy) table: one row per model and cell with model, x, T, P and P_exact."""
+    header = "model,x,T,P,P_exact"
+    with open(path, "w") as handle:
+        handle.write(header + "\n")
+        for label, solution in results.steady.items():
+            rows = np.column_stack([solution.x, results.T, solution.P, results.exact[label]])
+            for row in rows:
+                handle.write(json.dumps(label) + "," + ",".join(f"{value:.15g}" for value in row) + "\n")
 
 
-def case_checks(results: CaseResults | QMEResults) -> list[Check]:
-    if isinstance(results, QMEResults):
-        return qme_checks(results.metrics)
-    return fokker_planck_checks(results.case.config, results.metrics)
+def read_metrics(directory: Path, configuration_sha256: str) -> dict[str, dict[str, float]] | None:
+    """The metrics stored in ``directory/metrics.json`` when they belong to the
+    configuration ``configuration_sha256``; None otherwise."""
+    path = Path(directory) / METRICS_FILE
+    if not path.exists():
+        return None
+    document = json.loads(path.read_text())
+    return document["metrics"] if document.get("configuration_sha256") == configuration_sha256 else None
 
 
-def _metrics_with_soret(results: CaseResults) -> dict[str, dict[str, float]]:
-    metrics = {label: dict(values) for label, values in results.metrics.items()}
-    for label, solution in results.steady.items():
-        metrics[label]["effective_soret"] = effective_soret(solution.P, results.case.profile.T(solution.x), solution.volumes)
-    return metrics
-
-
-def write_results(results: CaseResults | QMEResults) -> Path:
+def write_results(results: CaseResults | QMEResults, checks: list[Check]) -> Path:
     """Write everything into ``CASE/results`` (replaced atomically); return that path."""
     target = results.case.results_dir
     with atomic_directory(target) as staging:
         (staging / "figures").mkdir()
         if isinstance(results, QMEResults):
             figure_paths = _write_qme(results, staging)
-            metrics = results.metrics
         else:
             figure_paths = _write_fokker_planck(results, staging)
-            metrics = _metrics_with_soret(results)
-        checks = case_checks(results)
         document = {
             "fpsolver_version": __version__,
-            "configuration_sha256": results.case.config.digest(),
-            "metrics": metrics,
+            "configuration_sha256": results.case.configuration_sha256,
+            "metrics": results.metrics,
             "checks": [check.as_dict() for check in checks],
         }
-        (staging / "metrics.json").write_text(json.dumps(document, indent=2, sort_keys=True, allow_nan=True))
-        case_report(results, metrics, checks, figure_paths).write(staging)
+        (staging / METRICS_FILE).write_text(json.dumps(document, indent=2, sort_keys=True, allow_nan=True))
+        case_report(results, checks, figure_paths).write(staging)
     return target
 
 
@@ -111,18 +143,20 @@ def _write_fokker_planck(results: CaseResults, staging: Path) -> list[tuple[Path
     if results.steady:
         write_steady_csv(results, staging / "steady.csv")
         steady_dataset(results).to_netcdf(staging / "steady.nc", engine="h5netcdf")
-        paths.append((figures.temperature_and_soret(results, staging / "figures" / "soret.png"), "T(x) and the effective Soret coefficient -d ln P/dT"))
+        paths.append((figures.temperature_and_soret(results, staging / "figures" / "soret.png"), "T(x) and the local Soret coefficient -d ln P/dT"))
     if results.steady or results.ensembles:
         paths.insert(0, (figures.steady_profiles(results, staging / "figures" / "steady.png"), "steady densities: PDE, exact and SDE histogram"))
     if results.transient:
-        transient = _labelled({label: s.to_xarray().drop_vars("volume") for label, s in results.transient.items()}, {"x"})
-        transient.attrs = _global_attributes(results)
+        transient = stack_models({label: s.to_xarray() for label, s in results.transient.items()})
+        transient.attrs = _global_attributes(results.case)
         transient.to_netcdf(staging / "transient.nc", engine="h5netcdf")
     if results.ensembles or results.inertial:
         datasets = {label: e.to_xarray() for label, e in results.ensembles.items()}
-        datasets.update({f"inertial_{label}": e.to_xarray() for label, e in results.inertial.items()})
-        ensemble = _labelled(datasets, {"x", "x_face"})
-        ensemble.attrs = _global_attributes(results)
+        ensemble = stack_models(datasets) if datasets else xr.Dataset()
+        if results.inertial:
+            inertial = stack_models({label: e.to_xarray() for label, e in results.inertial.items()})
+            ensemble = ensemble.merge(inertial.rename({name: f"inertial_{name}" for name in [*inertial.data_vars, *inertial.dims] if name not in ("x", "x_face", "model")}), join="outer")
+        ensemble.attrs = _global_attributes(results.case)
         ensemble.to_netcdf(staging / "ensemble.nc", engine="h5netcdf")
     if results.transient or results.ensembles:
         paths.append((figures.moment_relaxation(results, staging / "figures" / "moments.png"), "relaxation of <x> and Var x: PDE and SDE (2 sigma bands)"))
@@ -133,9 +167,9 @@ def _write_qme(results: QMEResults, staging: Path) -> list[tuple[Path, str]]:
     data = {}
     for name, values in results.quantities.items():
         dims = ("point",) + tuple(f"{name}_index{i}" for i in range(values.ndim - 1))
-        data[name] = (dims, values, {"description": name})
-    dataset = xr.Dataset(data, coords={"point": ("point", results.values, {"description": results.parameter or "single point"})}, attrs=_global_attributes(results))
-    dataset.to_netcdf(staging / "qme.nc", engine="h5netcdf")
+        data[name] = (dims, values, _attributes("1", name))
+    point = ("point", results.values, _attributes("1", results.parameter or "single point"))
+    xr.Dataset(data, coords={"point": point}, attrs=_global_attributes(results.case)).to_netcdf(staging / "qme.nc", engine="h5netcdf")
     columns = {results.parameter or "point": results.values}
     for name, values in results.quantities.items():
         flat = values.reshape(values.shape[0], -1)
@@ -146,11 +180,11 @@ def _write_qme(results: QMEResults, staging: Path) -> list[tuple[Path, str]]:
     return list(zip(paths, ["populations", "heat currents and entropy production"]))
 
 
-def case_report(results: CaseResults | QMEResults, metrics: dict, checks: list[Check], figure_paths: list[tuple[Path, str]]) -> Report:
+def case_report(results: CaseResults | QMEResults, checks: list[Check], figure_paths: list[tuple[Path, str]]) -> Report:
     """The case report: checks, metrics, figures, resolved configuration."""
-    config = results.case.config
-    report = Report(f"fpsolver case report: {results.case.name}")
-    report.paragraph(f"{config.title or results.case.name} (fpsolver {__version__}, configuration sha256 {config.digest()[:12]})")
+    case, metrics = results.case, results.metrics
+    report = Report(f"fpsolver case report: {case.name}")
+    report.paragraph(f"{case.heading} (fpsolver {__version__}, configuration sha256 {case.configuration_sha256[:12]})")
     report.heading("Checks")
     report.table(["subject", "metric", "value", "limit", "pass"], [[c.subject, c.metric, c.value, (">= " if c.at_least else "<= ") + f"{c.limit:.3g}", c.passed] for c in checks])
     report.heading("Metrics")
@@ -160,5 +194,5 @@ def case_report(results: CaseResults | QMEResults, metrics: dict, checks: list[C
     for path, caption in figure_paths:
         report.figure(path, caption)
     report.heading("Configuration")
-    report.code(json.dumps(config.resolved(), indent=2))
+    report.code(json.dumps(case.configuration, indent=2))
     return report

@@ -12,16 +12,18 @@ from matplotlib.figure import Figure
 
 from fpsolver.io.atomic import atomic_directory
 from fpsolver._version import __version__
-from fpsolver.cases.sweep import Assignment, Row
+
+Row = dict[str, object]
 
 
 def _columns(rows: list[Row]) -> list[str]:
     return list(dict.fromkeys(key for row in rows for key in row))
 
 
-def write_sweep(case: Path, assignments: list[Assignment], rows: list[Row]) -> Path:
-    """``CASE/sweeps/<keys>/`` with sweep.csv, sweep.nc (one row dimension) and summary.png."""
-    name = re.sub(r"[^A-Za-z0-9_.+-]+", "_", "+".join(a.key for a in assignments))
+def write_sweep(case: Path, keys: list[str], rows: list[Row]) -> Path:
+    """``CASE/sweeps/<keys>/`` with sweep.csv, sweep.nc (one row dimension) and summary.png;
+    ``keys`` are the swept case-file keys, the first one the x axis of the plot."""
+    name = re.sub(r"[^A-Za-z0-9_.+-]+", "_", "+".join(keys))
     target = Path(case) / "sweeps" / name
     columns = _columns(rows)
     with atomic_directory(target) as staging:
@@ -33,8 +35,8 @@ def write_sweep(case: Path, assignments: list[Assignment], rows: list[Row]) -> P
         for column in columns:
             values = [row.get(column, np.nan) for row in rows]
             data[column] = ("row", np.array(values, dtype=str if any(isinstance(v, str) for v in values) else float))
-        xr.Dataset(data, attrs={"fpsolver_version": __version__, "swept": ", ".join(a.key for a in assignments)}).to_netcdf(staging / "sweep.nc", engine="h5netcdf")
-        _summary_plot(assignments[0].key, rows, staging / "summary.png")
+        xr.Dataset(data, attrs={"fpsolver_version": __version__, "swept": ", ".join(keys)}).to_netcdf(staging / "sweep.nc", engine="h5netcdf")
+        _summary_plot(keys[0], rows, staging / "summary.png")
     return target
 
 

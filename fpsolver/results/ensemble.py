@@ -93,7 +93,7 @@ def moments_versus_time(moments: np.ndarray, first: int = 1) -> dict[str, np.nda
 
 
 def _var(dims, values, units: str, description: str):
-    return (dims, values, {"units": units, "description": description})
+    return (dims, values, {"units": units, "long_name": description})
 
 
 @dataclass(frozen=True)

@@ -57,13 +57,13 @@ class SteadyState:
     def to_xarray(self) -> xr.Dataset:
         return xr.Dataset(
             {
-                "P": ("x", self.P, {"units": "1/length", "description": "steady probability density at cell centres"}),
-                "volume": ("x", self.volumes, {"units": "length", "description": "cell volume"}),
-                "J": ("x_face", self.J, {"units": "1/time", "description": "probability flux through faces (+x)"}),
+                "P": ("x", self.P, {"units": "1/length", "long_name": "steady probability density at cell centres"}),
+                "volume": ("x", self.volumes, {"units": "length", "long_name": "cell volume"}),
+                "J": ("x_face", self.J, {"units": "1/time", "long_name": "probability flux through faces (+x)"}),
             },
             coords={
-                "x": ("x", self.x, {"units": "length", "description": "cell centre"}),
-                "x_face": ("x_face", self.x_faces, {"units": "length", "description": "face position"}),
+                "x": ("x", self.x, {"units": "length", "long_name": "cell centre"}),
+                "x_face": ("x_face", self.x_faces, {"units": "length", "long_name": "face position"}),
             },
             attrs=result_attributes(self.metadata, self.model),
         )
@@ -105,16 +105,16 @@ class TransientSolution:
     def to_xarray(self) -> xr.Dataset:
         return xr.Dataset(
             {
-                "P": (("time", "x"), self.snapshots, {"units": "1/length", "description": "probability density"}),
-                "mass": ("step_time", self.mass, {"units": "1", "description": "total probability"}),
-                "mean": ("step_time", self.mean, {"units": "length", "description": "<x>"}),
-                "variance": ("step_time", self.variance, {"units": "length^2", "description": "Var x"}),
-                "volume": ("x", self.volumes, {"units": "length", "description": "cell volume"}),
+                "P": (("time", "x"), self.snapshots, {"units": "1/length", "long_name": "probability density"}),
+                "mass": ("step_time", self.mass, {"units": "1", "long_name": "total probability"}),
+                "mean": ("step_time", self.mean, {"units": "length", "long_name": "<x>"}),
+                "variance": ("step_time", self.variance, {"units": "length^2", "long_name": "Var x"}),
+                "volume": ("x", self.volumes, {"units": "length", "long_name": "cell volume"}),
             },
             coords={
-                "time": ("time", self.snapshot_times, {"units": "time", "description": "snapshot time"}),
-                "step_time": ("step_time", self.t, {"units": "time", "description": "time of each accepted step"}),
-                "x": ("x", self.x, {"units": "length", "description": "cell centre"}),
+                "time": ("time", self.snapshot_times, {"units": "time", "long_name": "snapshot time"}),
+                "step_time": ("step_time", self.t, {"units": "time", "long_name": "time of each accepted step"}),
+                "x": ("x", self.x, {"units": "length", "long_name": "cell centre"}),
             },
             attrs=result_attributes(self.metadata, self.model),
         )

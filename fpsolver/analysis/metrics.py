@@ -1,0 +1,52 @@
+"""The metrics of a case run, computed in this one place: PDE against the exact steady
+state, Langevin histograms against exact cell averages, and the Soret observables.
+
+Writers and sweeps read these numbers; they never recompute them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fpsolver.analysis.compare import compare
+from fpsolver.analysis.observables import effective_soret
+from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
+from fpsolver.results.field import SteadyState
+
+
+def steady_metrics(solution: SteadyState, reference: np.ndarray, T: np.ndarray) -> dict[str, float]:
+    """A PDE steady state against the exact density ``reference`` (1/length) on the same cells.
+
+    Returns
+    -------
+    dict
+        ``l1_pde_vs_exact`` = sum_i |P_i - P_exact,i| V_i (dimensionless),
+        ``max_relative_error_pde_vs_exact`` = max_i |P_i - P_exact,i| / P_exact,i,
+        ``mass`` = sum_i P_i V_i, ``mean_position`` = <x> (length),
+        ``relative_residual`` of the linear solve, and ``effective_soret``: minus the
+        probability-weighted slope of ln P against the cell temperatures ``T``
+        (1/temperature; see :func:`fpsolver.analysis.observables.effective_soret`).
+    """
+    return {
+        "l1_pde_vs_exact": float(np.sum(np.abs(solution.P - reference) * solution.volumes)),
+        "max_relative_error_pde_vs_exact": float(np.max(np.abs(solution.P - reference) / reference)),
+        "mass": solution.mass,
+        "mean_position": solution.mean,
+        "relative_residual": float(solution.metadata["relative_residual"]),
+        "effective_soret": effective_soret(solution.P, T, solution.volumes),
+    }
+
+
+def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference: np.ndarray, prefix: str) -> dict[str, float]:
+    """An ensemble histogram against exact cell averages ``reference`` (1/length).
+
+    L1, Hellinger, KS and chi^2/dof from :func:`fpsolver.analysis.compare.compare`; the
+    expected L1 of pure noise, sqrt(2/pi) sum_i sigma_i V_i (normal approximation, with
+    sigma_i the per-cell standard error); and the steady <x> with its standard error.
+    Every key is prefixed with ``prefix`` (e.g. ``"sde"``).
+    """
+    metrics = compare(result.density, reference, result.volumes, result.density_error)
+    metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.density_error * result.volumes))
+    metrics["mean_position"] = float(result.steady_mean)
+    metrics["mean_position_error"] = float(result.steady_mean_error)
+    return {f"{prefix}_{name}": value for name, value in metrics.items()}
