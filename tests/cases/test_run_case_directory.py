@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from cli_helpers import copy_case
 
 from fpsolver.cases import CaseError, run_case_directory, validate_case
-from fpsolver.io.lock import case_lock
 
 
 def _small_case(tmp_path):
@@ -51,10 +52,15 @@ def test_validate_case_applies_current_tolerances_to_stored_metrics(tmp_path):
     assert failing and all(metric == "l1_pde_vs_exact" for _, metric in failing)
 
 
-def test_run_case_directory_refuses_a_locked_case(tmp_path):
+def test_run_case_directory_refuses_a_case_locked_by_a_live_process(tmp_path):
     case = _small_case(tmp_path)
-    with case_lock(case), pytest.raises(CaseError, match="lock|running"):
-        run_case_directory(case, fast=True, only=frozenset({"pde"}))
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as other:
+        try:
+            (case / ".lock").write_text(str(other.pid))
+            with pytest.raises(CaseError, match=f"being run by process {other.pid}"):
+                run_case_directory(case, fast=True, only=frozenset({"pde"}))
+        finally:
+            other.kill()
     assert not (case / "results").exists()
 
 
