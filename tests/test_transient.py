@@ -23,7 +23,7 @@ def ou_error(mesh, dt, scheme, t_end=1.0):
     solution = fpsolver.solve_transient(
         OU_MODEL, mesh, lambda x: ou_density(x, 0.0), t_end, dt=dt, scheme=scheme
     )
-    return float(np.sum(np.abs(solution.P - ou_density(solution.x, t_end)) * solution.volumes))
+    return float(np.sum(np.abs(solution.P[-1] - ou_density(solution.x, t_end)) * solution.volumes))
 
 
 def fitted_order(steps, errors):

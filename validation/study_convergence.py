@@ -34,7 +34,7 @@ def _ou_error(cells: int, dt: float, scheme: str, t_end: float = 1.0) -> float:
     solution = fpsolver.solve_transient(
         model, mesh, lambda x: ou_density(x, 0.0, mean0=OU_MEAN0, variance0=OU_VARIANCE0), t_end, dt=dt, scheme=scheme
     )
-    return l1_distance(solution.P, ou_density(solution.x, t_end, mean0=OU_MEAN0, variance0=OU_VARIANCE0), solution.volumes)
+    return l1_distance(solution.P[-1], ou_density(solution.x, t_end, mean0=OU_MEAN0, variance0=OU_VARIANCE0), solution.volumes)
 
 
 def _loglog(ax, x, y, label, marker="o") -> None:

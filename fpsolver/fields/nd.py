@@ -3,9 +3,10 @@
 A field provides what the models need in any dimension (PHYSICS.md sections 2.1,
 2.2, 5 extended to nD):
 
-* ``T(points)`` (temperature), ``gradient(points)`` (grad T, temperature/length,
-  shape (dim, n)), ``laplacian(points)`` (temperature/length^2) and
-  ``gradient_laplacian(points)`` (temperature/length^3, used by gCLm-I's eta_eff);
+* temperatures are :class:`~fpsolver.fields.base.TemperatureField` objects, like the 1D
+  profiles: ``T(points)`` (temperature), ``gradient(points)`` (grad T,
+  temperature/length, shape (dim, n)), ``laplacian(points)`` (temperature/length^2)
+  and ``gradient_laplacian(points)`` (temperature/length^3, used by gCLm-I's eta_eff);
 * potentials ``V(points)`` and ``gradient(points)`` (force = -grad V).
 
 Sources: :func:`formula` (a string in x, y[, z] parsed safely with
@@ -25,39 +26,15 @@ import numpy as np
 from scipy.interpolate import RectBivariateSpline
 
 from fpsolver._expression import SymbolicField, parse_formula
+from fpsolver.fields.base import AXES, TemperatureField
 from fpsolver.fields.potentials import Potential
-from fpsolver.fields.profiles import TemperatureProfile
 
 __all__ = ["TemperatureField", "SymbolicTemperatureField", "TabulatedField", "PotentialField", "formula", "tabulated_grid", "potential_formula"]
-
-VARIABLES = ("x", "y", "z")
-
 
 def _variables(dimension: int) -> tuple[str, ...]:
     if dimension not in (2, 3):
         raise ValueError(f"field dimension must be 2 or 3, got {dimension!r} (use fpsolver.fields.profiles in 1D)")
-    return VARIABLES[:dimension]
-
-
-class TemperatureField(TemperatureProfile):
-    """Base class of nD temperature fields; points have shape (dim, n)."""
-
-    name = "field"
-
-    def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
-        raise TypeError(f"temperature field {self.name!r} is {self.dimension}D: use T, gradient, laplacian, gradient_laplacian")
-
-    def check_domain(self, x: np.ndarray) -> None:
-        """Raise ``ValueError`` naming the first point where T is not finite and > 0."""
-        points = np.asarray(x, dtype=float).reshape(self.dimension, -1)
-        temperature = self.T(points)
-        bad = ~(np.isfinite(temperature) & (temperature > 0))
-        if np.any(bad):
-            first = int(np.argmax(bad))
-            where = ", ".join(f"{v}={c:.6g}" for v, c in zip(VARIABLES, points[:, first]))
-            raise ValueError(
-                f"temperature field {self.name!r} must be finite and > 0 on the domain, but T({where}) = {temperature[first]:.6g}"
-            )
+    return AXES[:dimension]
 
 
 class SymbolicTemperatureField(TemperatureField):

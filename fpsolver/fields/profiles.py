@@ -17,7 +17,7 @@ finite and > 0 on the whole domain.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 from scipy.interpolate import BSpline, make_smoothing_spline
 
 from fpsolver._expression import SymbolicFunction, parse_formula
+from fpsolver.fields.base import TemperatureField
 
 __all__ = [
     "TemperatureProfile",
@@ -43,19 +44,10 @@ __all__ = [
 ]
 
 
-class TemperatureProfile(ABC):
-    """A temperature field T(x) > 0 with analytic (or spline) derivatives."""
+class TemperatureProfile(TemperatureField):
+    """A 1D temperature field T(x) > 0 (x of shape (n,)) with analytic (or spline) derivatives of any order."""
 
     name: str = "profile"
-    #: Number of coordinates of the points the profile is evaluated on; 1D profiles
-    #: take x of shape (n,), the fields of :mod:`fpsolver.fields.nd` (dimension
-    #: 2 or 3) take points of shape (dim, n).
-    dimension: int = 1
-
-    @property
-    def breakpoints(self) -> np.ndarray:
-        """Points where T or one of its first three derivatives jumps (none here)."""
-        return np.empty(0)
 
     @abstractmethod
     def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
@@ -73,11 +65,8 @@ class TemperatureProfile(ABC):
     def d3T(self, x: np.ndarray) -> np.ndarray:
         return self.derivative(x, 3)
 
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        return self.T(x)
-
-    # Dimension-independent names used by the models (in 1D grad T = T', the
-    # Laplacian is T'' and its gradient T'''), so one model class serves 1D and nD.
+    # The TemperatureField protocol in 1D (grad T = T', the Laplacian is T'' and its
+    # gradient T'''), so one model class serves 1D and nD.
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """grad T: T'(x) in 1D; shape (dim, n) for fields."""
         return self.dT(x)
@@ -101,10 +90,6 @@ class TemperatureProfile(ABC):
                 f"temperature profile {self.name!r} must be finite and > 0 on the domain, "
                 f"but T({x[first]:.6g}) = {temperature[first]:.6g}"
             )
-
-    def describe(self) -> dict[str, object]:
-        """Parameters that reproduce this profile (for result metadata)."""
-        return {"name": self.name}
 
 
 class SymbolicProfile(TemperatureProfile):

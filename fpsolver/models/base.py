@@ -34,7 +34,7 @@ import numpy as np
 from fpsolver._quadrature import integrate_between
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.potentials import none as no_potential
-from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.fields.base import TemperatureField
 
 # 1D: (x_min, x_max); 2D/3D: (lower corner, upper corner) of the mesh's bounding box.
 Domain = tuple[float, float] | tuple[np.ndarray, np.ndarray]
@@ -84,9 +84,9 @@ class Model(ABC):
     max_dimension: ClassVar[int] = 3
     alpha: float = 0.0
 
-    def __init__(self, profile: TemperatureProfile, *, potential: Potential | None, overdamped: str) -> None:
-        if not isinstance(profile, TemperatureProfile):
-            raise TypeError(f"{self.name}: 'profile' must be a TemperatureProfile, got {type(profile).__name__}")
+    def __init__(self, profile: TemperatureField, *, potential: Potential | None, overdamped: str) -> None:
+        if not isinstance(profile, TemperatureField):
+            raise TypeError(f"{self.name}: 'profile' must be a TemperatureField (a 1D profile or an nD field), got {type(profile).__name__}")
         if overdamped not in OVERDAMPED_FORMS:
             raise ValueError(f"{self.name}: 'overdamped' must be one of {OVERDAMPED_FORMS}, got {overdamped!r}")
         self.profile = profile

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import fipy
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
-from fpsolver.results.field_nd import FieldSteadyState
 from fpsolver.models import Model
-from fpsolver.results.field import SteadyState
+from fpsolver.results.field import SteadyState, provenance
 
 # If the pinned cell's density is this many times below the maximum, pin again at
 # the maximum (keeps the solved values O(1) and away from overflow).
@@ -101,7 +102,7 @@ def solve_steady(
     *,
     face_velocity: str = "exact",
     quadrature_order: int = 16,
-) -> SteadyState | FieldSteadyState:
+) -> SteadyState:
     """Zero-flux steady state of ``model`` on ``mesh`` (FiPy exponential scheme).
 
     Solves 0 = div[A P + grad(D P)] with reflecting walls and sum(P V) = 1 directly
@@ -110,48 +111,34 @@ def solve_steady(
     whenever A/D is a gradient, see :mod:`fpsolver.pde.operator`); with
     ``"pointwise"`` it is second order in the cell size.
 
-    Returns a :class:`~fpsolver.results.field.SteadyState` on 1D meshes (solved by the
-    zero-flux recurrence) and a :class:`~fpsolver.results.field_nd.FieldSteadyState`
-    on 2D/3D meshes (solved by pinning one cell, see :func:`_pinned_null_vector`).
+    Returns a :class:`~fpsolver.results.field.SteadyState` in any dimension (solved by
+    the zero-flux recurrence on 1D meshes and by pinning one cell on 2D/3D meshes, see
+    :func:`_pinned_null_vector`).
 
     Raises
     ------
     ValueError
         For unphysical parameters (T <= 0, eta_eff <= 0, ...) or a bad mesh.
     """
+    started = time.perf_counter()
     operator = build_operator(model, mesh, face_velocity=face_velocity, quadrature_order=quadrature_order)
     P, residual = stationary_density(operator)
-    if operator.dimension > 1:
-        return FieldSteadyState(
-            points=operator.x,
-            P=P,
-            volumes=operator.volumes,
-            face_flux=operator.face_flux(P),
-            model=model.describe(),
-            metadata={
-                "method": "FiPy DiffusionTerm + ExponentialConvectionTerm; null vector by pinning one cell (SuperLU, COLAMD)",
-                "fipy_version": fipy.__version__,
-                "face_velocity": face_velocity,
-                "quadrature_order": quadrature_order,
-                "cells": int(P.size),
-                "dimension": operator.dimension,
-                "mesh": type(mesh).__name__,
-                "relative_residual": residual,
-            },
-        )
+    method = "null vector by pinning one cell (SuperLU, COLAMD)" if operator.dimension > 1 else "zero-flux recurrence on the assembled matrix"
     return SteadyState(
-        x=operator.x,
+        points=operator.x,
         P=P,
-        x_faces=operator.x_faces,
-        J=operator.face_flux(P),
         volumes=operator.volumes,
+        face_points=operator.x_faces,
+        J=operator.face_flux(P),
         model=model.describe(),
-        metadata={
-            "method": "FiPy DiffusionTerm + ExponentialConvectionTerm; zero-flux recurrence on the assembled matrix",
-            "fipy_version": fipy.__version__,
-            "face_velocity": face_velocity,
-            "quadrature_order": quadrature_order,
-            "cells": int(P.size),
-            "relative_residual": residual,
-        },
+        metadata=provenance(
+            mesh,
+            started=started,
+            solver="solve_steady",
+            method=f"FiPy DiffusionTerm + ExponentialConvectionTerm; {method}",
+            fipy_version=fipy.__version__,
+            face_velocity=face_velocity,
+            quadrature_order=quadrature_order,
+            relative_residual=residual,
+        ),
     )

@@ -14,11 +14,12 @@ use step doubling: a step of dt is compared with two of dt/2 (the latter is kept
 error = sum(V |P_1 - P_2|), and dt moves by factors of 2 so factorisations are reused.
 
 The same code runs on 2D/3D meshes (the generator is assembled the same way); there
-the recorded mean and variance are those of the first coordinate x.
+the mean and variance are recorded for every coordinate.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,9 +29,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from fpsolver.pde.operator import build_operator
-from fpsolver.results.field_nd import FieldTransientSolution
 from fpsolver.models import Model
-from fpsolver.results.field import TransientSolution
+from fpsolver.results.field import TransientSolution, provenance
 
 ProgressCallback = Callable[[float, float], None]
 
@@ -39,7 +39,8 @@ ProgressCallback = Callable[[float, float], None]
 class TransientState:
     """Everything needed to continue a transient run exactly where it stopped.
 
-    ``history`` rows are (t, mass, mean, variance) of every accepted step;
+    ``history`` rows are (t, mass, mean per axis, variance per axis) of every accepted
+    step (4 columns in 1D);
     ``snapshots`` are P at the snapshot times reached so far.
     """
 
@@ -48,7 +49,7 @@ class TransientState:
     dt: float
     steps: int = 0
     rejected: int = 0
-    history: list[tuple[float, float, float, float]] = field(default_factory=list)
+    history: list[tuple[float, ...]] = field(default_factory=list)
     snapshots: list[np.ndarray] = field(default_factory=list)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -56,7 +57,7 @@ class TransientState:
         return {
             "scalars": np.array([self.t, self.dt, self.steps, self.rejected], dtype=float),
             "P": self.P,
-            "history": np.array(self.history, dtype=float).reshape(-1, 4),
+            "history": np.array(self.history, dtype=float),
             "snapshots": np.array(self.snapshots, dtype=float).reshape(len(self.snapshots), self.P.size),
         }
 
@@ -151,7 +152,7 @@ def solve_transient(
     checkpoint: Callable[[TransientState], None] | None = None,
     checkpoint_every: int = 200,
     resume: TransientState | None = None,
-) -> TransientSolution | FieldTransientSolution:
+) -> TransientSolution:
     """Evolve P from ``P0`` (normalised to unit mass) to ``t_end``.
 
     Parameters
@@ -189,15 +190,16 @@ def solve_transient(
     if snapshot_times[0] <= 0 or snapshot_times[-1] > t_end:
         raise ValueError("snapshot times must lie in (0, t_end]")
 
+    started = time.perf_counter()
     operator = build_operator(model, mesh, boundary=boundary, face_velocity=face_velocity)
     points, volumes = operator.x, operator.volumes
-    x = points if points.ndim == 1 else points[0]
+    by_axis = points.reshape(-1, volumes.size)
     stepper = SCHEMES[scheme](operator.matrix, volumes)
 
     def observe(state: TransientState, t: float, P: np.ndarray) -> None:
         mass = np.sum(P * volumes)
-        mean = np.sum(x * P * volumes) / mass
-        state.history.append((t, mass, mean, np.sum((x - mean) ** 2 * P * volumes) / mass))
+        mean = np.sum(by_axis * P * volumes, axis=1) / mass
+        state.history.append((t, mass, *mean, *(np.sum((by_axis - mean[:, None]) ** 2 * P * volumes, axis=1) / mass)))
 
     if resume is None:
         P = _initial_density(P0, points, volumes)
@@ -205,7 +207,7 @@ def solve_transient(
         observe(state, 0.0, P)
     else:
         state = resume
-        if state.P.shape != x.shape:
+        if state.P.shape != volumes.shape:
             raise ValueError("resume state does not match the mesh")
 
     for target in snapshot_times[len(state.snapshots) :]:
@@ -236,28 +238,31 @@ def solve_transient(
         if checkpoint is not None:
             checkpoint(state)
 
-    t_hist, mass, mean, variance = np.array(state.history).T
-    result_class = TransientSolution if points.ndim == 1 else FieldTransientSolution
-    location = {"x": x} if points.ndim == 1 else {"points": points}
-    return result_class(
-        **location,
+    history = np.array(state.history)
+    dimension = by_axis.shape[0]
+    mean, variance = history[:, 2 : 2 + dimension], history[:, 2 + dimension :]
+    return TransientSolution(
+        points=points,
         volumes=volumes,
-        t=t_hist,
-        mass=mass,
-        mean=mean,
-        variance=variance,
+        t=history[:, 0],
+        mass=history[:, 1],
+        mean=mean[:, 0] if points.ndim == 1 else mean,
+        variance=variance[:, 0] if points.ndim == 1 else variance,
         snapshot_times=snapshot_times,
-        snapshots=np.array(state.snapshots),
+        P=np.array(state.snapshots),
         model=model.describe(),
-        metadata={
-            "scheme": scheme,
-            "order_in_time": stepper.order,
-            "adaptive": adaptive,
-            "tolerance": tolerance if adaptive else None,
-            "steps": state.steps,
-            "rejected_steps": state.rejected,
-            "boundary": boundary,
-            "face_velocity": face_velocity,
-            "fipy_version": fipy.__version__,
-        },
+        metadata=provenance(
+            mesh,
+            started=started,
+            solver="solve_transient",
+            scheme=scheme,
+            order_in_time=stepper.order,
+            adaptive=adaptive,
+            tolerance=tolerance if adaptive else None,
+            steps=state.steps,
+            rejected_steps=state.rejected,
+            boundary=boundary,
+            face_velocity=face_velocity,
+            fipy_version=fipy.__version__,
+        ),
     )

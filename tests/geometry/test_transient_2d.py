@@ -23,9 +23,9 @@ def test_2d_transient_conserves_mass_and_relaxes_to_steady_state(scheme):
     model = Ito(geometry_fields.formula(FIELD), potential=geometry_fields.potential_formula("x*y + x**2/2"))
     solution = solve_transient(model, mesh, _blob, t_end=12.0, dt=0.05, scheme=scheme, times=[0.1, 1.0])
     assert np.max(np.abs(solution.mass - 1.0)) < 1e-10
-    assert solution.snapshots.min() >= -1e-14 if scheme == "tr-bdf2" else solution.snapshots.min() >= 0.0
+    assert solution.P.min() >= -1e-14 if scheme == "tr-bdf2" else solution.P.min() >= 0.0
     steady = solve_steady(model, mesh)
-    assert np.sum(np.abs(solution.snapshots[-1] - steady.P) * steady.volumes) < 1e-5
+    assert np.sum(np.abs(solution.P[-1] - steady.P) * steady.volumes) < 1e-5
 
 
 def test_gclm1_2d_transient_conserves_mass_adaptive():
@@ -33,7 +33,7 @@ def test_gclm1_2d_transient_conserves_mass_adaptive():
     model = GCLM1(geometry_fields.formula(FIELD), kappa=0.7, alpha_tilde=0.01)
     solution = solve_transient(model, mesh, _blob, t_end=0.5, dt=0.01, adaptive=True, tolerance=1e-5)
     assert np.max(np.abs(solution.mass - 1.0)) < 1e-10
-    assert solution.snapshots.min() >= 0.0
+    assert solution.P.min() >= 0.0
     assert solution.to_xarray()["P"].shape == (1, 900)
 
 
