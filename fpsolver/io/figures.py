@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.run import CaseResults, QMEResults
+from fpsolver.meshes import cell_centers
 
 
 def _save(figure: Figure, path: Path) -> Path:
@@ -40,7 +41,7 @@ def temperature_and_soret(results: CaseResults, path: Path) -> Path:
     """T(x) and the effective Soret coefficient S_T(x) = -d ln P/dT of every model."""
     figure = Figure(figsize=(7.5, 4.0), layout="constrained")
     temperature_axes, soret_axes = figure.subplots(1, 2)
-    x = results.case.mesh.cellCenters.value[0]
+    x = cell_centers(results.case.mesh)
     T = results.case.profile.T(x)
     temperature_axes.plot(x, T, "k")
     temperature_axes.set(xlabel="x", ylabel="T(x)", title="temperature")

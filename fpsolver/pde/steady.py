@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import fipy
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
 from fpsolver.results.field_nd import FieldSteadyState
 from fpsolver.models import Model
@@ -97,7 +98,7 @@ def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, flo
 
 def solve_steady(
     model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
+    mesh: Mesh,
     *,
     face_velocity: str = "exact",
     quadrature_order: int = 16,
@@ -130,7 +131,7 @@ def solve_steady(
             model=model.describe(),
             metadata={
                 "method": "FiPy DiffusionTerm + ExponentialConvectionTerm; null vector by pinning one cell (SuperLU, COLAMD)",
-                "fipy_version": fipy.__version__,
+                **_fipy.provenance(),
                 "face_velocity": face_velocity,
                 "quadrature_order": quadrature_order,
                 "cells": int(P.size),
@@ -148,7 +149,7 @@ def solve_steady(
         model=model.describe(),
         metadata={
             "method": "FiPy DiffusionTerm + ExponentialConvectionTerm; zero-flux recurrence on the assembled matrix",
-            "fipy_version": fipy.__version__,
+            **_fipy.provenance(),
             "face_velocity": face_velocity,
             "quadrature_order": quadrature_order,
             "cells": int(P.size),
