@@ -63,7 +63,8 @@ else:
     except ImportError as exc:  # FiPy's own "Unable to load solver scipy: ..."
         raise FiPySuiteError(f"FiPy could not load its SciPy solver suite ({exc}); fpsolver needs it (it runs serially, not under MPI)") from None
 
-from fipy.meshes.mesh import Mesh  # noqa: E402  (after the suite is chosen)
+from fipy.meshes.mesh import Mesh
+
 
 def active_suite() -> str:
     """The name of FiPy's solver suite in this process ("scipy", "petsc", "trilinos" or "pyamgx")."""
@@ -73,10 +74,7 @@ def active_suite() -> str:
 def _require_scipy_suite() -> None:
     suite = active_suite()
     if suite != SUITE:
-        raise FiPySuiteError(
-            f"FiPy is running its {suite!r} solver suite but fpsolver needs {SUITE!r}: "
-            f"import fpsolver before fipy, or set FIPY_SOLVERS={SUITE} (and pass no --{suite} flag)"
-        )
+        raise FiPySuiteError(f"FiPy is running its {suite!r} solver suite but fpsolver needs {SUITE!r}: import fpsolver before fipy, or set FIPY_SOLVERS={SUITE} (and pass no --{suite} flag)")
 
 
 def provenance() -> dict[str, str]:
@@ -202,9 +200,7 @@ def assemble_generator(mesh: Mesh, D_faces: np.ndarray, u_faces: np.ndarray, *, 
     P = fipy.CellVariable(mesh=mesh, value=0.0)
     if absorbing:
         P.constrain(0.0, mesh.exteriorFaces)
-    equation = fipy.DiffusionTerm(coeff=fipy.FaceVariable(mesh=mesh, value=D_faces)) + fipy.ExponentialConvectionTerm(
-        coeff=fipy.FaceVariable(mesh=mesh, rank=1, value=u_faces)
-    )
+    equation = fipy.DiffusionTerm(coeff=fipy.FaceVariable(mesh=mesh, value=D_faces)) + fipy.ExponentialConvectionTerm(coeff=fipy.FaceVariable(mesh=mesh, rank=1, value=u_faces))
     equation.cacheMatrix()
     # On cylindrical meshes the faces on the axis r = 0 have zero area, so FiPy's face
     # Peclet number there is 0/0; those wall faces carry no flux and never enter the

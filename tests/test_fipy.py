@@ -7,11 +7,13 @@ interpreter so that the import happens under the given environment.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import fipy
 import numpy as np
@@ -33,9 +35,10 @@ print(json.dumps({"metadata": solution.metadata, "FIPY_SOLVERS": os.environ.get(
 """
 
 
-def steady_solve_in_subprocess(environment: dict[str, str], *arguments: str) -> dict:
+def steady_solve_in_subprocess(environment: dict[str, str], *arguments: str, first: str = "") -> dict:
+    """Run STEADY_SOLVE after the statements ``first`` under ``environment`` and command-line ``arguments``."""
     env = {key: value for key, value in os.environ.items() if key != "FIPY_SOLVERS"} | environment
-    completed = subprocess.run([sys.executable, "-c", STEADY_SOLVE, *arguments], env=env, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run([sys.executable, "-c", first + STEADY_SOLVE, *arguments], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 
@@ -48,18 +51,19 @@ def reference():
 
 
 @pytest.mark.parametrize(
-    ("environment", "arguments"),
+    ("environment", "arguments", "first"),
     [
-        ({"FIPY_SOLVERS": "petsc"}, ()),
-        ({"FIPY_SOLVERS": "trilinos"}, ()),
-        ({"FIPY_SOLVERS": "no-such-suite"}, ()),
-        ({}, ("--petsc",)),
+        ({"FIPY_SOLVERS": "petsc"}, (), ""),
+        ({"FIPY_SOLVERS": "trilinos"}, (), ""),
+        ({"FIPY_SOLVERS": "no-such-suite"}, (), ""),
+        ({}, ("--petsc",), ""),
+        ({"FIPY_SOLVERS": "petsc"}, (), "import fpsolver.ensembles\n"),
     ],
-    ids=["FIPY_SOLVERS=petsc", "FIPY_SOLVERS=trilinos", "FIPY_SOLVERS=bogus", "argv --petsc"],
+    ids=["FIPY_SOLVERS=petsc", "FIPY_SOLVERS=trilinos", "FIPY_SOLVERS=bogus", "argv --petsc", "ensembles imported first"],
 )
-def test_steady_solve_under_another_requested_suite_uses_scipy_and_gives_the_exact_answer(environment, arguments, reference):
+def test_steady_solve_under_another_requested_suite_uses_scipy_and_gives_the_exact_answer(environment, arguments, first, reference):
     exact_P, default_run = reference
-    run = steady_solve_in_subprocess(environment, *arguments)
+    run = steady_solve_in_subprocess(environment, *arguments, first=first)
     P = np.array(run["P"])
     assert np.max(np.abs(P - exact_P)) <= 1e-12 * np.max(exact_P)
     assert np.array_equal(P, np.array(default_run["P"]))  # bit for bit what the default environment gives
@@ -91,9 +95,21 @@ def test_fipy_imported_first_with_another_suite_raises_one_clear_line(monkeypatc
 def test_fipy_imported_first_under_petsc_exits_with_one_clear_line():
     script = "import fipy\n" + STEADY_SOLVE
     env = os.environ | {"FIPY_SOLVERS": "petsc"}
-    completed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 1
     assert completed.stderr.strip().splitlines()[-1].startswith("fpsolver._fipy.FiPySuiteError: FiPy is running its 'petsc' solver suite")
+
+
+def test_no_module_but_fpsolver_fipy_imports_fipy():
+    """Any other module importing FiPy could import it first, before the SciPy suite is selected."""
+    package = Path(fpsolver.__file__).parent
+    importers = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(name == "fipy" or name.startswith("fipy.") for name in names):
+                importers.append(path.relative_to(package).as_posix())
+    assert sorted(set(importers)) == ["_fipy.py"]
 
 
 def test_transient_metadata_records_the_suite(mesh50):

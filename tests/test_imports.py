@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from cli_helpers import CASES, ENV
 
 HEAVY = ("fipy", "numba")
@@ -23,17 +22,14 @@ print(json.dumps([name for name in {heavy!r} if name in sys.modules]))
 
 def heavy_modules_loaded_by(statements: str) -> list[str]:
     script = REPORT.format(statements=statements, heavy=HEAVY)
-    completed = subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=120)
+    completed = subprocess.run([sys.executable, "-c", script], env=ENV, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def cli_call(*arguments: str) -> str:
     """Statements running ``fpsolver ARGUMENTS`` in-process; typer exits through SystemExit, which must say success."""
-    return (
-        f"import sys\nsys.argv = ['fpsolver', *{list(arguments)!r}]\nfrom fpsolver.cli import app\n"
-        "try:\n    app()\nexcept SystemExit as exit:\n    assert exit.code in (0, None), exit.code"
-    )
+    return f"import sys\nsys.argv = ['fpsolver', *{list(arguments)!r}]\nfrom fpsolver.cli import app\ntry:\n    app()\nexcept SystemExit as exit:\n    assert exit.code in (0, None), exit.code"
 
 
 @pytest.mark.parametrize("module", ["fpsolver", "fpsolver.qme", "fpsolver.cases.schema", "fpsolver.cli"])
