@@ -61,9 +61,10 @@ else:
     except ModuleNotFoundError:
         raise
     except ImportError as exc:  # FiPy's own "Unable to load solver scipy: ..."
-        raise FiPySuiteError(f"FiPy could not load its SciPy solver suite ({exc}); fpsolver needs it (it runs serially, not under MPI)") from None
+        raise FiPySuiteError(f"FiPy could not load its SciPy solver suite, which fpsolver needs (the SciPy suite runs serially, not under MPI): {exc}") from None
 
-from fipy.meshes.mesh import Mesh
+#: The type of every FiPy mesh (``Grid1D/2D/3D``, cylindrical grids, ``Gmsh2D``, ...).
+Mesh = fipy.meshes.mesh.Mesh
 
 
 def active_suite() -> str:
