@@ -95,8 +95,8 @@ def grid_1d(x_min: float, dx: float | np.ndarray, cells: int) -> Mesh:
 
 def grid_nd(widths: list[np.ndarray], origin: tuple[float, ...]) -> Mesh:
     """FiPy ``Grid2D``/``Grid3D`` with the given cell widths per axis, shifted to ``origin``."""
-    arguments = {f"d{axis}": (w if w.size > 1 else float(w[0])) for axis, w in zip("xyz", widths)}
-    arguments.update({f"n{axis}": w.size for axis, w in zip("xyz", widths)})
+    arguments = {f"d{axis}": (w if w.size > 1 else float(w[0])) for axis, w in zip("xyz"[: len(widths)], widths, strict=True)}
+    arguments.update({f"n{axis}": w.size for axis, w in zip("xyz"[: len(widths)], widths, strict=True)})
     mesh = fipy.Grid2D(**arguments) if len(widths) == 2 else fipy.Grid3D(**arguments)
     return mesh + tuple((float(o),) for o in origin)
 
