@@ -23,9 +23,10 @@ comparisons finer than that.
 
 from __future__ import annotations
 
-import fipy
 import numpy as np
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.pde.exact import steady_state_at
 from fpsolver.meshes.builders import extent
 from fpsolver.models import Model
@@ -85,9 +86,9 @@ def expected_l1(Q: np.ndarray, volumes: np.ndarray, samples: float) -> float:
     return float(np.sum(np.sqrt(2.0 * q * (1.0 - q) / (np.pi * samples))))
 
 
-def cell_averages(model: Model, mesh: fipy.meshes.mesh.Mesh, *, points_per_cell: int = 8) -> np.ndarray:
+def cell_averages(model: Model, mesh: Mesh, *, points_per_cell: int = 8) -> np.ndarray:
     """Exact zero-flux steady density averaged over each cell (Gauss-Legendre), sum(P V) = 1."""
-    faces = np.sort(np.asarray(mesh.faceCenters.value[0], dtype=float))
+    faces = np.sort(_fipy.face_centers(mesh)[0])
     nodes, weights = np.polynomial.legendre.leggauss(points_per_cell)
     centres, halves = 0.5 * (faces[1:] + faces[:-1]), 0.5 * np.diff(faces)
     x = (centres[:, None] + halves[:, None] * nodes[None, :]).ravel()

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import fipy
-
 from fpsolver import meshes
+from fpsolver._fipy import Mesh
 from fpsolver.fields import potentials, profiles
 from fpsolver.cases.schema import CaseConfig, CaseError, QMECaseConfig, load_case
 from fpsolver.models import Model, model_class
@@ -21,7 +20,7 @@ class Case:
 
     directory: Path
     config: CaseConfig
-    mesh: fipy.meshes.mesh.Mesh
+    mesh: Mesh
     profile: TemperatureProfile
     potential: Potential
     models: dict[str, Model]
@@ -67,7 +66,7 @@ def guard(key: str, build):
         raise CaseError(f"{key}: {exc}") from None
 
 
-def build_mesh(config: CaseConfig) -> fipy.meshes.mesh.Mesh:
+def build_mesh(config: CaseConfig) -> Mesh:
     if isinstance(config.mesh, str):
         mesh = guard("mesh", lambda: meshes.load_named(config.mesh))
         return mesh

@@ -8,10 +8,11 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import fipy
 import numba
 import numpy as np
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver._version import __version__
 from fpsolver.ensembles._random import chunk_seeds
 from fpsolver.ensembles._tables import cell_lookup
@@ -91,7 +92,7 @@ class EnsembleSetup:
     def __init__(
         self,
         model: Model,
-        mesh: fipy.meshes.mesh.Mesh,
+        mesh: Mesh,
         *,
         n_particles: int,
         dt: float,
@@ -131,7 +132,7 @@ class EnsembleSetup:
 
         self.domain = extent(mesh)
         self.centres = cell_centers(mesh)
-        self.volumes = np.asarray(mesh.cellVolumes, dtype=float)
+        self.volumes = _fipy.cell_volumes(mesh)
         if np.any(np.diff(self.centres) <= 0):
             raise ValueError("ensemble: the mesh's cells must be ordered by increasing x")
         self.faces = np.concatenate([[self.domain[0]], np.cumsum(self.volumes) + self.domain[0]])

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import fipy
 import numpy as np
 
+from fpsolver._fipy import Mesh
 from fpsolver.ensembles._kernels import advance_inertial
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
 from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback, _positive_finite, _positive_integer
@@ -50,7 +50,7 @@ class InertialEnsemble(ChunkedEnsemble):
     def __init__(
         self,
         model: Model,
-        mesh: fipy.meshes.mesh.Mesh,
+        mesh: Mesh,
         n_particles: int,
         dt: float,
         t_end: float,
@@ -198,7 +198,7 @@ class InertialEnsemble(ChunkedEnsemble):
 
 def run_inertial_ensemble(
     model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
+    mesh: Mesh,
     n_particles: int,
     dt: float,
     t_end: float,

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import fipy
 import numpy as np
 
+from fpsolver._fipy import Mesh
 from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback
@@ -49,7 +49,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
     def __init__(
         self,
         model: Model,
-        mesh: fipy.meshes.mesh.Mesh,
+        mesh: Mesh,
         n_particles: int,
         dt: float,
         t_end: float,
@@ -164,7 +164,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
 
 def run_ensemble(
     model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
+    mesh: Mesh,
     n_particles: int,
     dt: float,
     t_end: float,

@@ -22,10 +22,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import fipy
 import numba
 import numpy as np
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.ensembles._kernels2d import CARTESIAN, DISC, POLAR, RECTANGLE, advance_overdamped_2d, initial_positions_2d
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, chunk_seeds
 from fpsolver.results.ensemble import density_from_counts
@@ -47,7 +48,7 @@ class Rectangle:
     upper: tuple[float, float]
 
     @classmethod
-    def from_mesh(cls, mesh: fipy.meshes.mesh.Mesh) -> "Rectangle":
+    def from_mesh(cls, mesh: Mesh) -> "Rectangle":
         lower, upper = bounding_box(mesh)
         return cls((float(lower[0]), float(lower[1])), (float(upper[0]), float(upper[1])))
 
@@ -101,11 +102,11 @@ class Bins:
     centres: np.ndarray = field(default_factory=lambda: np.empty((2, 0)))
 
 
-def cartesian_bins(mesh: fipy.meshes.mesh.Mesh) -> Bins:
+def cartesian_bins(mesh: Mesh) -> Bins:
     """The cells of a rectilinear ``Grid2D`` (uniform or not) as histogram bins."""
-    vertices = np.asarray(mesh.vertexCoords, dtype=float)
+    vertices = _fipy.vertex_coordinates(mesh)
     x_edges, y_edges = np.unique(vertices[0]), np.unique(vertices[1])
-    if mesh.dim != 2 or (x_edges.size - 1) * (y_edges.size - 1) != mesh.numberOfCells:
+    if _fipy.dimension(mesh) != 2 or (x_edges.size - 1) * (y_edges.size - 1) != _fipy.cell_volumes(mesh).size:
         raise ValueError("cartesian_bins: the mesh must be a rectilinear Grid2D")
     widths, heights = np.diff(x_edges), np.diff(y_edges)
     areas = np.outer(heights, widths).ravel()

@@ -20,8 +20,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import fipy
 import numpy as np
+
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 
 __all__ = ["uniform", "geometric", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
 
@@ -37,25 +39,23 @@ def _check_interval(x_min: float, x_max: float, cells: int) -> None:
         raise ValueError(f"mesh: 'cells' must be a positive integer, got {cells!r}")
 
 
-def from_spacings(x_min: float, spacings: np.ndarray) -> fipy.Grid1D:
+def from_spacings(x_min: float, spacings: np.ndarray) -> Mesh:
     """A FiPy 1D grid starting at ``x_min`` with the given cell widths."""
     spacings = np.asarray(spacings, dtype=float)
     if spacings.size == 0:
         raise ValueError("mesh: no cells (empty mesh)")
     if not np.all(np.isfinite(spacings) & (spacings > 0)):
         raise ValueError("mesh: every cell width must be finite and > 0")
-    mesh = fipy.Grid1D(dx=spacings, nx=spacings.size) if spacings.size > 1 else fipy.Grid1D(dx=float(spacings[0]), nx=1)
-    return mesh + ((float(x_min),),)
+    return _fipy.grid_1d(x_min, spacings, spacings.size)
 
 
-def uniform(x_min: float, x_max: float, cells: int) -> fipy.Grid1D:
+def uniform(x_min: float, x_max: float, cells: int) -> Mesh:
     """Uniform grid of ``cells`` cells on [x_min, x_max]."""
     _check_interval(x_min, x_max, cells)
-    mesh = fipy.Grid1D(dx=(x_max - x_min) / cells, nx=int(cells))
-    return mesh + ((float(x_min),),)
+    return _fipy.grid_1d(x_min, (x_max - x_min) / cells, cells)
 
 
-def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, refine: str | float = "walls") -> fipy.Grid1D:
+def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, refine: str | float = "walls") -> Mesh:
     """Grid whose cell widths grow geometrically away from the refinement target.
 
     Parameters
@@ -91,7 +91,7 @@ def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, re
 _KINDS = {"uniform": uniform, "geometric": geometric}
 
 
-def load_named(name: str, directory: Path | None = None) -> fipy.Grid1D:
+def load_named(name: str, directory: Path | None = None) -> Mesh:
     """Load ``<directory>/<name>.toml`` (default: the named meshes shipped with the package)."""
     directory = MESH_DIR if directory is None else Path(directory)
     path = directory / f"{name}.toml"
@@ -108,14 +108,14 @@ def load_named(name: str, directory: Path | None = None) -> fipy.Grid1D:
         raise ValueError(f"mesh {name!r}: {exc}") from None
 
 
-def cell_centers(mesh: fipy.meshes.mesh.Mesh) -> np.ndarray:
+def cell_centers(mesh: Mesh) -> np.ndarray:
     """x of the cell centres of a 1D mesh."""
-    return np.asarray(mesh.cellCenters.value[0], dtype=float)
+    return _fipy.cell_centers(mesh)[0]
 
 
-def extent(mesh: fipy.meshes.mesh.Mesh) -> tuple[float, float]:
+def extent(mesh: Mesh) -> tuple[float, float]:
     """(x_min, x_max) of a 1D mesh, the domain Omega of the models."""
-    faces = np.asarray(mesh.faceCenters.value[0], dtype=float)
+    faces = _fipy.face_centers(mesh)[0]
     if faces.size < 2 or not faces.max() > faces.min():
         raise ValueError("mesh: empty or zero-width mesh")
     return float(faces.min()), float(faces.max())

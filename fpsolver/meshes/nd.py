@@ -16,20 +16,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import fipy
 import numpy as np
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.meshes.builders import MESH_DIR
 
 __all__ = ["grid", "nonuniform_grid", "gmsh_mesh", "disc", "cell_points", "face_points", "bounding_box"]
 
 
-def grid(lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...]) -> fipy.meshes.mesh.Mesh:
+def grid(lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...]) -> Mesh:
     """Uniform ``Grid2D``/``Grid3D`` on the box [lower, upper] with ``cells`` cells per axis."""
     return nonuniform_grid(*(np.full(n, (hi - lo) / n) for lo, hi, n in zip(lower, upper, cells, strict=True)), origin=lower)
 
 
-def nonuniform_grid(*spacings: np.ndarray, origin: tuple[float, ...] | None = None) -> fipy.meshes.mesh.Mesh:
+def nonuniform_grid(*spacings: np.ndarray, origin: tuple[float, ...] | None = None) -> Mesh:
     """``Grid2D``/``Grid3D`` with the given cell widths along each axis, shifted to ``origin``."""
     if len(spacings) not in (2, 3):
         raise ValueError(f"mesh: give 2 or 3 arrays of cell widths, got {len(spacings)}")
@@ -38,14 +39,10 @@ def nonuniform_grid(*spacings: np.ndarray, origin: tuple[float, ...] | None = No
         if w.size == 0 or not np.all(np.isfinite(w) & (w > 0)):
             raise ValueError(f"mesh: every cell width along {axis} must be finite and > 0")
     origin = tuple(0.0 for _ in widths) if origin is None else tuple(float(o) for o in origin)
-    # FiPy wants a scalar width for a single cell and an array otherwise
-    arguments = {f"d{axis}": (w if w.size > 1 else float(w[0])) for axis, w in zip("xyz", widths)}
-    arguments.update({f"n{axis}": w.size for axis, w in zip("xyz", widths)})
-    mesh = fipy.Grid2D(**arguments) if len(widths) == 2 else fipy.Grid3D(**arguments)
-    return mesh + (tuple((o,) for o in origin))
+    return _fipy.grid_nd(widths, origin)
 
 
-def gmsh_mesh(geo: str | Path, **parameters: float) -> fipy.Gmsh2D:
+def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
     """Mesh a 2D ``.geo`` file with Gmsh (via FiPy's ``Gmsh2D``).
 
     Parameters
@@ -77,29 +74,29 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> fipy.Gmsh2D:
         if not any(line.split("=")[0].strip() == name for line in lines):
             raise ValueError(f"mesh: {path.name} defines no parameter {name!r}")
         lines = [f"{name} = {float(value)!r};" if line.split("=")[0].strip() == name else line for line in lines]
-    return fipy.Gmsh2D("\n".join(lines) + "\n")
+    return _fipy.gmsh_2d("\n".join(lines) + "\n")
 
 
-def disc(*, radius: float = 1.0, cell_size: float = 0.05) -> fipy.Gmsh2D:
+def disc(*, radius: float = 1.0, cell_size: float = 0.05) -> Mesh:
     """Unstructured triangular mesh of the disc |r| < radius centred at the origin (``meshes/disc.geo``)."""
     if not (np.isfinite(radius) and radius > 0 and np.isfinite(cell_size) and 0 < cell_size < radius):
         raise ValueError(f"mesh: need radius > cell_size > 0, got radius={radius!r}, cell_size={cell_size!r}")
     return gmsh_mesh("disc", radius=radius, cellSize=cell_size)
 
 
-def cell_points(mesh: fipy.meshes.mesh.Mesh) -> np.ndarray:
+def cell_points(mesh: Mesh) -> np.ndarray:
     """Cell centres, shape (dim, n)."""
-    return np.asarray(mesh.cellCenters.value, dtype=float).reshape(mesh.dim, -1)
+    return _fipy.cell_centers(mesh)
 
 
-def face_points(mesh: fipy.meshes.mesh.Mesh) -> np.ndarray:
+def face_points(mesh: Mesh) -> np.ndarray:
     """Face centres, shape (dim, n_faces)."""
-    return np.asarray(mesh.faceCenters.value, dtype=float).reshape(mesh.dim, -1)
+    return _fipy.face_centers(mesh)
 
 
-def bounding_box(mesh: fipy.meshes.mesh.Mesh) -> tuple[np.ndarray, np.ndarray]:
+def bounding_box(mesh: Mesh) -> tuple[np.ndarray, np.ndarray]:
     """(lower corner, upper corner) of the mesh's vertices: the ``domain`` of nD models."""
-    vertices = np.asarray(mesh.vertexCoords, dtype=float).reshape(mesh.dim, -1)
+    vertices = _fipy.vertex_coordinates(mesh)
     lower, upper = vertices.min(axis=1), vertices.max(axis=1)
     if np.any(upper <= lower):
         raise ValueError("mesh: empty or degenerate mesh")

@@ -11,9 +11,10 @@ Ito P ∝ T^(alpha - 1) (Eq. 8 for alpha = 0), gCLm-I Eq. 31, gCLm-II Eq. 60.
 
 from __future__ import annotations
 
-import fipy
 import numpy as np
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models import Model
 from fpsolver.fields.profiles import TemperatureProfile
@@ -43,14 +44,14 @@ def steady_state_at(model: Model, x: np.ndarray, domain: tuple[float, float], *,
     return np.exp(log_P - log_P.max())
 
 
-def steady_state(model: Model, mesh: fipy.meshes.mesh.Mesh, *, order: int = 20, subdivisions: int = 4) -> np.ndarray:
+def steady_state(model: Model, mesh: Mesh, *, order: int = 20, subdivisions: int = 4) -> np.ndarray:
     """Exact zero-flux density at the cell centres of a 1D mesh, sum(P V) = 1.
 
     Quadrature: ``order``-point Gauss-Legendre on ``subdivisions`` parts of every
     interval between neighbouring centres.
     """
     x = cell_centers(mesh)
-    volumes = np.asarray(mesh.cellVolumes, dtype=float)
+    volumes = _fipy.cell_volumes(mesh)
     order_of_x = np.argsort(x)
     P = np.empty_like(x)
     P[order_of_x] = steady_state_at(model, x[order_of_x], extent(mesh), order=order, subdivisions=subdivisions)

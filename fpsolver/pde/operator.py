@@ -42,10 +42,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import fipy
 import numpy as np
 import scipy.sparse as sp
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models import Model
@@ -119,22 +120,6 @@ class FokkerPlanckOperator:
         return flux
 
 
-FIPY_CENTRAL_PECLET = 1e-3
-
-
-def _fipy_peclet(exact_peclet: np.ndarray) -> np.ndarray:
-    """The face Peclet number to hand FiPy so that its scheme reproduces exp(-q) exactly.
-
-    FiPy's exponential scheme falls back to central differencing (alpha = 1/2) when
-    |Pe| < 1e-3 (fipy/terms/exponentialConvectionTerm.py). Central differencing gives
-    the zero-flux ratio P_r/P_l = (1 - Pe/2)/(1 + Pe/2), which equals exp(-q) for
-    Pe = 2 tanh(q/2); elsewhere the exponential branch is exact with Pe = q.
-    (Without this, the O(Pe^3) error per face adds up to ~1e-8 in L1 at 1e4 cells.)
-    """
-    central = 2.0 * np.tanh(0.5 * exact_peclet)
-    return np.where(np.abs(central) < FIPY_CENTRAL_PECLET, central, exact_peclet)
-
-
 def _segment_exponent(
     model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20
 ) -> np.ndarray:
@@ -160,7 +145,7 @@ def _segment_exponent(
 
 def build_operator(
     model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
+    mesh: Mesh,
     *,
     boundary: str = "reflecting",
     face_velocity: str = "exact",
@@ -178,11 +163,11 @@ def build_operator(
         raise ValueError(f"boundary must be one of {BOUNDARIES}, got {boundary!r}")
     if face_velocity not in FACE_VELOCITIES:
         raise ValueError(f"face_velocity must be one of {FACE_VELOCITIES}, got {face_velocity!r}")
-    dim = int(mesh.dim)
+    dim = _fipy.dimension(mesh)
     model.check_dimension(dim)
     if dim == 1:
         domain: Domain = extent(mesh)
-        x, x_faces = cell_centers(mesh), np.asarray(mesh.faceCenters.value[0], dtype=float)
+        x, x_faces = cell_centers(mesh), _fipy.face_centers(mesh)[0]
         model.validate(np.concatenate([x, x_faces]), domain)
     else:
         domain = bounding_box(mesh)
@@ -194,8 +179,8 @@ def build_operator(
     u_faces = face_coefficients.A + face_coefficients.dD
     D_cells = model.coefficients(x, domain).D
 
-    interior = np.flatnonzero(np.asarray(mesh.interiorFaces.value))
-    cells = np.asarray(mesh.faceCellIDs.data)[:, interior]
+    interior = _fipy.interior_faces(mesh)
+    cells = _fipy.face_cells(mesh, interior)
     if dim == 1:
         swap = x[cells[0]] > x[cells[1]]
         left = np.where(swap, cells[1], cells[0])
@@ -211,35 +196,23 @@ def build_operator(
             rank = np.empty_like(sorted_cells)
             rank[sorted_cells] = np.arange(x.size)
             integral = model.drift_over_diffusion_integral(x[sorted_cells], domain, order=quadrature_order)[rank[left]]
-            u_faces[interior] = D_faces[interior] * _fipy_peclet(np.log(D_cells[right] / D_cells[left]) + integral) / h
+            u_faces[interior] = D_faces[interior] * _fipy.exponential_scheme_peclet(np.log(D_cells[right] / D_cells[left]) + integral) / h
         else:
             exponent = np.log(D_cells[right] / D_cells[left]) + _segment_exponent(model, x, left, right, domain, order=quadrature_order)
-            distance = np.asarray(mesh._cellDistances, dtype=float)[interior]
-            normals = np.asarray(mesh.faceNormals, dtype=float)[:, interior]
+            distance = _fipy.cell_distances(mesh)[interior]
+            normals = _fipy.face_normals(mesh)[:, interior]
             # FiPy's normals need not point from left to right: orient them
             normals = normals * np.sign(np.einsum("dk,dk->k", normals, x[:, right] - x[:, left]))
-            u_faces[:, interior] = normals * (D_faces[interior] * _fipy_peclet(exponent) / distance)
+            u_faces[:, interior] = normals * (D_faces[interior] * _fipy.exponential_scheme_peclet(exponent) / distance)
 
-    P = fipy.CellVariable(mesh=mesh, value=0.0)
-    if boundary == "absorbing":
-        P.constrain(0.0, mesh.exteriorFaces)
     velocity = u_faces[np.newaxis, :] if dim == 1 else u_faces
-    equation = fipy.DiffusionTerm(coeff=fipy.FaceVariable(mesh=mesh, value=D_faces)) + fipy.ExponentialConvectionTerm(
-        coeff=fipy.FaceVariable(mesh=mesh, rank=1, value=velocity)
-    )
-    equation.cacheMatrix()
-    # On cylindrical meshes the faces on the axis r = 0 have zero area, so FiPy's face
-    # Peclet number there is 0/0; those wall faces carry no flux and never enter the
-    # matrix, so the invalid value is harmless (checked below) and is not an error.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        equation.justResidualVector(var=P)
-    matrix = sp.csr_matrix(equation.matrix.matrix)
+    matrix = _fipy.assemble_generator(mesh, D_faces, velocity, absorbing=boundary == "absorbing")
     if not np.all(np.isfinite(matrix.data)):
         raise ValueError("the assembled Fokker-Planck matrix has non-finite entries (degenerate mesh or coefficients?)")
     return FokkerPlanckOperator(
         matrix=matrix,
         x=x,
-        volumes=np.asarray(mesh.cellVolumes, dtype=float),
+        volumes=_fipy.cell_volumes(mesh),
         x_faces=x_faces,
         D_faces=D_faces,
         u_faces=u_faces,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-import fipy
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
 from fpsolver.models import Model
 from fpsolver.results.field import SteadyState, provenance
@@ -98,7 +99,7 @@ def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, flo
 
 def solve_steady(
     model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
+    mesh: Mesh,
     *,
     face_velocity: str = "exact",
     quadrature_order: int = 16,
@@ -136,7 +137,7 @@ def solve_steady(
             started=started,
             solver="solve_steady",
             method=f"FiPy DiffusionTerm + ExponentialConvectionTerm; {method}",
-            fipy_version=fipy.__version__,
+            **_fipy.provenance(),
             face_velocity=face_velocity,
             quadrature_order=quadrature_order,
             relative_residual=residual,

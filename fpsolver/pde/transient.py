@@ -23,11 +23,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import fipy
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
+from fpsolver import _fipy
+from fpsolver._fipy import Mesh
 from fpsolver.pde.operator import build_operator
 from fpsolver.models import Model
 from fpsolver.results.field import TransientSolution, provenance
@@ -136,7 +137,7 @@ def _initial_density(P0: np.ndarray | Callable[[np.ndarray], np.ndarray], x: np.
 
 def solve_transient(
     model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
+    mesh: Mesh,
     P0: np.ndarray | Callable[[np.ndarray], np.ndarray],
     t_end: float,
     *,
@@ -263,6 +264,6 @@ def solve_transient(
             rejected_steps=state.rejected,
             boundary=boundary,
             face_velocity=face_velocity,
-            fipy_version=fipy.__version__,
+            **_fipy.provenance(),
         ),
     )
