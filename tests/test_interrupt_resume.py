@@ -10,6 +10,8 @@ import sys
 import time
 
 import numpy as np
+
+from fpsolver.io.lock import case_lock
 import xarray as xr
 
 from cli_helpers import ENV, copy_case, fpsolver
@@ -101,14 +103,14 @@ def test_resume_reuses_checkpoints(tmp_path, monkeypatch):
 
 def test_second_run_of_a_locked_case_is_refused(tmp_path):
     case = copy_case("quantum-dot", tmp_path)
-    (case / ".lock").write_text(str(os.getpid()))  # a live process holds it
-    result = fpsolver("run", case, cwd=tmp_path)
+    with case_lock(case):  # this live process holds it
+        result = fpsolver("run", case, cwd=tmp_path)
     assert result.returncode == 2
     assert f"is being run by process {os.getpid()}" in result.stderr
     assert not (case / "results").exists()
 
 
-def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
+def test_lock_file_left_by_a_dead_process_does_not_block(tmp_path):
     case = copy_case("quantum-dot", tmp_path)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()

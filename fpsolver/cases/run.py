@@ -23,6 +23,7 @@ from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import Check, case_checks
 from fpsolver.cases.schema import QME_SYSTEMS, AnyCase, CaseError, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
+from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
 from fpsolver.io.output import read_metrics, write_results
@@ -298,6 +299,7 @@ def run_case_directory(
     case = open_case(path, fast=fast)
     try:
         with case_lock(case.directory):
+            check_target(case.results_dir)
             if isinstance(case, QMECase):
                 results = run_qme_case(case, progress=progress)
                 store = None
@@ -308,7 +310,7 @@ def run_case_directory(
             target = write_results(results, checks)
             if store is not None:
                 store.clear()
-    except CaseLockedError as exc:
+    except (CaseLockedError, StoreError) as exc:
         raise CaseError(str(exc)) from None
     return CaseRun(results=results, checks=checks, target=target)
 

@@ -14,12 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
+from fpsolver.io.atomic import StoreError
+
 
 class CheckpointStore:
     """Named groups of arrays saved atomically for one case configuration."""
 
     def __init__(self, directory: Path, digest: str, *, resume: bool) -> None:
         self.directory = Path(directory)
+        if self.directory.is_symlink() or (self.directory.exists() and not self.directory.is_dir()):
+            raise StoreError(f"{self.directory} is not a directory (a file or a link is in the way); move it away")
         stamp = self.directory / "digest"
         stale = stamp.exists() and stamp.read_text().strip() != digest
         if self.directory.exists() and (stale or not resume):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import os
 
 import pytest
 from cli_helpers import copy_case
 
 from fpsolver.cases import CaseError, run_case_directory, validate_case
+from fpsolver.io.lock import case_lock
 
 
 def _small_case(tmp_path):
@@ -52,15 +52,10 @@ def test_validate_case_applies_current_tolerances_to_stored_metrics(tmp_path):
     assert failing and all(metric == "l1_pde_vs_exact" for _, metric in failing)
 
 
-def test_run_case_directory_refuses_a_case_locked_by_a_live_process(tmp_path):
+def test_run_case_directory_refuses_a_locked_case_before_computing(tmp_path):
     case = _small_case(tmp_path)
-    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as other:
-        try:
-            (case / ".lock").write_text(str(other.pid))
-            with pytest.raises(CaseError, match=f"being run by process {other.pid}"):
-                run_case_directory(case, fast=True, only=frozenset({"pde"}))
-        finally:
-            other.kill()
+    with case_lock(case), pytest.raises(CaseError, match=f"being run by process {os.getpid()}"):
+        run_case_directory(case, fast=True, only=frozenset({"pde"}))
     assert not (case / "results").exists()
 
 
@@ -69,3 +64,13 @@ def test_run_case_directory_names_the_bad_key(tmp_path):
     (case / "case.toml").write_text((case / "case.toml").read_text().replace("[temperature]", "[temperature]\nbogus = 1", 1))
     with pytest.raises(CaseError, match="bogus"):
         run_case_directory(case, fast=True)
+
+
+@pytest.mark.parametrize("path", ["results", ".checkpoint"])
+def test_an_unusable_output_path_is_reported_before_computing(tmp_path, monkeypatch, path):
+    case = _small_case(tmp_path)
+    (case / path).write_text("in the way")
+    monkeypatch.setattr("fpsolver.cases.run.run_case", lambda *a, **k: pytest.fail("computed although the output path is unusable"))
+    with pytest.raises(CaseError, match=f"{path} is not a directory"):
+        run_case_directory(case, fast=True)
+    assert (case / path).read_text() == "in the way"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 
-from fpsolver.io.atomic import atomic_directory, recover
+from fpsolver.io.atomic import StoreError, atomic_directory, recover
 from fpsolver.io.checkpoint import CheckpointStore
 
 
@@ -64,3 +69,78 @@ def test_clear_removes_the_store(tmp_path):
     store.save("x", {"a": np.zeros(2)})
     store.clear()
     assert not (tmp_path / ".checkpoint").exists()
+
+
+# A child writes a new set of 3 files over an old one and is killed (os._exit) at step
+# STEP of the swap; MODE "exchange" uses renameat2, "fallback" the two renames.
+SWAPPER = textwrap.dedent(
+    """
+    import os, shutil, sys
+    import fpsolver.io.atomic as atomic
+    target, mode, step = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    count = [0]
+    def killer(function):
+        def call(*args, **kwargs):
+            count[0] += 1
+            if count[0] == step:
+                os._exit(9)
+            return function(*args, **kwargs)
+        return call
+    if mode == "fallback":
+        atomic.exchange = lambda a, b: False
+    else:
+        atomic.exchange = killer(atomic.exchange)
+    atomic.os.replace = killer(os.replace)
+    atomic.shutil.rmtree = killer(shutil.rmtree)
+    with atomic.atomic_directory(target) as staging:
+        for name in "abc":
+            (staging / name).write_text("new")
+    """
+)
+
+
+def _complete_set(target) -> str:
+    contents = {path.name: path.read_text() for path in target.iterdir()}
+    assert sorted(contents) == ["a", "b", "c"] and len(set(contents.values())) == 1, contents
+    return next(iter(contents.values()))
+
+
+@pytest.mark.parametrize("mode", ["exchange", "fallback"])
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_a_kill_at_any_step_of_the_swap_leaves_a_complete_set(tmp_path, mode, step):
+    target = tmp_path / "results"
+    target.mkdir()
+    for name in "abc":
+        (target / name).write_text("old")
+    child = subprocess.run([sys.executable, "-c", SWAPPER, str(target), mode, str(step)], capture_output=True, text=True)
+    assert child.returncode in (0, 9), child.stderr
+    if target.exists():
+        before = _complete_set(target)
+    else:  # only between the two renames of the fallback: the next start restores it
+        assert mode == "fallback" and child.returncode == 9
+        recover(target)
+        before = _complete_set(target)
+    assert before in ("old", "new")
+    with atomic_directory(target) as staging:  # the next run cleans up and swaps
+        for name in "abc":
+            (staging / name).write_text("next")
+    assert _complete_set(target) == "next"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+@pytest.mark.parametrize("obstacle", ["file", "symlink", "read-only"])
+def test_an_unusable_target_is_refused_before_anything_is_written(tmp_path, obstacle):
+    target = tmp_path / "results"
+    if obstacle == "file":
+        target.write_text("not a directory")
+    elif obstacle == "symlink":
+        (tmp_path / "elsewhere").mkdir()
+        target.symlink_to(tmp_path / "elsewhere")
+    else:
+        target.mkdir()
+        target.chmod(0o500)
+    if obstacle == "read-only" and os.access(target, os.W_OK):
+        pytest.skip("running as a user who can write anywhere")
+    with pytest.raises(StoreError, match=str(target)), atomic_directory(target):
+        pytest.fail("the body ran")
+    assert not list(tmp_path.glob(".results-staging-*"))
