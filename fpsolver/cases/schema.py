@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
 from fpsolver.models import MODELS
 
+LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 PROFILE_SCHEMAS = {name: schema_from_signature(f"profile_{name}", f) for name, f in profiles.PROFILES.items()}
@@ -183,6 +185,9 @@ class CaseConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check_domain(self):
+        for label in self.models:
+            if not LABEL.fullmatch(label):
+                raise ValueError(f"models.{label}: a model label is a letter followed by letters, digits, '_' or '-' (it names files and NetCDF coordinates)")
         if not self.domain.x_max > self.domain.x_min:
             raise ValueError(f"domain: x_max ({self.domain.x_max}) must exceed x_min ({self.domain.x_min})")
         unknown = set(self.ensemble.models or ()) - set(self.models)
