@@ -152,6 +152,7 @@ def validate(
 ) -> None:
     """Check each case's tolerances (exit 0 all hold, 1 one fails); --all runs the studies."""
     from fpsolver.cases import validate_case
+    from fpsolver.io.report import criterion
 
     failed = False
     if all_studies:
@@ -162,11 +163,10 @@ def validate(
         except CaseError as exc:
             _fail(f"{path}: {exc}")
         table = Table(title=f"{Path(path).name}: validation", title_justify="left")
-        for column in ("subject", "metric", "value", "limit", "result"):
+        for column in ("subject", "metric", "value", "criterion", "result"):
             table.add_column(column)
         for check in checks:
-            limit = (">= " if check.at_least else "<= ") + f"{check.limit:.3g}"
-            table.add_row(check.subject, check.metric, f"{check.value:.3g}", limit, "[green]pass[/]" if check.passed else "[bold red]FAIL[/]")
+            table.add_row(check.subject, check.metric, f"{check.value:.3g}", criterion(check), "[green]pass[/]" if check.passed else "[bold red]FAIL[/]")
         console.print(table)
         for check in checks:
             if not check.passed:

@@ -1,7 +1,9 @@
-"""Helpers shared by the studies: figures, error norms, fitted slopes, references.
+"""Helpers shared by the studies: figures, fitted slopes, independent references.
 
-Figures use the matplotlib object API (:class:`matplotlib.figure.Figure`, no pyplot
-state), so the studies run headless.
+The metrics (L1 distance, max. relative error, Soret coefficient) and the
+normalisation of densities are the package's own: :mod:`fpsolver.analysis.compare`,
+:mod:`fpsolver.analysis.observables` and :func:`fpsolver.pde.exact.normalise`. Figures use the matplotlib object API
+(:class:`matplotlib.figure.Figure`, no pyplot state), so the studies run headless.
 """
 
 from __future__ import annotations
@@ -35,35 +37,6 @@ def save_figure(figure: Figure, out_dir: Path, study: str, name: str) -> Path:
 def fitted_slope(x: Sequence[float], y: Sequence[float]) -> float:
     """Least-squares slope of log(y) against log(x)."""
     return float(np.polyfit(np.log(np.asarray(x, float)), np.log(np.asarray(y, float)), 1)[0])
-
-
-def max_relative_error(value: np.ndarray, reference: np.ndarray) -> float:
-    """max |value - reference| / |reference| (both densities with the same normalisation)."""
-    value, reference = np.asarray(value, float), np.asarray(reference, float)
-    return float(np.max(np.abs(value - reference) / np.abs(reference)))
-
-
-def l1_distance(P: np.ndarray, Q: np.ndarray, volumes: np.ndarray) -> float:
-    """sum |P - Q| dV between two densities on the same cells."""
-    return float(np.sum(np.abs(np.asarray(P) - np.asarray(Q)) * np.asarray(volumes)))
-
-
-def normalised(P: np.ndarray, volumes: np.ndarray) -> np.ndarray:
-    """P scaled to sum(P dV) = 1 (a closed form given up to a constant)."""
-    P = np.asarray(P, float)
-    return P / np.sum(P * volumes)
-
-
-def soret_coefficient(P: np.ndarray, T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Effective Soret coefficient S_T = -d ln P / dT between neighbouring points.
-
-    Returns (T_mid, S_T) with the finite difference -Δ ln P / Δ T placed at the
-    logarithmic mean temperature T_mid = ΔT / Δ ln T, the point where a pure power law
-    P ∝ T^(-s) gives exactly S_T T_mid = s.
-    """
-    P, T = np.asarray(P, float), np.asarray(T, float)
-    dlogP, dT, dlogT = np.diff(np.log(P)), np.diff(T), np.diff(np.log(T))
-    return dT / dlogT, -dlogP / dT
 
 
 def ou_density(x: np.ndarray, t: float, *, mean0: float, variance0: float, stiffness: float = 1.0, diffusion: float = 1.0) -> np.ndarray:

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 import fpsolver
-from fpsolver import exact, meshes, potentials, profiles
-from validation._common import fitted_slope, gaussian_F_squared_integral, l1_distance, new_figure, ou_density, save_figure
+from fpsolver import compare, exact, meshes, potentials, profiles
+from validation._common import fitted_slope, gaussian_F_squared_integral, new_figure, ou_density, save_figure
 from validation._report import StudyResult
 
 NAME = "convergence"
@@ -34,7 +34,7 @@ def _ou_error(cells: int, dt: float, scheme: str, t_end: float = 1.0) -> float:
     solution = fpsolver.solve_transient(
         model, mesh, lambda x: ou_density(x, 0.0, mean0=OU_MEAN0, variance0=OU_VARIANCE0), t_end, dt=dt, scheme=scheme
     )
-    return l1_distance(solution.P[-1], ou_density(solution.x, t_end, mean0=OU_MEAN0, variance0=OU_VARIANCE0), solution.volumes)
+    return compare.l1_distance(solution.P[-1], ou_density(solution.x, t_end, mean0=OU_MEAN0, variance0=OU_VARIANCE0), solution.volumes)
 
 
 def _loglog(ax, x, y, label, marker="o") -> None:
@@ -54,8 +54,8 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         mesh = meshes.uniform(-1.0, 1.0, int(n))
         reference = exact.steady_state(model, mesh)
         volumes = np.asarray(mesh.cellVolumes)
-        pointwise.append(l1_distance(fpsolver.solve_steady(model, mesh, face_velocity="pointwise").P, reference, volumes))
-        exact_faces.append(l1_distance(fpsolver.solve_steady(model, mesh).P, reference, volumes))
+        pointwise.append(compare.l1_distance(fpsolver.solve_steady(model, mesh, face_velocity="pointwise").P, reference, volumes))
+        exact_faces.append(compare.l1_distance(fpsolver.solve_steady(model, mesh).P, reference, volumes))
     slope = -fitted_slope(cells, pointwise)
     result.check("steady state, pointwise face velocity: L1 order in 1/h", slope, 2.0, 0.15, "slope")
     result.check("steady state, exact face velocity: max L1 error over all resolutions", max(exact_faces), 0.0, 1e-11, "upper")

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 import fpsolver
-from fpsolver import exact, meshes, profiles
-from validation._common import max_relative_error, new_figure, normalised, save_figure
+from fpsolver import compare, exact, meshes, profiles
+from validation._common import new_figure, save_figure
 from validation._report import StudyResult
 
 NAME = "gclm1_curvature"
@@ -61,8 +61,8 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     for alpha_tilde in alphas:
         model = fpsolver.GCLM1(profile, kappa=KAPPA, alpha_tilde=alpha_tilde)
         steady = fpsolver.solve_steady(model, mesh)
-        reference = normalised(closed_form(profile, steady.x, alpha_tilde=alpha_tilde, T0=T0, power=2), steady.volumes)
-        error = max_relative_error(steady.P, reference)
+        reference = exact.normalise(closed_form(profile, steady.x, alpha_tilde=alpha_tilde, T0=T0, power=2), steady.volumes)
+        error = compare.max_relative_error(steady.P, reference)
         result.check(f"alpha_tilde={alpha_tilde:g}: max rel. error of P vs closed form (Ito, Eq. 30)", error, 0.0, 1e-9, "upper")
         eta_eff = model.eta_eff(steady.x)
         center = float(np.interp(0.0, steady.x, steady.P))
@@ -74,13 +74,13 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     a_last = alphas[-1]
     kramers = fpsolver.GCLM1(profile, kappa=KAPPA, alpha_tilde=a_last, overdamped="kramers")
     steady = fpsolver.solve_steady(kramers, mesh)
-    reference = normalised(closed_form(profile, steady.x, alpha_tilde=a_last, T0=T0, power=1), steady.volumes)
-    result.check(f"alpha_tilde={a_last:g}, overdamped='kramers': max rel. error vs (1 - a T'') exp(...)", max_relative_error(steady.P, reference), 0.0, 1e-9, "upper")
+    reference = exact.normalise(closed_form(profile, steady.x, alpha_tilde=a_last, T0=T0, power=1), steady.volumes)
+    result.check(f"alpha_tilde={a_last:g}, overdamped='kramers': max rel. error vs (1 - a T'') exp(...)", compare.max_relative_error(steady.P, reference), 0.0, 1e-9, "upper")
     axes[2].plot(steady.x, steady.P, "k--", label=f"a~ = {a_last:g}, Kramers form")
 
     quadrature = exact.steady_state(fpsolver.GCLM1(profile, kappa=KAPPA, alpha_tilde=a_last), mesh)
-    closed = normalised(closed_form(profile, steady.x, alpha_tilde=a_last, T0=T0, power=2), steady.volumes)
-    result.check(f"alpha_tilde={a_last:g}: exact zero-flux quadrature vs closed form", max_relative_error(quadrature, closed), 0.0, 1e-10, "upper")
+    closed = exact.normalise(closed_form(profile, steady.x, alpha_tilde=a_last, T0=T0, power=2), steady.volumes)
+    result.check(f"alpha_tilde={a_last:g}: exact zero-flux quadrature vs closed form", compare.max_relative_error(quadrature, closed), 0.0, 1e-10, "upper")
     enhancement = table[-1][4]
     predicted = (1 - a_last * profile.d2T(np.array([0.0]))[0]) ** 2
     axes[0].set(xlabel="x", ylabel="T(x)", title="Gaussian hot spot")

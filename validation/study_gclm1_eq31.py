@@ -18,8 +18,8 @@ import numpy as np
 from scipy import integrate
 
 import fpsolver
-from fpsolver import exact, meshes, profiles
-from validation._common import max_relative_error, new_figure, normalised, save_figure
+from fpsolver import compare, exact, meshes, profiles
+from validation._common import new_figure, save_figure
 from validation._report import StudyResult
 
 NAME = "gclm1_eq31"
@@ -57,11 +57,11 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         steady = fpsolver.solve_steady(model, uniform)
         shape = exact.gclm1_linear_eq31(steady.x, kappa=kappa, T0=T0, gradient=gradient)
         label = f"kappa={kappa:g}, T0'={gradient:g}"
-        result.check(f"{label}: max rel. error of P vs Eq. 31 (uniform mesh)", max_relative_error(steady.P, normalised(shape, steady.volumes)), 0.0, 1e-9, "upper")
+        result.check(f"{label}: max rel. error of P vs Eq. 31 (uniform mesh)", compare.max_relative_error(steady.P, exact.normalise(shape, steady.volumes)), 0.0, 1e-9, "upper")
         refined = fpsolver.solve_steady(model, meshes.geometric(-L / 2, L / 2, cells, ratio=1.005, refine="walls"))
         result.check(
             f"{label}: max rel. error of P vs Eq. 31 (geometric mesh)",
-            max_relative_error(refined.P, normalised(exact.gclm1_linear_eq31(refined.x, kappa=kappa, T0=T0, gradient=gradient), refined.volumes)),
+            compare.max_relative_error(refined.P, exact.normalise(exact.gclm1_linear_eq31(refined.x, kappa=kappa, T0=T0, gradient=gradient), refined.volumes)),
             0.0, 1e-9, "upper",
         )
         # A from fpsolver's normalised density: P_i = A^-1 exp(-c x_i) at every cell centre

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 
 import fpsolver
-from fpsolver import exact, meshes, profiles
-from validation._common import gaussian_F_squared_integral, l1_distance, max_relative_error, new_figure, normalised, save_figure
+from fpsolver import compare, exact, meshes, profiles
+from validation._common import gaussian_F_squared_integral, new_figure, save_figure
 from validation._report import StudyResult
 
 NAME = "gclm2_eq60_and_approximations"
@@ -62,7 +62,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     probe = np.linspace(0, cells - 1, probes).round().astype(int)
     eta2_direct = gaussian_F_squared_integral(x[probe], SIGMA, DOMAIN) / LENGTH
     Deff2_direct = gaussian_F_squared_integral(x[probe], SIGMA, DOMAIN, profile.T) / LENGTH
-    eq60 = normalised(exact.gclm2_exponential_eq60(x, length=LENGTH), np.asarray(mesh.cellVolumes))
+    eq60 = exact.normalise(exact.gclm2_exponential_eq60(x, length=LENGTH), np.asarray(mesh.cellVolumes))
     references = {
         ("constant", "local"): 1.0 / profile.T(x[probe]),
         ("full", "local"): eta2_direct / profile.T(x[probe]),
@@ -83,9 +83,9 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         spread = shape_spread(steady.P[probe], references[key])
         tolerance = 1e-9 if key == ("constant", "local") else 1e-7
         result.check(f"friction={friction}, temperature={temperature}: P ∝ {formulas[key]} (quadrature), max spread", spread, 0.0, tolerance, "upper")
-        distances[key] = l1_distance(steady.P, eq60, steady.volumes)
+        distances[key] = compare.l1_distance(steady.P, eq60, steady.volumes)
         if key == ("constant", "local"):
-            result.check("Eq. 60 (constant + local): max rel. error of P vs exp(x/L)", max_relative_error(steady.P, eq60), 0.0, 1e-9, "upper")
+            result.check("Eq. 60 (constant + local): max rel. error of P vs exp(x/L)", compare.max_relative_error(steady.P, eq60), 0.0, 1e-9, "upper")
         else:
             result.check(f"friction={friction}, temperature={temperature}: L1 distance from Eq. 60", distances[key], 0.0, 0.0, "info",
                          "how far the paper's approximations are from this combination")
@@ -98,7 +98,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     xs = np.linspace(-2.0, 2.0, 41)
     closed = np.sqrt(np.pi) * (SIGMA + xs**2 / (2 * SIGMA)) / LENGTH
     eta2 = wide.eta2(xs, WIDE_DOMAIN)
-    result.check("eta2(x) vs eta sqrt(pi)(sigma + x^2/(2 sigma))/L for |x| <= 10 sigma: max rel. error", max_relative_error(eta2, closed), 0.0, 1e-8, "upper")
+    result.check("eta2(x) vs eta sqrt(pi)(sigma + x^2/(2 sigma))/L for |x| <= 10 sigma: max rel. error", compare.max_relative_error(eta2, closed), 0.0, 1e-8, "upper")
     ratio = float(wide.eta2(np.array([4 * SIGMA]), WIDE_DOMAIN)[0] / wide.eta2(np.array([0.0]), WIDE_DOMAIN)[0])
     result.check("eta2(4 sigma) / eta2(0) (PHYSICS.md: 9)", ratio, 9.0, 1e-8, "relative")
     constant = fpsolver.GCLM2(profile, sigma=SIGMA, friction="constant").eta2(np.array([0.0]), DOMAIN)[0]

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 import fpsolver
-from fpsolver import exact, meshes, potentials, profiles
-from validation._common import max_relative_error, new_figure, normalised, save_figure, soret_coefficient
+from fpsolver import compare, exact, meshes, potentials, profiles
+from fpsolver.analysis.observables import soret_coefficient_vs_temperature
+from validation._common import new_figure, save_figure
 from validation._report import StudyResult
 
 NAME = "gclm_soret_and_conventions"
@@ -48,10 +49,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     for profile_name, profile in _profiles().items():
         for alpha in ALPHAS:
             steady = fpsolver.solve_steady(fpsolver.Ito(profile, alpha=alpha), mesh)
-            reference = normalised(exact.ito_power_law(profile, steady.x, alpha), steady.volumes)
-            error = max_relative_error(steady.P, reference)
+            reference = exact.normalise(exact.ito_power_law(profile, steady.x, alpha), steady.volumes)
+            error = compare.max_relative_error(steady.P, reference)
             result.check(f"{profile_name}, alpha={alpha:g}: max rel. error of P vs T^(alpha-1)", error, 0.0, ROUNDOFF, "upper")
-            T_mid, S_T = soret_coefficient(steady.P, profile.T(steady.x))
+            T_mid, S_T = soret_coefficient_vs_temperature(steady.P, profile.T(steady.x))
             conditioned = np.abs(np.diff(np.log(profile.T(steady.x)))) > 1e-6  # skip flat stretches of T
             soret_error = float(np.max(np.abs(S_T * T_mid - (1.0 - alpha))[conditioned]))
             if profile_name == "tanh step":
@@ -68,10 +69,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     linear = profiles.linear(T0=T0, gradient=g)
     steady = fpsolver.solve_steady(fpsolver.Ito(linear, potential=potentials.harmonic(stiffness=k)), mesh)
     T = linear.T(steady.x)
-    closed = normalised(np.exp(-k * (steady.x / g - T0 / g**2 * np.log(T))) / T, steady.volumes)
-    error = max_relative_error(steady.P, closed)
+    closed = exact.normalise(np.exp(-k * (steady.x / g - T0 / g**2 * np.log(T))) / T, steady.volumes)
+    error = compare.max_relative_error(steady.P, closed)
     result.check("harmonic trap (k=2) in T = 1 + 0.4 x: max rel. error vs closed form", error, 0.0, ROUNDOFF, "upper")
-    equilibrium = normalised(np.exp(-0.5 * k * steady.x**2 / T0), steady.volumes)
+    equilibrium = exact.normalise(np.exp(-0.5 * k * steady.x**2 / T0), steady.volumes)
     table.append(["linear + harmonic trap", 0.0, error, float("nan")])
     axes[2].plot(steady.x, steady.P, label="PDE, T = 1 + 0.4 x")
     axes[2].plot(steady.x[:: max(1, cells // 25)], closed[:: max(1, cells // 25)], "k.", ms=3, label="closed form")

@@ -16,7 +16,8 @@ import numpy as np
 
 import fpsolver
 from fpsolver import meshes, profiles, qme
-from validation._common import new_figure, save_figure, soret_coefficient
+from fpsolver.analysis.observables import soret_coefficient_vs_temperature
+from validation._common import new_figure, save_figure
 from validation._report import StudyResult
 
 NAME = "soret_across_families"
@@ -41,7 +42,7 @@ def _classical(result: StudyResult, ax, cells: int) -> None:
     }
     for label, (model, expected) in models.items():
         steady = fpsolver.solve_steady(model, mesh)
-        T_mid, S_T = soret_coefficient(steady.P, profile.T(steady.x))
+        T_mid, S_T = soret_coefficient_vs_temperature(steady.P, profile.T(steady.x))
         ax.semilogx(T_mid, S_T * T_mid, "-", label=label)
         if expected is not None:
             error = float(np.max(np.abs(S_T * T_mid - expected(T_mid)) / np.abs(expected(T_mid))))
@@ -57,7 +58,7 @@ def _chain(result: StudyResult, ax) -> dict[str, tuple[float, float]]:
     for T_L, T_R in CHAIN_WINDOWS:
         for g, marker in ((0.1, "o"), (1.3, "x")):
             P = qme.chain_site_populations(N_SITES, H, g, T_L, T_R)
-            T_mid, S_T = soret_coefficient(P, np.linspace(T_L, T_R, N_SITES))
+            T_mid, S_T = soret_coefficient_vs_temperature(P, np.linspace(T_L, T_R, N_SITES))
             label = f"chain g = {g:g}h" if (T_L, T_R) == CHAIN_WINDOWS[0] else None
             ax.semilogx(T_mid, S_T * T_mid, marker, ms=4, color="k" if g == 0.1 else "tab:red", label=label)
             if g == 0.1:

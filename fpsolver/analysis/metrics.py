@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpsolver.analysis.compare import compare
+from fpsolver.analysis.compare import compare, l1_distance, max_relative_error
 from fpsolver.analysis.observables import effective_soret
 from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
 from fpsolver.results.field import SteadyState
@@ -28,8 +28,8 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray, T: np.ndarray) 
         (1/temperature; see :func:`fpsolver.analysis.observables.effective_soret`).
     """
     return {
-        "l1_pde_vs_exact": float(np.sum(np.abs(solution.P - reference) * solution.volumes)),
-        "max_relative_error_pde_vs_exact": float(np.max(np.abs(solution.P - reference) / reference)),
+        "l1_pde_vs_exact": l1_distance(solution.P, reference, solution.volumes),
+        "max_relative_error_pde_vs_exact": max_relative_error(solution.P, reference),
         "mass": solution.mass,
         "mean_position": solution.mean,
         "relative_residual": float(solution.metadata["relative_residual"]),

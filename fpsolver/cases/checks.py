@@ -3,30 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
+from fpsolver.analysis.checks import Check
 from fpsolver.cases.schema import CaseConfig, QMECaseConfig
 
 MASS_DRIFT_LIMIT = 1e-10
 SECOND_LAW_SLACK = 1e-12
-
-
-@dataclass(frozen=True)
-class Check:
-    """One checked quantity: ``value`` must be <= ``limit`` (or >= when ``at_least``)."""
-
-    subject: str
-    metric: str
-    value: float
-    limit: float
-    at_least: bool = False
-
-    @property
-    def passed(self) -> bool:
-        return self.value >= self.limit if self.at_least else self.value <= self.limit
-
-    def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "passed": self.passed}
 
 
 def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]]) -> list[Check]:
@@ -50,7 +31,7 @@ def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]
 
 def qme_checks(metrics: dict[str, dict[str, float]]) -> list[Check]:
     """Second law: entropy production >= 0 at every scan point."""
-    return [Check("scan", "min_entropy_production", metrics["second_law"]["min_entropy_production"], -SECOND_LAW_SLACK, at_least=True)]
+    return [Check("scan", "min_entropy_production", metrics["second_law"]["min_entropy_production"], -SECOND_LAW_SLACK, comparison="lower")]
 
 
 def case_checks(config: CaseConfig | QMECaseConfig, metrics: dict[str, dict[str, float]]) -> list[Check]:

@@ -20,7 +20,8 @@ from fpsolver.analysis import compare
 from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
-from fpsolver.cases.checks import Check, case_checks
+from fpsolver.analysis.checks import Check
+from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import QME_SYSTEMS, AnyCase, CaseError, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
 from fpsolver.io.atomic import StoreError, check_target

@@ -17,10 +17,10 @@ import numpy as np
 import xarray as xr
 
 from fpsolver._version import __version__
-from fpsolver.cases.checks import Check
+from fpsolver.analysis.checks import Check
 from fpsolver.io import figures
 from fpsolver.io.atomic import atomic_directory
-from fpsolver.io.report import Report
+from fpsolver.io.report import Report, criterion, verdict
 from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults
 
 METRICS_FILE = "metrics.json"
@@ -186,7 +186,7 @@ def case_report(results: CaseResults | QMEResults, checks: list[Check], figure_p
     report = Report(f"fpsolver case report: {case.name}")
     report.paragraph(f"{case.heading} (fpsolver {__version__}, configuration sha256 {case.configuration_sha256[:12]})")
     report.heading("Checks")
-    report.table(["subject", "metric", "value", "limit", "pass"], [[c.subject, c.metric, c.value, (">= " if c.at_least else "<= ") + f"{c.limit:.3g}", c.passed] for c in checks])
+    report.table(["subject", "metric", "value", "criterion", "verdict"], [[c.subject, c.metric, c.value, criterion(c), verdict(c.passed)] for c in checks], verdict_column=4)
     report.heading("Metrics")
     names = sorted({name for values in metrics.values() for name in values})
     report.table(["metric", *metrics], [[name, *[values.get(name, "") for values in metrics.values()]] for name in names])

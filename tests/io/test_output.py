@@ -11,7 +11,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from fpsolver import meshes, profiles
-from fpsolver.cases.checks import Check
+from fpsolver.analysis.checks import Check
 from fpsolver.io.output import read_metrics, stack_models, write_results
 from fpsolver.models import GCLM1, Ito
 from fpsolver.pde import exact
@@ -63,7 +63,7 @@ def test_steady_csv_is_long_so_labels_cannot_collide(results):
 
 
 def test_metrics_json_round_trips_and_belongs_to_its_configuration(results):
-    check = Check("ito", "mass", 0.5, 1.0, at_least=True)
+    check = Check("ito", "mass", 0.5, 1.0, comparison="lower")
     target = write_results(results, [check])
     document = json.loads((target / "metrics.json").read_text())
     assert document["checks"] == [check.as_dict()] and document["checks"][0]["passed"] is False

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from fpsolver.analysis.checks import Check
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from validation.__main__ import main  # noqa: E402
-from validation._report import Check, StudyResult  # noqa: E402
+from validation._report import StudyResult  # noqa: E402
 
 FAST_SUBSET = ["gclm1_eq31", "gclm1_curvature"]
 
@@ -102,5 +104,10 @@ def test_unknown_study_name_is_a_usage_error(tmp_path, capsys):
         ("info", 5.0, 1.0, 0.0, None),
     ],
 )
-def test_check_comparisons(comparison, value, reference, tolerance, passed):
-    assert Check("s", "q", value, reference, tolerance, comparison).passed is passed
+def test_study_checks_are_the_package_check_with_reference_and_tolerance(comparison, value, reference, tolerance, passed):
+    result = StudyResult("s", "title")
+    check = result.check("q", value, reference, tolerance, comparison, "a note")
+    assert isinstance(check, Check) and result.checks == [check]
+    assert (check.subject, check.metric, check.reference, check.limit, check.note) == ("s", "q", reference, tolerance, "a note")
+    assert check.passed is passed
+    assert result.failed is (passed is False)
