@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -184,17 +185,10 @@ class SweepRun:
     target: Path
 
 
-def sweep_case_directory(
-    case: str | Path,
-    assignments: list[Assignment],
-    *,
-    fast: bool = False,
-    only: frozenset[str] = frozenset({"pde"}),
-    progress: Callable[[str, float, float], None] | None = None,
-    mapper: Mapper | None = None,
-) -> SweepRun:
-    """Run a sweep (:func:`run_sweep`) and write ``CASE/sweeps/<keys>/`` (what ``fpsolver sweep`` does)."""
+def sweep_case_directory(case: str | Path, assignments: list[Assignment], **options: Any) -> SweepRun:
+    """Run a sweep (:func:`run_sweep`, which takes ``options``: fast, only, progress,
+    mapper) and write ``CASE/sweeps/<keys>/`` (what ``fpsolver sweep`` does)."""
     from fpsolver.io.sweep_output import write_sweep
 
-    rows = run_sweep(case, assignments, fast=fast, only=only, progress=progress, mapper=mapper)
+    rows = run_sweep(case, assignments, **options)
     return SweepRun(rows=rows, target=write_sweep(Path(case), [a.key for a in assignments], rows))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from fpsolver._expression import SymbolicFunction, parse_formula
+from fpsolver._validate import build
 
 __all__ = ["Potential", "none", "harmonic", "double_well", "formula", "make_potential", "POTENTIALS"]
 
@@ -121,9 +122,4 @@ POTENTIALS: dict[str, Callable[..., Potential]] = {
 
 def make_potential(name: str, **parameters: object) -> Potential:
     """Build a potential from its registry name."""
-    if name not in POTENTIALS:
-        raise ValueError(f"unknown potential {name!r}; valid names: {', '.join(sorted(POTENTIALS))}")
-    try:
-        return POTENTIALS[name](**parameters)
-    except TypeError as exc:
-        raise ValueError(f"potential {name!r}: {exc}") from None
+    return build(POTENTIALS, name, "potential", parameters)

@@ -25,6 +25,7 @@ import numpy as np
 from scipy.interpolate import BSpline, make_smoothing_spline
 
 from fpsolver._expression import SymbolicFunction, parse_formula
+from fpsolver._validate import build
 from fpsolver.fields.base import TemperatureField
 
 __all__ = [
@@ -351,9 +352,4 @@ PROFILES: dict[str, Callable[..., TemperatureProfile]] = {
 
 def make_profile(name: str, **parameters: object) -> TemperatureProfile:
     """Build a profile from its registry name, e.g. ``make_profile("exponential", T0=2)``."""
-    if name not in PROFILES:
-        raise ValueError(f"unknown temperature profile {name!r}; valid names: {', '.join(sorted(PROFILES))}")
-    try:
-        return PROFILES[name](**parameters)
-    except TypeError as exc:
-        raise ValueError(f"profile {name!r}: {exc}") from None
+    return build(PROFILES, name, "temperature profile", parameters)

@@ -15,13 +15,17 @@ def _save(figure: Figure, path: Path) -> Path:
     return path
 
 
+def _colours(*groups: dict) -> list[tuple[str, str]]:
+    """Each model label found in ``groups`` (in order of appearance) with its own colour."""
+    labels = dict.fromkeys(label for group in groups for label in group)
+    return [(label, f"C{index}") for index, label in enumerate(labels)]
+
+
 def steady_profiles(results: CaseResults, path: Path) -> Path:
     """P(x) of every model: PDE (line), exact (markers), SDE histogram (error bars)."""
     figure = Figure(figsize=(7.5, 4.5), layout="constrained")
     axes = figure.add_subplot()
-    labels = list(dict.fromkeys([*results.steady, *results.ensembles]))
-    for index, label in enumerate(labels):
-        color = f"C{index}"
+    for label, color in _colours(results.steady, results.ensembles):
         if label in results.steady:
             solution = results.steady[label]
             axes.plot(solution.x, solution.P, color=color, label=f"{label}: PDE")
@@ -54,9 +58,7 @@ def moment_relaxation(results: CaseResults, path: Path) -> Path:
     """<x>(t) and Var x(t): transient PDE (lines) and SDE ensembles (bands)."""
     figure = Figure(figsize=(7.5, 4.0), layout="constrained")
     mean_axes, variance_axes = figure.subplots(1, 2)
-    labels = list(dict.fromkeys([*results.transient, *results.ensembles]))
-    for index, label in enumerate(labels):
-        color = f"C{index}"
+    for label, color in _colours(results.transient, results.ensembles):
         if label in results.transient:
             solution = results.transient[label]
             mean_axes.plot(solution.t, solution.mean, color=color, label=f"{label}: PDE")

@@ -24,6 +24,7 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver._validate import build
 
 __all__ = ["uniform", "geometric", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
 
@@ -100,12 +101,7 @@ def load_named(name: str, directory: Path | None = None) -> Mesh:
         raise ValueError(f"mesh: no mesh named {name!r} in {directory} (available: {', '.join(available) or 'none'})")
     spec = tomllib.loads(path.read_text())
     kind = spec.pop("kind", "uniform")
-    if kind not in _KINDS:
-        raise ValueError(f"mesh {name!r}: unknown kind {kind!r}; valid kinds: {', '.join(_KINDS)}")
-    try:
-        return _KINDS[kind](**spec)
-    except TypeError as exc:
-        raise ValueError(f"mesh {name!r}: {exc}") from None
+    return build(_KINDS, kind, f"mesh {name!r} kind", spec)
 
 
 def cell_centers(mesh: Mesh) -> np.ndarray:
