@@ -176,8 +176,7 @@ def _write_qme(results: QMEResults, staging: Path) -> list[tuple[Path, str]]:
         for index in range(flat.shape[1]):
             columns[name if flat.shape[1] == 1 else f"{name}_{index + 1}"] = flat[:, index]
     np.savetxt(staging / "qme.csv", np.column_stack(list(columns.values())), delimiter=",", header=",".join(columns), comments="", fmt="%.15g")
-    paths = figures.qme_scan(results, staging / "figures")
-    return list(zip(paths, ["populations", "heat currents and entropy production"]))
+    return figures.qme_scan(results, staging / "figures")
 
 
 def case_report(results: CaseResults | QMEResults, checks: list[Check], figure_paths: list[tuple[Path, str]]) -> Report:
