@@ -184,16 +184,27 @@ def _validation_studies(fast: bool) -> int:
     return subprocess.run([sys.executable, "-m", "validation", *(["--fast"] if fast else [])], cwd=root).returncode
 
 
+class CaseKind(str, Enum):
+    fokker_planck = "fokker-planck"
+    qme = "qme"
+
+
 @app.command()
 def new(
     name: Annotated[Path, typer.Argument(help="Directory of the new case.")],
-    profile: Annotated[str, typer.Option("--profile", help="Temperature profile: linear, exponential, gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")] = "exponential",
+    kind: Annotated[CaseKind, typer.Option("--kind", help="Case kind: a Fokker-Planck case or a quantum master equation (qme) case.")] = CaseKind.fokker_planck,
+    profile: Annotated[str | None, typer.Option("--profile", help="fokker-planck: temperature profile: linear, exponential (default), gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")] = None,
+    system: Annotated[str | None, typer.Option("--system", help="qme: name of a registered quantum system (fpsolver.qme.SYSTEMS, e.g. chain, the default).")] = None,
 ) -> None:
     """Scaffold a documented case.toml with every key at its default."""
     from fpsolver.io.scaffold import scaffold_case
 
+    if kind is CaseKind.qme and profile is not None:
+        _fail("--profile applies to fokker-planck cases; a qme case takes --system")
+    if kind is CaseKind.fokker_planck and system is not None:
+        _fail("--system applies to qme cases (add --kind qme)")
     try:
-        path = scaffold_case(name, profile.replace("-", "_"))
+        path = scaffold_case(name, (profile or "exponential").replace("-", "_"), kind=kind.value, system=system or "chain")
     except ValueError as exc:
         _fail(str(exc))
     console.print(f"wrote [bold]{path}[/]; run it with: fpsolver run {name}")

@@ -22,7 +22,7 @@ from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.analysis.checks import Check
 from fpsolver.cases.checks import case_checks
-from fpsolver.cases.schema import QME_SYSTEMS, AnyCase, CaseError, load_case
+from fpsolver.cases.schema import AnyCase, CaseError, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
@@ -32,7 +32,8 @@ from fpsolver.models import Model
 from fpsolver.pde import exact
 from fpsolver.pde.steady import solve_steady
 from fpsolver.pde.transient import TransientState, solve_transient
-from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults
+from fpsolver.qme.systems import SYSTEMS
+from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
 from fpsolver.results.field import TransientSolution
 
 Progress = Callable[[str, float, float], None]
@@ -219,52 +220,38 @@ def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStor
 
 
 def run_qme_case(case: QMECase, *, progress: Progress | None = None) -> QMEResults:
-    """Evaluate the quantum system at every scan point (or once without a scan)."""
+    """Evaluate the quantum system at every scan point (or once without a scan) and
+    collect the observables its registry entry reports (:data:`fpsolver.qme.SYSTEMS`)."""
     config = case.config
-    parameters = config.system.parameters()
-    scan = config.scan
-    values = np.asarray(scan.points() if scan is not None else [np.nan])
+    system = SYSTEMS[config.system.kind]
+    points = config.scan_points()
     rows: dict[str, list] = {}
-    for index, value in enumerate(values):
-        point = dict(parameters)
-        if scan is not None:
-            point[scan.parameter] = int(value) if scan.parameter == "N" else float(value)
-        key = "system" if scan is None else f"scan.{scan.parameter} = {value:g}"
-        result = guard(key, lambda: QME_SYSTEMS[config.system.kind](**point))
-        for name, quantity in qme_observables(config.system.kind, result).items():
-            rows.setdefault(name, []).append(quantity)
+    info: dict[str, QuantityInfo] = {}
+    for index, (value, arguments) in enumerate(points):
+        key = "system" if config.scan is None else f"scan.{config.scan.parameter} = {value:g}"
+        result = guard(key, lambda arguments=arguments: system.solve(**arguments))
+        for name, observable in system.observables(result).items():
+            rows.setdefault(name, []).append(observable.value)
+            info.setdefault(name, QuantityInfo(observable.units, observable.long_name, observable.dims))
         if progress is not None:
-            progress("qme scan", index + 1, values.size)
-    quantities = {name: np.array(column, dtype=float) for name, column in rows.items()}
+            progress("qme scan", index + 1, len(points))
+    if "entropy_production" not in rows:
+        raise CaseError(f"system {system.name!r}: its observables lack 'entropy_production' (needed by the second-law check)")
+    quantities = {name: _stack(column) for name, column in rows.items()}
     metrics = {"second_law": {"min_entropy_production": float(np.nanmin(quantities["entropy_production"]))}}
-    return QMEResults(case=identity(case), system=config.system.kind, parameter=None if scan is None else scan.parameter, values=values, quantities=quantities, metrics=metrics)
+    values = np.array([value for value, _ in points], dtype=float)
+    return QMEResults(case=identity(case), system=system.name, parameter=None if config.scan is None else config.scan.parameter, values=values, quantities=quantities, info=info, metrics=metrics)
 
 
-def qme_observables(kind: str, result) -> dict[str, np.ndarray | float]:
-    """The observables reported for each qme system kind."""
-    if kind == "chain":
-        return {
-            "site_populations": result.site_populations,
-            "site_temperatures": result.site_temperatures,
-            "heat_currents": result.heat_currents,
-            "entropy_production": result.entropy_production,
-        }
-    if kind in ("lambda", "v"):
-        return {
-            "populations": result.populations,
-            "population_imbalance": result.population_imbalance,
-            "mean_position": result.mean_position,
-            "heat_currents": result.heat_currents,
-            "entropy_production": result.entropy_production,
-        }
-    return {
-        "occupation": result.p1,
-        "J_L": result.J_L,
-        "Q_L": result.Q_L,
-        "Q_R": result.Q_R,
-        "entropy_production": result.entropy_production,
-        "eps_r": result.eps_r,
-    }
+def _stack(column: list) -> np.ndarray:
+    """Rows of one observable as an array with the scan point first; rows of different
+    lengths (a scan over the chain's N) are padded with NaN."""
+    rows = [np.asarray(row, dtype=float) for row in column]
+    shape = tuple(np.max([row.shape for row in rows], axis=0)) if rows[0].ndim else ()
+    stacked = np.full((len(rows), *shape), np.nan)
+    for index, row in enumerate(rows):
+        stacked[(index, *(slice(0, n) for n in row.shape))] = row
+    return stacked
 
 
 @dataclass(frozen=True)

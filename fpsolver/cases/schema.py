@@ -14,16 +14,18 @@ import hashlib
 import json
 import re
 import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from fpsolver import qme
-from fpsolver.fields import potentials, profiles
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
+from fpsolver.fields import potentials, profiles
 from fpsolver.models import MODELS
+from fpsolver.qme.systems import SYSTEMS, System
 
 LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
@@ -31,13 +33,32 @@ STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 PROFILE_SCHEMAS = {name: schema_from_signature(f"profile_{name}", f) for name, f in profiles.PROFILES.items()}
 POTENTIAL_SCHEMAS = {name: schema_from_signature(f"potential_{name}", f) for name, f in potentials.POTENTIALS.items()}
 MODEL_SCHEMAS = {name: schema_from_signature(f"model_{name}", cls, exclude=("profile", "potential")) for name, cls in MODELS.items()}
-QME_SYSTEMS = {
-    "chain": qme.chain,
-    "lambda": qme.lambda_system,
-    "v": qme.v_system,
-    "dot": qme.quantum_dot,
-}
-QME_SCHEMAS = {name: schema_from_signature(f"qme_{name}", f) for name, f in QME_SYSTEMS.items()}
+
+
+@cache
+def _system_schema(system: System) -> type[BaseModel]:
+    return schema_from_signature(f"qme_{system.name}", system.solve)
+
+
+class _SystemsView(Mapping):
+    """A read-only live view of the quantum-system registry :data:`fpsolver.qme.systems.SYSTEMS`
+    (a system registered later is seen at once)."""
+
+    def __init__(self, pick: Callable[[System], Any]) -> None:
+        self._pick = pick
+
+    def __getitem__(self, name: str) -> Any:
+        return self._pick(SYSTEMS[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SYSTEMS)
+
+    def __len__(self) -> int:
+        return len(SYSTEMS)
+
+
+QME_SYSTEMS: Mapping[str, Callable[..., Any]] = _SystemsView(lambda system: system.solve)
+QME_SCHEMAS: Mapping[str, type[BaseModel]] = _SystemsView(_system_schema)
 
 
 class _Named(BaseModel):
@@ -86,7 +107,7 @@ class ModelConfig(_Named):
 
 
 class SystemConfig(_Named):
-    """``[system]`` of a qme case: ``kind`` = "chain", "lambda", "v" or "dot", plus its keys."""
+    """``[system]`` of a qme case: ``kind`` = a registered system (fpsolver.qme.SYSTEMS: "chain", "lambda", "v", "dot", ...), plus its keys."""
 
     _registry_key = "kind"
     _schemas = QME_SCHEMAS
@@ -248,10 +269,27 @@ class QMECaseConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check_scan(self):
-        if self.scan is not None and self.scan.parameter not in QME_SCHEMAS[self.system.kind].model_fields:
-            valid = ", ".join(QME_SCHEMAS[self.system.kind].model_fields)
-            raise ValueError(f"scan.parameter: {self.scan.parameter!r} is not a parameter of system {self.system.kind!r} ({valid})")
+        if self.scan is None:
+            return self
+        fields = QME_SCHEMAS[self.system.kind].model_fields
+        if self.scan.parameter not in fields:
+            raise ValueError(f"scan.parameter: {self.scan.parameter!r} is not a parameter of system {self.system.kind!r} ({', '.join(fields)})")
+        kind = fields[self.scan.parameter].annotation
+        if kind not in (int, float):
+            raise ValueError(f"scan.parameter: {self.scan.parameter!r} of system {self.system.kind!r} is not a number and cannot be scanned")
+        fractional = [value for value in self.scan.points() if kind is int and not float(value).is_integer()]
+        if fractional:
+            raise ValueError(f"scan: {self.scan.parameter} is an integer, got {fractional[0]:g}")
         return self
+
+    def scan_points(self) -> list[tuple[float, dict[str, Any]]]:
+        """(scan value, keyword arguments of the system) per scan point; one point with value nan without a scan.
+        Integer parameters (by the solve function's annotation, e.g. the chain's N) are passed as int."""
+        parameters = self.system.parameters()
+        if self.scan is None:
+            return [(float("nan"), parameters)]
+        cast = QME_SCHEMAS[self.system.kind].model_fields[self.scan.parameter].annotation
+        return [(value, {**parameters, self.scan.parameter: cast(value)}) for value in self.scan.points()]
 
     def resolved(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")

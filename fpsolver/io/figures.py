@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from fpsolver.qme.systems import SYSTEMS, ScanFigure
 from fpsolver.results.case import CaseResults, QMEResults
 
 
@@ -73,47 +74,43 @@ def moment_relaxation(results: CaseResults, path: Path) -> Path:
     return _save(figure, path)
 
 
-def qme_scan(results: QMEResults, directory: Path) -> list[Path]:
-    """Population and current plots of a qme case (one figure each)."""
-    kind = results.system
-    q, values, parameter = results.quantities, results.values, results.parameter or "point"
-    paths = []
-    figure = Figure(figsize=(7.5, 4.2), layout="constrained")
-    axes = figure.add_subplot()
-    if kind == "chain":
-        sites = np.arange(1, q["site_populations"].shape[1] + 1)
-        for value, populations in zip(values, q["site_populations"]):
-            axes.plot(sites, populations, "o-", ms=3, label=f"{parameter} = {value:g}")
-        axes.set(xlabel="site k (hot -> cold)", ylabel="site population", title="N-site chain (quantum-thermophoresis Fig. 2)")
-        axes.legend(fontsize="x-small")
-    elif kind in ("lambda", "v"):
-        axes.plot(values, q["population_imbalance"], "o-", ms=3, label="Delta = P_2 - P_1")
-        axes.plot(values, q["mean_position"], "s-", ms=3, label="<X>")
-        axes.set(xlabel=parameter, ylabel="steady state", title=f"{kind} system")
-        axes.legend(fontsize="x-small")
-    else:
-        axes.plot(values, q["occupation"], label="dot occupation p1")
-        axes.plot(values, q["J_L"], label="particle current J_L")
-        axes.set(xlabel=parameter, title="quantum dot")
-        eps_r = q["eps_r"][0]
-        if parameter == "eps" and np.isfinite(eps_r):
-            axes.axvline(eps_r, color="k", ls=":", label=f"eps_r = {eps_r:.3g}")
-        axes.axhline(0.0, color="0.6", lw=0.5)
-        axes.legend(fontsize="x-small")
-    paths.append(_save(figure, directory / "populations.png"))
+def qme_scan(results: QMEResults, directory: Path) -> list[tuple[Path, str]]:
+    """The figures a qme case's system declares (:attr:`fpsolver.qme.System.figures`), as (path, caption)."""
+    figures = SYSTEMS[results.system].figures
+    return [(_qme_figure(spec, results, directory / spec.filename), spec.caption) for spec in figures]
+
+
+def _qme_figure(spec: ScanFigure, results: QMEResults, path: Path) -> Path:
+    """Draw one declared figure: curves against the scan values, or (``spec.profile``) one profile per scan point."""
+    parameter = results.parameter or "point"
+
+    def observable(name: str) -> np.ndarray:
+        if name not in results.quantities:
+            raise ValueError(f"figure {spec.filename} of system {results.system!r}: no observable {name!r} (has {', '.join(results.quantities)})")
+        return results.quantities[name]
 
     figure = Figure(figsize=(7.5, 4.2), layout="constrained")
     axes = figure.add_subplot()
-    if kind == "dot":
-        for name in ("Q_L", "Q_R", "entropy_production"):
-            axes.plot(values, q[name], label=name)
-        axes.axhline(0.0, color="0.6", lw=0.5)
-    else:
-        currents = q["heat_currents"]
-        for bath in range(currents.shape[1]):
-            axes.plot(values, currents[:, bath], label=f"bath {bath + 1}")
-        axes.plot(values, q["entropy_production"], "k--", label="entropy production")
-    axes.set(xlabel=parameter, ylabel="heat current / entropy production", title="currents (heat per time out of the system into each bath)" if kind != "dot" else "dot heat currents")
-    axes.legend(fontsize="x-small", ncols=2)
-    paths.append(_save(figure, directory / "currents.png"))
-    return paths
+    for curve in spec.curves:
+        data = observable(curve.observable)
+        if spec.profile:
+            positions = np.arange(1, data.shape[1] + 1)
+            for value, row in zip(results.values, data):
+                axes.plot(positions, row, curve.style, ms=3, label=curve.label.format(parameter=parameter, value=value))
+        elif data.ndim == 1:
+            axes.plot(results.values, data, curve.style, ms=3, label=curve.label)
+        else:
+            for index in range(data.shape[1]):
+                axes.plot(results.values, data[:, index], curve.style, ms=3, label=curve.label.format(index=index + 1))
+    for line in spec.reference_lines:
+        if line.when_scanning is not None and line.when_scanning != results.parameter:
+            continue
+        at = float(observable(line.at)[0]) if isinstance(line.at, str) else line.at
+        if not np.isfinite(at):
+            continue
+        draw = axes.axhline if line.orientation == "horizontal" else axes.axvline
+        style = {"color": line.color, "ls": line.linestyle} | ({} if line.linewidth is None else {"lw": line.linewidth})
+        draw(at, label=line.label.format(value=at) if line.label else None, **style)
+    axes.set(xlabel=parameter if spec.xlabel is None else spec.xlabel, ylabel=spec.ylabel, title=spec.title)
+    axes.legend(fontsize="x-small", ncols=spec.legend_columns)
+    return _save(figure, path)

@@ -21,7 +21,7 @@ from fpsolver.analysis.checks import Check
 from fpsolver.io import figures
 from fpsolver.io.atomic import atomic_directory
 from fpsolver.io.report import Report, criterion, verdict
-from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults
+from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
 
 METRICS_FILE = "metrics.json"
 
@@ -166,9 +166,9 @@ def _write_fokker_planck(results: CaseResults, staging: Path) -> list[tuple[Path
 def _write_qme(results: QMEResults, staging: Path) -> list[tuple[Path, str]]:
     data = {}
     for name, values in results.quantities.items():
-        dims = ("point",) + tuple(f"{name}_index{i}" for i in range(values.ndim - 1))
-        data[name] = (dims, values, _attributes("1", name))
-    point = ("point", results.values, _attributes("1", results.parameter or "single point"))
+        info = results.info.get(name, QuantityInfo("1", name, tuple(f"{name}_index{i}" for i in range(values.ndim - 1))))
+        data[name] = (("point", *info.dims), values, _attributes(info.units, info.long_name))
+    point = ("point", results.values, _attributes("1", f"value of the scanned [system] key {results.parameter}" if results.parameter else "single point (no scan)"))
     xr.Dataset(data, coords={"point": point}, attrs=_global_attributes(results.case)).to_netcdf(staging / "qme.nc", engine="h5netcdf")
     columns = {results.parameter or "point": results.values}
     for name, values in results.quantities.items():
@@ -176,8 +176,7 @@ def _write_qme(results: QMEResults, staging: Path) -> list[tuple[Path, str]]:
         for index in range(flat.shape[1]):
             columns[name if flat.shape[1] == 1 else f"{name}_{index + 1}"] = flat[:, index]
     np.savetxt(staging / "qme.csv", np.column_stack(list(columns.values())), delimiter=",", header=",".join(columns), comments="", fmt="%.15g")
-    paths = figures.qme_scan(results, staging / "figures")
-    return list(zip(paths, ["populations", "heat currents and entropy production"]))
+    return figures.qme_scan(results, staging / "figures")
 
 
 def case_report(results: CaseResults | QMEResults, checks: list[Check], figure_paths: list[tuple[Path, str]]) -> Report:

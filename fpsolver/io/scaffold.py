@@ -11,9 +11,10 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from fpsolver.cases import schema
+from fpsolver.qme.systems import SYSTEMS
 
 EXAMPLE_VALUES = {"kappa": 0.5, "sigma": 0.25, "file": "profile.csv", "expression": "1.5 + 0.5*tanh(4*x)"}
-REQUIRED_QME = {"chain": {"N": 10, "h": 1.0, "g": 1.3, "T_left": 0.8, "T_right": 0.4}, "lambda": {"T_1": 1.0, "T_2": 0.5}, "v": {"T_1": 1.0, "T_2": 0.5}, "dot": {"eps": 0.5, "T_L": 1.2, "T_R": 0.8, "mu_L": 0.1, "mu_R": -0.1}}
+KINDS = ("fokker-planck", "qme")
 
 
 def _toml_value(value: object) -> str:
@@ -75,14 +76,40 @@ def case_template(name: str, profile: str) -> str:
     return "\n".join(lines)
 
 
-def scaffold_case(directory: Path, profile: str) -> Path:
-    """Create ``directory/case.toml`` (and a sample profile.csv for "tabulated")."""
+def qme_case_template(name: str, system: str) -> str:
+    """A documented qme case.toml for the registered quantum ``system``: every ``[system]`` key
+    at its default or the system's example value, and the system's example ``[scan]``."""
+    if system not in SYSTEMS:
+        raise ValueError(f"unknown quantum system {system!r}; valid names: {', '.join(sorted(SYSTEMS))}")
+    entry = SYSTEMS[system]
+    return "\n".join(
+        [
+            f"# fpsolver case {name!r}: {entry.summary}; every [system] key with its default (see cases/README.md).",
+            'kind = "qme"',
+            f"title = {_toml_value(f'{name}: {entry.summary}')}",
+            "",
+            "[system]",
+            f"kind = {_toml_value(system)}",
+            *_table_lines(schema.QME_SCHEMAS[system], entry.example),
+            "",
+            "[scan]                       # optional: one [system] key over a list (values) or a linspace (start, stop, num)",
+            *_table_lines(schema.ScanConfig, entry.example_scan),
+            "",
+        ]
+    )
+
+
+def scaffold_case(directory: Path, profile: str = "exponential", *, kind: str = "fokker-planck", system: str = "chain") -> Path:
+    """Create ``directory/case.toml``: a Fokker-Planck case for temperature ``profile`` (and a
+    sample profile.csv for "tabulated"), or with ``kind="qme"`` a case of the quantum ``system``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown case kind {kind!r}; valid: {', '.join(KINDS)}")
     directory = Path(directory)
     if (directory / "case.toml").exists():
         raise ValueError(f"{directory}/case.toml exists already")
-    text = case_template(directory.name, profile)
+    text = qme_case_template(directory.name, system) if kind == "qme" else case_template(directory.name, profile)
     directory.mkdir(parents=True, exist_ok=True)
-    if profile == "tabulated":
+    if kind == "fokker-planck" and profile == "tabulated":
         x = np.linspace(-1.0, 1.0, 101)
         np.savetxt(directory / "profile.csv", np.column_stack([x, 1.5 + 0.5 * np.tanh(4 * x)]), delimiter=",", header="x,T", comments="", fmt="%.10g")
     (directory / "case.toml").write_text(text)
@@ -94,7 +121,8 @@ def _field_rows(model: type[BaseModel]) -> list[str]:
     for name, field in model.model_fields.items():
         default = _default(field)
         shown = "required" if field.default is PydanticUndefined else ("unset" if default is None else f"`{_toml_value(default)}`")
-        rows.append(f"| `{name}` | {shown} | {field.description or ''} |")
+        meaning = (field.description or "").replace("|", "\\|")  # a bare | would end the table cell
+        rows.append(f"| `{name}` | {shown} | {meaning} |")
     return rows
 
 
@@ -122,7 +150,7 @@ def reference_markdown() -> str:
         "`fpsolver run CASE` writes `CASE/results/` (`steady.csv`, `steady.nc`, `transient.nc`,",
         "`ensemble.nc` or `qme.nc`/`qme.csv`, `metrics.json`, `figures/`, `report.md`, `report.html`),",
         "replacing earlier results only when the run completes. `fpsolver show CASE` prints the",
-        "resolved configuration; `fpsolver new NAME --profile P` writes a documented template.",
+        "resolved configuration; `fpsolver new NAME --profile P` (or `--kind qme --system S`) writes a documented template.",
         "Unknown keys are errors. Two kinds of case: `kind = \"fokker-planck\"` (default) and `kind = \"qme\"`.",
         "",
         "## Fokker-Planck cases",
@@ -157,9 +185,10 @@ def reference_markdown() -> str:
     lines += [
         "## Quantum master equation cases (`kind = \"qme\"`)",
         "",
-        "`[system]` has `kind` = `chain`, `lambda`, `v` or `dot` and that system's parameters",
-        "(the keyword arguments of `fpsolver.qme.chain`, `lambda_system`, `v_system`, `quantum_dot`);",
-        "`[scan]` optionally scans one of them.",
+        "`[system]` has `kind` = a system of the registry `fpsolver.qme.SYSTEMS` and that system's parameters",
+        "(the keyword arguments of its solve function); `[scan]` optionally scans one of them. The systems:",
+        "",
+        *(f"- `{name}`: {entry.summary} (`{entry.solve.__module__}.{entry.solve.__name__}`)" for name, entry in SYSTEMS.items()),
         "",
     ]
     lines += _variants("system kind", schema.QME_SCHEMAS)

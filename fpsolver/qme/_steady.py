@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,6 +14,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
 from fpsolver.qme._builder import MasterEquation
+from fpsolver.qme._records import Observable, Recorded, provenance
 
 METHODS = ("auto", "pauli", "liouvillian")
 # A pivot this small relative to the largest means the bordered generator is
@@ -21,8 +23,8 @@ _PIVOT_RTOL = 1e-13
 
 
 @dataclass(frozen=True, eq=False)
-class SteadyState:
-    """The trace-one stationary state and the currents it carries.
+class QMESteadyState(Recorded):
+    """The trace-one stationary state of a master equation and the currents it carries.
 
     Attributes
     ----------
@@ -36,6 +38,9 @@ class SteadyState:
     coherent_rho
         The full rho in the working basis (Liouvillian path); ``None`` for Pauli,
         where rho is diagonal there.
+    metadata
+        Provenance: fpsolver version, method, Hilbert-space dimension, number of
+        baths, whether the generator is secular, wall time of the solve (s).
 
     Sign conventions: every current is *from the system into bath k*. The energy
     current is the paper's J_k = -Tr[D_k(rho) H_S] (quantum-thermophoresis, Dufour
@@ -105,6 +110,26 @@ class SteadyState:
             return float("inf")
         return float(np.sum(heat[~cold] / temperatures[~cold]))
 
+    def observables(self) -> dict[str, Observable]:
+        """Populations, rho (real and imaginary parts) in the original basis, per-bath currents, entropy production."""
+        rho = self.density_matrix
+        return {
+            "populations": Observable(self.diagonal, "1", "<i|rho|i> in the original basis of H_S", ("state",)),
+            "rho_real": Observable(rho.real, "1", "Re <i|rho|j>", ("state", "state_j")),
+            "rho_imag": Observable(rho.imag, "1", "Im <i|rho|j>", ("state", "state_j")),
+            "energy_currents": Observable(self.energy_currents, "energy/time", "energy per time from the system into bath k", ("bath",)),
+            "particle_currents": Observable(self.particle_currents, "1/time", "particles per time from the system into bath k", ("bath",)),
+            "heat_currents": Observable(self.heat_currents, "energy/time", "heat per time from the system into bath k", ("bath",)),
+            "entropy_production": Observable(self.entropy_production, "k_B/time", "entropy production sum_k Q_k / T_k"),
+        }
+
+    def coordinates(self) -> dict[str, Observable]:
+        baths = self.master_equation.baths
+        return {
+            "bath_temperature": Observable(np.array([b.temperature for b in baths]), "energy", "k_B T_k of bath k", ("bath",)),
+            "bath_chemical_potential": Observable(np.array([b.chemical_potential for b in baths]), "energy", "chemical potential mu_k of bath k", ("bath",)),
+        }
+
     def _per_bath_flux(self, weight: np.ndarray) -> np.ndarray:
         """sum over jumps of weight * gamma * Tr[A^† A rho], per bath."""
         me = self.master_equation
@@ -164,7 +189,7 @@ def _pauli_steady_state(me: MasterEquation) -> np.ndarray:
     return sla.lu_solve((lu, piv), rhs, check_finite=False)
 
 
-def steady_state(master_equation: MasterEquation, *, method: str = "auto") -> SteadyState:
+def steady_state(master_equation: MasterEquation, *, method: str = "auto") -> QMESteadyState:
     """Trace-one null vector of the generator.
 
     Parameters
@@ -199,7 +224,10 @@ def steady_state(master_equation: MasterEquation, *, method: str = "auto") -> St
             "(H_S not diagonal in the working basis, or a jump operator with two "
             "entries in one row or column, e.g. inside a degenerate level); use 'liouvillian'"
         )
+    started = time.perf_counter()
+    details = {"dimension": master_equation.dimension, "baths": len(master_equation.baths), "secular": master_equation.secular}
     if method == "pauli" or (method == "auto" and master_equation.pauli_applicable):
-        return SteadyState(master_equation, "pauli", _pauli_steady_state(master_equation))
+        populations = _pauli_steady_state(master_equation)
+        return QMESteadyState(master_equation, "pauli", populations, metadata=provenance(started=started, method="pauli", **details))
     rho = _liouvillian_steady_state(master_equation)
-    return SteadyState(master_equation, "liouvillian", np.diag(rho).real.copy(), rho)
+    return QMESteadyState(master_equation, "liouvillian", np.diag(rho).real.copy(), rho, metadata=provenance(started=started, method="liouvillian", **details))

@@ -90,6 +90,16 @@ class CaseResults:
 
 
 @dataclass(frozen=True)
+class QuantityInfo:
+    """How to label one QME observable: its units, its name in words and the names of
+    its axes beyond the scan (e.g. ``("site",)``)."""
+
+    units: str
+    long_name: str
+    dims: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class QMEResults:
     """A qme case's scan: parameter values and, per observable, one row per value.
 
@@ -104,6 +114,8 @@ class QMEResults:
         The scan values (``[nan]`` for a single point).
     quantities : dict
         Per observable, an array whose first axis runs over ``values``.
+    info : dict
+        Per observable, its :class:`QuantityInfo`.
     metrics : dict
         Scalar summaries (e.g. the minimum entropy production).
     """
@@ -113,4 +125,5 @@ class QMEResults:
     parameter: str | None
     values: np.ndarray
     quantities: dict[str, np.ndarray]
+    info: dict[str, QuantityInfo] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
