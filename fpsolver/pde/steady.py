@@ -7,7 +7,9 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
+from fpsolver._options import accepts_options
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
+from fpsolver.pde.options import SteadyOptions
 from fpsolver.results.field_nd import FieldSteadyState
 from fpsolver.models import Model
 from fpsolver.results.field import SteadyState
@@ -95,13 +97,8 @@ def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, flo
     return P, _relative_residual(matrix, P)
 
 
-def solve_steady(
-    model: Model,
-    mesh: fipy.meshes.mesh.Mesh,
-    *,
-    face_velocity: str = "exact",
-    quadrature_order: int = 16,
-) -> SteadyState | FieldSteadyState:
+@accepts_options(SteadyOptions)
+def solve_steady(model: Model, mesh: fipy.meshes.mesh.Mesh, options: SteadyOptions) -> SteadyState | FieldSteadyState:
     """Zero-flux steady state of ``model`` on ``mesh`` (FiPy exponential scheme).
 
     Solves 0 = div[A P + grad(D P)] with reflecting walls and sum(P V) = 1 directly
@@ -114,11 +111,20 @@ def solve_steady(
     zero-flux recurrence) and a :class:`~fpsolver.results.field_nd.FieldSteadyState`
     on 2D/3D meshes (solved by pinning one cell, see :func:`_pinned_null_vector`).
 
+    Parameters
+    ----------
+    model, mesh
+        Any fpsolver model and a FiPy mesh (1D, 2D or 3D).
+    [options]
+    options
+        A :class:`~fpsolver.pde.options.SteadyOptions` (keywords given as well replace its values).
+
     Raises
     ------
     ValueError
         For unphysical parameters (T <= 0, eta_eff <= 0, ...) or a bad mesh.
     """
+    face_velocity, quadrature_order = options.face_velocity, options.quadrature_order
     operator = build_operator(model, mesh, face_velocity=face_velocity, quadrature_order=quadrature_order)
     P, residual = stationary_density(operator)
     if operator.dimension > 1:
