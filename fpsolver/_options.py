@@ -91,10 +91,6 @@ class Options(BaseModel):
             lines += [f"{indent}{parameter.name} : {parameter.annotation}, {default}", f"{indent}    {cls.model_fields[parameter.name].description}"]
         return "\n".join(lines)
 
-    def describe(self) -> dict[str, object]:
-        """The options as plain data for result metadata (arrays summarised as "array")."""
-        return {name: "array" if isinstance(value, np.ndarray) else value for name, value in self}
-
 
 def type_name(annotation: Any) -> str:
     """``int``, ``float | None``, ``'weak2' | 'euler'``: an annotation as a reader writes it."""

@@ -15,10 +15,9 @@ import hashlib
 import json
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
-from pydantic.fields import FieldInfo
 
 from fpsolver import qme
 from fpsolver._options import Options, OptionsT
@@ -137,8 +136,9 @@ def _option_fields(options_class: type[Options], names: tuple[str, ...], prefix:
     for name in names:
         field = options_class.model_fields[name]
         annotation, overrides = changes.get(name, (field.annotation, {}))
-        overrides = {"description": prefix + (field.description or ""), **overrides}
-        fields[name] = (annotation, FieldInfo.merge_field_infos(field, **overrides))
+        bounded = Annotated[(annotation, *field.metadata)] if field.metadata else annotation
+        settings = {"default": field.default, "description": prefix + (field.description or ""), **overrides}
+        fields[name] = (bounded, Field(**settings))
     return fields
 
 

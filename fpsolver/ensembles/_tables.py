@@ -18,6 +18,7 @@ import numpy as np
 
 from fpsolver.models.base import Domain, Model
 
+
 @dataclass(frozen=True)
 class UniformTable:
     """Columns of coefficient values on a uniform grid of [x_min, x_max].

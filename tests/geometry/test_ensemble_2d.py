@@ -99,6 +99,9 @@ def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
     np.testing.assert_array_equal(whole.final_y, merged.final_y)
     with pytest.raises(ValueError, match="exactly once"):
         ensemble.merge([ensemble.run_chunks([0, 1])])
+    other_seed = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_interval=5e-3, chunk_size=128, seed=6)
+    with pytest.raises(ValueError, match="different ensemble"):
+        ensemble.merge([ensemble.run_chunks([0, 1, 2, 3]), other_seed.run_chunks([4, 5, 6, 7])])
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
