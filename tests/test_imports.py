@@ -43,4 +43,4 @@ def test_light_commands_load_neither_fipy_nor_numba(arguments):
 
 
 def test_the_check_sees_heavy_modules_when_they_are_loaded():
-    assert heavy_modules_loaded_by("import fpsolver.pde, fpsolver.ensembles") == list(HEAVY)
+    assert heavy_modules_loaded_by("import fpsolver.pde.steady, fpsolver.ensembles.overdamped") == list(HEAVY)

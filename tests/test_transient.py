@@ -50,7 +50,7 @@ def long_run():
     model = GCLM2(profiles.tanh_step(T_left=2.0, T_right=0.5, center=0.1, width=0.1), sigma=0.3)
     dt = 0.01
     solution = fpsolver.solve_transient(
-        model, mesh, lambda x: np.exp(-((x + 0.6) ** 2) / 0.01), 1000 * dt, dt=dt, times=dt * np.arange(1, 1001)
+        model, mesh, lambda x: np.exp(-((x + 0.6) ** 2) / 0.01), 1000 * dt, dt=dt, scheme="euler", times=dt * np.arange(1, 1001)
     )
     return model, mesh, solution
 

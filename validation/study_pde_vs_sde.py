@@ -54,8 +54,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         # samples every eighth of the slowest relaxation time L^2/(pi^2 D_min) are nearly
         # independent, so batch-means errors and chi^2 per cell mean what they say
         D_min = model.coefficients(meshes.cell_centers(mesh), DOMAIN).D.min()
-        sample_every = max(1, int(round((DOMAIN[1] - DOMAIN[0]) ** 2 / (8 * np.pi**2 * D_min) / dt)))
-        ensemble = run_ensemble(model, mesh, particles, dt, t_end, burn_in=burn_in, seed=1, chunk_size=particles // 40, sample_every=sample_every)
+        sample_interval = (DOMAIN[1] - DOMAIN[0]) ** 2 / (8 * np.pi**2 * D_min)
+        ensemble = run_ensemble(
+            model, mesh, particles, dt, t_end, burn_in=burn_in, seed=1, chunk_size=particles // 40, sample_interval=sample_interval, table_points=8193
+        )
         reference = compare.cell_averages(model, mesh)
         pde = fpsolver.solve_steady(model, mesh)
         metrics = compare.compare(ensemble.density, reference, ensemble.volumes, ensemble.density_error)

@@ -38,7 +38,9 @@ def _biases(model, domain, steps, t_end, burn_in, particles, x0, scheme):
     m1, m2 = steady_moments(model, domain)
     rows = []
     for dt in steps:
-        r = run_ensemble(model, meshes.uniform(*domain, 12), particles, dt, t_end, scheme=scheme, burn_in=burn_in, seed=21, x0=x0)
+        r = run_ensemble(
+            model, meshes.uniform(*domain, 12), particles, dt, t_end, scheme=scheme, burn_in=burn_in, seed=21, x0=x0, sample_interval=dt, chunk_size=1024, table_points=8193
+        )
         rows.append((dt, r.steady_mean - m1, r.steady_mean_error, r.steady_second_moment - m2, r.steady_second_moment_error))
     return np.array(rows)
 

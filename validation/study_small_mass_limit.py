@@ -55,7 +55,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         rows = []
         for mass, factor in [(m, 1.0) for m in masses] + [(masses[-1], 0.5)]:
             dt = factor * 0.1 * mass / gamma_max
-            ensemble = run_inertial_ensemble(ito, mesh, particles, dt, 3.0, mass=mass, burn_in=1.5, seed=3, sample_every=max(1, int(0.01 / dt)))
+            ensemble = run_inertial_ensemble(ito, mesh, particles, dt, 3.0, mass=mass, burn_in=1.5, seed=3, sample_interval=max(1, int(0.01 / dt)) * dt, chunk_size=1024, table_points=8193)
             l1_ito = compare.l1_distance(ensemble.density, P_ito, volumes)
             l1_kramers = compare.l1_distance(ensemble.density, P_kramers, volumes)
             noise = float(np.sqrt(2 / np.pi) * np.sum(ensemble.density_error * volumes))

@@ -28,9 +28,11 @@ from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
 from fpsolver.io.output import read_metrics, write_results
+from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
 from fpsolver.models import Model
 from fpsolver.pde import exact
 from fpsolver.pde.steady import solve_steady
+from fpsolver.pde.options import TransientOptions
 from fpsolver.pde.transient import TransientState, solve_transient
 from fpsolver.qme.systems import SYSTEMS
 from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
@@ -51,23 +53,6 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     mean = 0.5 * (low + high) if pde.initial_mean is None else pde.initial_mean
     width = (high - low) / 20.0 if pde.initial_width is None else pde.initial_width
     return lambda x: np.exp(-((x - mean) ** 2) / (2.0 * width**2))
-
-
-def ensemble_times(case: Case, model: Model) -> tuple[float, float, int]:
-    """(dt, t_end, sample_every) of the ensemble: as configured, else with
-    tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
-    t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
-    by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
-    errors and chi^2 are meaningful)."""
-    settings = case.config.ensemble
-    domain = meshes.extent(case.mesh)
-    length = domain[1] - domain[0]
-    D = model.coefficients(meshes.cell_centers(case.mesh), domain).D
-    tau = length**2 / (np.pi**2 * D.min())
-    t_end = settings.t_end if settings.t_end is not None else 10.0 * tau
-    dt = settings.dt if settings.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
-    interval = settings.sample_interval if settings.sample_interval is not None else tau / 8.0
-    return dt, t_end, max(1, int(round(interval / dt)))
 
 
 def _chunk_arrays(partial: ChunkResults) -> dict[str, np.ndarray]:
@@ -115,7 +100,7 @@ def run_chunked(
     partials: dict[int, ChunkResults] = {}
     for index in range(len(groups)):
         saved = None if store is None else store.load(f"{key}-{index}")
-        if saved is not None and saved["_fingerprint"] == ensemble._fingerprint():
+        if saved is not None and saved["_fingerprint"] == ensemble.fingerprint():
             partials[index] = _chunk_results(saved)
     todo = [index for index in range(len(groups)) if index not in partials]
     if partials and progress is not None:
@@ -128,23 +113,6 @@ def run_chunked(
         if progress is not None:
             progress(len(partials), len(groups))
     return ensemble.merge([partials[index] for index in range(len(groups))])
-
-
-def _ensemble_kwargs(case: Case, model: Model) -> dict[str, object]:
-    settings = case.config.ensemble
-    dt, t_end, sample_every = ensemble_times(case, model)
-    return dict(
-        n_particles=settings.n_particles,
-        dt=dt,
-        t_end=t_end,
-        sample_every=sample_every,
-        burn_in=settings.burn_in,
-        seed=settings.seed,
-        x0=settings.x0,
-        chunk_size=settings.chunk_size,
-        time_blocks=settings.time_blocks,
-        table_points=settings.table_points,
-    )
 
 
 def identity(case: Case | QMECase) -> CaseIdentity:
@@ -187,11 +155,11 @@ def run_case(
             reference = compare.cell_averages(model, case.mesh)
             parts["exact_cell_averages"][label] = reference
             report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-            overdamped = OverdampedEnsemble(model, case.mesh, scheme=ensemble.scheme, **_ensemble_kwargs(case, model))
+            overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions))
             parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
             values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde"))
-            if ensemble.inertial_mass is not None:
-                inertial = InertialEnsemble(model, case.mesh, mass=ensemble.inertial_mass, **_ensemble_kwargs(case, model))
+            if ensemble.mass is not None:
+                inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
                 report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
                 parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
                 values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
@@ -206,13 +174,8 @@ def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStor
         model,
         case.mesh,
         initial_gaussian(case),
-        pde.t_end,
-        dt=pde.dt,
-        scheme=pde.scheme,
-        adaptive=pde.adaptive,
-        tolerance=pde.tolerance,
+        options=pde.options(TransientOptions),
         times=np.linspace(0.0, pde.t_end, pde.snapshots + 1)[1:],
-        face_velocity=pde.face_velocity,
         progress=None if progress is None else (lambda t, t_end: progress(f"transient {label}", t, t_end)),
         checkpoint=None if checkpoints is None else (lambda state: checkpoints.save(key, state.to_arrays())),
         resume=None if saved is None else TransientState.from_arrays(saved),

@@ -4,8 +4,9 @@ A case file ``case.toml`` describes one temperature profile and the models to so
 on it. Every table and key is listed in ``cases/README.md``; ``fpsolver show CASE``
 prints the resolved configuration with all defaults filled in. Profile, potential and
 model keys are generated from the library signatures (see
-:mod:`fpsolver.cases._signature_schema`), so a case-file key and the Python keyword of the
-same name are the same thing.
+:mod:`fpsolver.cases._signature_schema`) and the ``[pde]`` and ``[ensemble]`` keys from
+the solvers' options objects, so a case-file key and the Python keyword of the same
+name are the same thing, with the same default.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
+from fpsolver._options import Options, OptionsT
+from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
+from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
 from fpsolver.fields import potentials, profiles
@@ -132,41 +136,70 @@ class MeshConfig(BaseModel):
     refine: Literal["left", "right", "walls"] | float = Field("walls", description='geometric only: where cells are smallest: "left", "right", "walls" or a coordinate')
 
 
-class PDEConfig(BaseModel):
-    """``[pde]``: steady and transient Fokker-Planck solves."""
+class _OptionsTable(BaseModel):
+    """A case-file table whose solver keys are copied from the solvers' options objects
+    (:mod:`fpsolver.pde.options`, :mod:`fpsolver.ensembles.options`): same names,
+    defaults, bounds and descriptions as the library keywords."""
 
     model_config = STRICT
-    steady: bool = Field(True, description="solve the zero-flux steady state of every model")
-    face_velocity: Literal["exact", "pointwise"] = Field("exact", description='"exact" (steady state exact at cell centres) or "pointwise" (2nd order)')
-    transient: bool = Field(False, description="also relax from a Gaussian initial density")
-    t_end: float = Field(1.0, gt=0, description="transient: final time")
-    dt: float | None = Field(None, gt=0, description="transient: (initial) time step; default t_end/100")
-    scheme: Literal["euler", "tr-bdf2"] = Field("tr-bdf2", description='transient: "euler" (order 1, positive) or "tr-bdf2" (order 2)')
-    adaptive: bool = Field(False, description="transient: step-doubling adaptive time steps")
-    tolerance: float = Field(1e-5, gt=0, description="transient: local error tolerance of adaptive steps (L1)")
-    snapshots: int = Field(11, ge=1, description="transient: number of equally spaced snapshots saved")
-    initial_mean: float | None = Field(None, description="transient: centre of the initial Gaussian; default the domain centre")
-    initial_width: float | None = Field(None, gt=0, description="transient: width of the initial Gaussian; default 1/20 of the domain")
+
+    def options(self, options_class: type[OptionsT], **values: Any) -> OptionsT:
+        """The ``options_class`` options this table sets (its other keys left out), ``values`` replacing them."""
+        shared = {name: getattr(self, name) for name in options_class.model_fields if name in type(self).model_fields}
+        return options_class.build(**{**shared, **values})
 
 
-class EnsembleConfig(BaseModel):
-    """``[ensemble]``: Langevin ensembles cross-validating the PDE (see fpsolver.run_ensemble)."""
+def _option_fields(options_class: type[Options], names: tuple[str, ...], prefix: str = "", **changes: tuple[Any, dict[str, Any]]) -> dict[str, Any]:
+    """Fields ``names`` of ``options_class`` for a case table, descriptions prefixed with
+    ``prefix``; ``changes[name] = (annotation, field overrides)`` narrows a key for case files."""
+    fields: dict[str, Any] = {}
+    for name in names:
+        field = options_class.model_fields[name]
+        annotation, overrides = changes.get(name, (field.annotation, {}))
+        bounded = Annotated[(annotation, *field.metadata)] if field.metadata else annotation
+        settings = {"default": field.default, "description": prefix + (field.description or ""), **overrides}
+        fields[name] = (bounded, Field(**settings))
+    return fields
 
-    model_config = STRICT
-    enabled: bool = Field(True, description="run overdamped Langevin ensembles")
-    models: list[str] | None = Field(None, description="labels of [models.*] to simulate; default all")
-    n_particles: int = Field(10_000, ge=1, description="particles per model")
-    dt: float | None = Field(None, gt=0, description="time step; default min(t_end/4000, L^2/(2000 D_max))")
-    t_end: float | None = Field(None, gt=0, description="duration; default 10 L^2/(pi^2 D_min), ten slowest relaxation times")
-    burn_in: float | None = Field(None, ge=0, description="time before the histogram samples; default t_end/2")
-    sample_interval: float | None = Field(None, gt=0, description="time between histogram samples; default L^2/(8 pi^2 D_min), an eighth of the slowest relaxation time, so samples are nearly independent")
-    scheme: Literal["weak2", "euler"] = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
-    seed: int = Field(0, ge=0, description="random seed (results do not depend on threads or processes)")
-    x0: float | Literal["uniform"] = Field("uniform", description='initial position, or "uniform" (spread evenly)')
-    chunk_size: int = Field(256, ge=1, description="particles per random stream / error batch")
-    time_blocks: int = Field(1, ge=1, description="time blocks of the sampling window (batches = chunks x blocks)")
-    table_points: int = Field(4097, ge=16, description="points of the coefficient table used inside the kernels")
-    inertial_mass: float | None = Field(None, gt=0, description="also run the inertial ensemble (Eqs. 27, 48) with this mass")
+
+PDEConfig = create_model(
+    "PDEConfig",
+    __base__=_OptionsTable,
+    __doc__="``[pde]``: steady and transient Fokker-Planck solves (options of solve_steady and solve_transient).",
+    steady=(bool, Field(True, description="solve the zero-flux steady state of every model")),
+    **_option_fields(SteadyOptions, ("face_velocity",)),
+    transient=(bool, Field(False, description="also relax from a Gaussian initial density")),
+    **_option_fields(TransientOptions, ("t_end", "dt", "scheme", "adaptive", "tolerance"), prefix="transient: "),
+    snapshots=(int, Field(11, ge=1, description="transient: number of equally spaced snapshots saved")),
+    initial_mean=(float | None, Field(None, description="transient: centre of the initial Gaussian; default the domain centre")),
+    initial_width=(float | None, Field(None, gt=0, description="transient: width of the initial Gaussian; default 1/20 of the domain")),
+)
+
+EnsembleConfig = create_model(
+    "EnsembleConfig",
+    __base__=_OptionsTable,
+    __doc__="``[ensemble]``: Langevin ensembles cross-validating the PDE (options of fpsolver.run_ensemble and run_inertial_ensemble).",
+    enabled=(bool, Field(True, description="run overdamped Langevin ensembles")),
+    models=(list[str] | None, Field(None, description="labels of [models.*] to simulate; default all")),
+    **_option_fields(
+        OverdampedOptions,
+        ("n_particles", "dt", "t_end", "burn_in", "sample_interval", "scheme", "seed", "x0", "chunk_size", "time_blocks", "table_points"),
+        x0=(float | Literal["uniform"], {}),
+    ),
+    **_option_fields(
+        InertialOptions,
+        ("mass",),
+        mass=(float | None, {"default": None, "description": "also run the inertial ensemble (Eqs. 27, 48) with this particle mass"}),
+    ),
+)
+#: [pde] and [ensemble] keys that are not solver options, and the one option whose
+#: case-file default differs from the library's: ``mass`` (required by
+#: run_inertial_ensemble) switches the inertial ensemble on when set.
+CASE_ONLY_KEYS = {
+    "pde": ("steady", "transient", "snapshots", "initial_mean", "initial_width"),
+    "ensemble": ("enabled", "models"),
+}
+CASE_SWITCH_OPTIONS = {"ensemble": ("mass",)}
 
 
 class ValidationConfig(BaseModel):

@@ -4,28 +4,55 @@
   (Euler-Maruyama or Platen's weak order 2), reflecting or absorbing walls.
 * :func:`run_inertial_ensemble` — M x'' = F - gamma x' + F_L (gCLm Eqs. 27, 48) by
   BAOAB splitting with an exact Ornstein-Uhlenbeck velocity step.
+* :func:`~fpsolver.ensembles.overdamped2d.run_ensemble_2d` — the overdamped SDE in
+  2D rectangles and discs.
 
-Both return frozen result objects with a steady histogram on the mesh cells and
+Their options (names, defaults, bounds) are defined once in
+:mod:`fpsolver.ensembles.options`, which the case-file table ``[ensemble]`` shares.
+They return frozen result objects with a steady histogram on the mesh cells and
 batch-means errors, moments versus time and run metadata; the classes
-:class:`OverdampedEnsemble` and :class:`InertialEnsemble` split a run into chunks
-across processes and merge the parts bit-identically.
+:class:`OverdampedEnsemble`, :class:`InertialEnsemble` and
+:class:`~fpsolver.ensembles.overdamped2d.OverdampedEnsemble2D` split a run into
+chunks across processes and merge the parts bit-identically.
+
+Names load on first use, so importing :mod:`fpsolver.ensembles.options` does not
+load numba or FiPy.
 """
 
-from fpsolver.ensembles._setup import ChunkResults
-from fpsolver.ensembles.inertial import InertialEnsemble, run_inertial_ensemble
-from fpsolver.ensembles.overdamped import BOUNDARIES, OverdampedEnsemble, run_ensemble
-from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
-from fpsolver.ensembles.schemes import SCHEMES, Scheme
+from __future__ import annotations
 
-__all__ = [
-    "run_ensemble",
-    "run_inertial_ensemble",
-    "OverdampedEnsemble",
-    "InertialEnsemble",
-    "ChunkResults",
-    "EnsembleResult",
-    "InertialEnsembleResult",
-    "SCHEMES",
-    "Scheme",
-    "BOUNDARIES",
-]
+import importlib
+from typing import Any
+
+#: public name -> module that defines it
+_PUBLIC = {
+    "run_ensemble": "fpsolver.ensembles.overdamped",
+    "run_inertial_ensemble": "fpsolver.ensembles.inertial",
+    "OverdampedEnsemble": "fpsolver.ensembles.overdamped",
+    "InertialEnsemble": "fpsolver.ensembles.inertial",
+    "BOUNDARIES": "fpsolver.ensembles.overdamped",
+    "ChunkResults": "fpsolver.ensembles._setup",
+    "EnsembleResult": "fpsolver.results.ensemble",
+    "InertialEnsembleResult": "fpsolver.results.ensemble",
+    "SCHEMES": "fpsolver.ensembles.schemes",
+    "Scheme": "fpsolver.ensembles.schemes",
+    "EnsembleOptions": "fpsolver.ensembles.options",
+    "OverdampedOptions": "fpsolver.ensembles.options",
+    "InertialOptions": "fpsolver.ensembles.options",
+    "Ensemble2DOptions": "fpsolver.ensembles.options",
+}
+
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'fpsolver.ensembles' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,23 +1,28 @@
-"""Input validation, chunk plan and block loop shared by the overdamped and inertial ensembles."""
+"""Validation, chunk plan, block loop, fingerprint and merge shared by every ensemble."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numba
 import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+
 from fpsolver._version import __version__
 from fpsolver.ensembles._random import chunk_seeds
 from fpsolver.ensembles._tables import cell_lookup
+from fpsolver.ensembles.options import EnsembleOptions, LineEnsembleOptions
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models.base import Model
+from fpsolver.results.ensemble import density_from_counts, ratio_with_error
 
 ProgressCallback = Callable[[int, int], None]
 # Steps per kernel call are chosen so that a call does about this many
@@ -51,22 +56,10 @@ class ChunkResults:
     arrays: dict[str, np.ndarray]
 
 
-def _positive_integer(name: str, value: object) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"'{name}' must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _positive_finite(name: str, value: object) -> float:
-    if not isinstance(value, (int, float, np.integer, np.floating)) or isinstance(value, bool) or not (np.isfinite(value) and value > 0):
-        raise ValueError(f"'{name}' must be finite and > 0, got {value!r}")
-    return float(value)
-
-
 @dataclass
 class ChunkPlan:
-    """Arrays of one ``run_chunks`` call: which chunks, their particles, streams and
-    per-chunk accumulators (``steady`` and ``moments`` hold ``columns`` sums)."""
+    """Arrays of one ``run_chunks`` call of a 1D ensemble: which chunks, their particles,
+    streams and per-chunk accumulators (``steady`` and ``moments`` hold ``columns`` sums)."""
 
     chunk_ids: np.ndarray
     particles: np.ndarray
@@ -80,86 +73,37 @@ class ChunkPlan:
 
 
 class EnsembleSetup:
-    """Validated parameters, mesh data and chunk plan of one ensemble run.
+    """Validated time stepping and chunk plan of one ensemble run (any dimension).
 
-    Raises ``ValueError`` naming the parameter for: ``n_particles``, ``chunk_size``,
-    ``time_blocks``, ``sample_every`` or ``record_every`` not a positive integer;
-    ``dt`` or ``t_end`` not finite and > 0, or ``t_end < dt``; ``burn_in`` outside
-    [0, t_end); ``x0`` outside the domain (or on a wall when ``interior_x0``);
-    ``seed`` not a non-negative integer; a mesh whose cells are not increasing.
+    ``dt``, ``t_end`` and ``sample_every`` are the resolved values (see
+    :meth:`~fpsolver.ensembles.options.LineEnsembleOptions.times`); the options
+    object has checked types and bounds. Raises ``ValueError`` naming the option
+    for ``dt`` or ``t_end`` not finite and > 0, ``t_end < dt``, ``burn_in`` not in
+    [0, t_end) or a ``sample_interval`` longer than the sampling window (no sample
+    would be taken), and ``TypeError`` for a model that is not a fpsolver Model.
     """
 
-    def __init__(
-        self,
-        model: Model,
-        mesh: Mesh,
-        *,
-        n_particles: int,
-        dt: float,
-        t_end: float,
-        burn_in: float | None,
-        seed: int,
-        x0: float | str | np.ndarray,
-        record_every: int | None,
-        sample_every: int,
-        chunk_size: int,
-        time_blocks: int,
-        table_points: int,
-        interior_x0: bool,
-    ) -> None:
+    def __init__(self, model: Model, options: EnsembleOptions, dt: float, t_end: float, sample_every: int) -> None:
         if not isinstance(model, Model):
             raise TypeError(f"'model' must be a fpsolver Model, got {type(model).__name__}")
-        self.model = model
-        self.n_particles = _positive_integer("n_particles", n_particles)
-        self.dt = _positive_finite("dt", dt)
-        t_end = _positive_finite("t_end", t_end)
-        if t_end < self.dt:
+        for name, value in (("dt", dt), ("t_end", t_end)):
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"'{name}' must be finite and > 0, got {value!r}")
+        if t_end < dt:
             raise ValueError(f"'t_end' ({t_end!r}) must be at least one step 'dt' ({dt!r})")
-        self.n_steps = int(round(t_end / self.dt))
-        burn_in = 0.5 * t_end if burn_in is None else burn_in
-        if not (isinstance(burn_in, (int, float, np.integer, np.floating)) and np.isfinite(burn_in) and 0 <= burn_in < t_end):
+        burn_in = 0.5 * t_end if options.burn_in is None else options.burn_in
+        if not burn_in < t_end:
             raise ValueError(f"'burn_in' must lie in [0, t_end) = [0, {t_end!r}), got {burn_in!r}")
+        self.model = model
+        self.options = options
+        self.n_particles, self.seed, self.chunk_size = options.n_particles, options.seed, options.chunk_size
+        self.dt = float(dt)
+        self.n_steps = int(round(t_end / self.dt))
         self.burn_steps = min(int(round(burn_in / self.dt)), self.n_steps - 1)
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"'seed' must be a non-negative integer, got {seed!r}")
-        self.seed = int(seed)
-        self.chunk_size = _positive_integer("chunk_size", chunk_size)
-        self.time_blocks = _positive_integer("time_blocks", time_blocks)
-        self.sample_every = _positive_integer("sample_every", sample_every)
-        default_record = max(1, self.n_steps // DEFAULT_RECORDS)
-        self.record_every = default_record if record_every is None else _positive_integer("record_every", record_every)
-        self.table_points = table_points
-
-        self.domain = extent(mesh)
-        self.centres = cell_centers(mesh)
-        self.volumes = _fipy.cell_volumes(mesh)
-        if np.any(np.diff(self.centres) <= 0):
-            raise ValueError("ensemble: the mesh's cells must be ordered by increasing x")
-        self.faces = np.concatenate([[self.domain[0]], np.cumsum(self.volumes) + self.domain[0]])
-        self.faces[-1] = self.domain[1]
-        self.lookup = cell_lookup(self.faces)
-        self.x0_description, self._x0 = self._check_x0(x0, interior_x0)
-
-    def _check_x0(self, x0: float | str | np.ndarray, interior: bool) -> tuple[object, object]:
-        lo, hi = self.domain
-        if isinstance(x0, str):
-            if x0 != "uniform":
-                raise ValueError(f"'x0' must be 'uniform', a position or one position per particle, got {x0!r}")
-            return "uniform", None
-        values = np.asarray(x0, dtype=float)
-        if values.ndim == 0:
-            values = np.full(self.n_particles, float(values))
-            description: object = float(x0)  # type: ignore[arg-type]
-        elif values.shape == (self.n_particles,):
-            description = "array"
-        else:
-            raise ValueError(f"'x0' must be a scalar or have shape ({self.n_particles},), got shape {values.shape}")
-        inside = (values > lo) & (values < hi) if interior else (values >= lo) & (values <= hi)
-        if not np.all(np.isfinite(values) & inside):
-            bad = values[~(np.isfinite(values) & inside)][0]
-            where = "strictly inside" if interior else "inside"
-            raise ValueError(f"'x0' must lie {where} the domain [{lo}, {hi}], got {bad!r}")
-        return description, values
+        if sample_every > self.n_steps - self.burn_steps:
+            window = (self.n_steps - self.burn_steps) * self.dt
+            raise ValueError(f"'sample_interval' ({sample_every * self.dt!r}) exceeds the sampling window t_end - burn_in ({window!r}): no histogram samples")
+        self.sample_every = sample_every
 
     @property
     def t_end(self) -> float:
@@ -168,10 +112,6 @@ class EnsembleSetup:
     @property
     def n_chunks(self) -> int:
         return math.ceil(self.n_particles / self.chunk_size)
-
-    @property
-    def n_records(self) -> int:
-        return self.n_steps // self.record_every + 1
 
     def chunk_indices(self, chunks: Sequence[int] | None) -> np.ndarray:
         """Validated, increasing global chunk indices (all chunks when ``None``)."""
@@ -192,38 +132,13 @@ class EnsembleSetup:
         bounds = np.concatenate([[0], np.cumsum(stops - starts)]).astype(np.int64)
         return particles, bounds
 
-    def initial_positions(self, particles: np.ndarray) -> np.ndarray:
-        if self._x0 is None:
-            lo, hi = self.domain
-            # stratified, deterministic: the same positions whatever the chunking
-            return lo + (particles + 0.5) * (hi - lo) / self.n_particles
-        return np.array(self._x0[particles], dtype=float)
+    def streams(self, chunks: np.ndarray) -> np.ndarray:
+        """Random-stream states of the chunks: ``SeedSequence(seed).spawn(n_chunks)[c]``."""
+        return chunk_seeds(self.seed, chunks, self.n_chunks)
 
-    def plan(self, chunks: Sequence[int] | None, columns: int) -> ChunkPlan:
-        """Allocate everything a call running ``chunks`` needs (see :class:`ChunkPlan`)."""
-        chunk_ids = self.chunk_indices(chunks)
-        particles, bounds = self.particle_ranges(chunk_ids)
-        n_local = chunk_ids.size
-        return ChunkPlan(
-            chunk_ids=chunk_ids,
-            particles=particles,
-            bounds=bounds,
-            states=chunk_seeds(self.seed, chunk_ids, self.n_chunks),
-            x=self.initial_positions(particles),
-            normals=np.empty((n_local, self.chunk_size)),
-            histogram=np.zeros((n_local, self.time_blocks, self.volumes.size), dtype=np.int64),
-            steady=np.zeros((n_local, self.time_blocks, columns)),
-            moments=np.zeros((n_local, self.n_records, columns)),
-        )
-
-    def fingerprint(self, extra: dict[str, object]) -> str:
-        payload = {
-            "model": self.model.describe(),
-            "faces": hashlib.sha256(self.faces.tobytes()).hexdigest(),
-            "x0": hashlib.sha256(np.asarray(self._x0 if self._x0 is not None else []).tobytes()).hexdigest(),
-            **self.metadata(),
-            **extra,
-        }
+    def fingerprint(self, parameters: dict[str, object]) -> str:
+        """Everything that determines the run, as a string: model, options, resolved steps, ``parameters``."""
+        payload = {"model": self.model.describe(), **self.metadata(), **parameters}
         return json.dumps(payload, sort_keys=True, default=str)
 
     def metadata(self) -> dict[str, object]:
@@ -235,14 +150,11 @@ class EnsembleSetup:
             "burn_in": self.burn_steps * self.dt,
             "burn_steps": self.burn_steps,
             "seed": self.seed,
-            "x0": self.x0_description,
             "chunk_size": self.chunk_size,
             "n_chunks": self.n_chunks,
-            "time_blocks": self.time_blocks,
             "sample_every": self.sample_every,
-            "record_every": self.record_every,
-            "table_points": self.table_points,
-            "table_interpolation": "linear",
+            "sample_interval": self.sample_every * self.dt,
+            "table_points": self.options.table_points,
             "random_streams": "xoshiro256** per chunk seeded by numpy SeedSequence(seed).spawn(n_chunks); ziggurat normals",
             "fpsolver_version": __version__,
             "numpy_version": np.__version__,
@@ -282,14 +194,163 @@ class EnsembleSetup:
         return merged
 
 
-class ChunkedEnsemble:
-    """What the overdamped and inertial ensembles share: the chunk count and ``run``."""
+class LineSetup(EnsembleSetup):
+    """An :class:`EnsembleSetup` on a 1D mesh: cells as histogram bins, initial positions, records.
 
+    Unset ``dt``, ``t_end`` and ``sample_interval`` follow
+    :meth:`~fpsolver.ensembles.options.LineEnsembleOptions.times`. Raises
+    ``ValueError`` naming the option for ``x0`` outside the domain (or on a wall
+    when ``interior_x0``) or of the wrong shape, and for a mesh whose cells are not
+    increasing.
+    """
+
+    def __init__(self, model: Model, mesh: Mesh, options: LineEnsembleOptions, interior_x0: bool) -> None:
+        self.domain = extent(mesh)
+        self.centres = cell_centers(mesh)
+        self.volumes = _fipy.cell_volumes(mesh)
+        if np.any(np.diff(self.centres) <= 0):
+            raise ValueError("ensemble: the mesh's cells must be ordered by increasing x")
+        self.x0_description, self._x0 = self._check_x0(options.x0, options.n_particles, interior_x0)
+        super().__init__(model, options, *options.times(model, self.domain, self.centres))
+        self.time_blocks = options.time_blocks
+        default_record = max(1, self.n_steps // DEFAULT_RECORDS)
+        self.record_every = default_record if options.record_every is None else options.record_every
+        self.faces = np.concatenate([[self.domain[0]], np.cumsum(self.volumes) + self.domain[0]])
+        self.faces[-1] = self.domain[1]
+        self.lookup = cell_lookup(self.faces)
+
+    def _check_x0(self, x0: float | str | np.ndarray, n_particles: int, interior: bool) -> tuple[object, object]:
+        lo, hi = self.domain
+        if isinstance(x0, str):  # "uniform", the only string the options allow
+            return "uniform", None
+        values = np.asarray(x0, dtype=float)
+        if values.ndim == 0:
+            values = np.full(n_particles, float(values))
+            description: object = float(x0)  # type: ignore[arg-type]
+        elif values.shape == (n_particles,):
+            description = "array"
+        else:
+            raise ValueError(f"'x0' must be a scalar or have shape ({n_particles},), got shape {values.shape}")
+        inside = (values > lo) & (values < hi) if interior else (values >= lo) & (values <= hi)
+        if not np.all(np.isfinite(values) & inside):
+            bad = values[~(np.isfinite(values) & inside)][0]
+            where = "strictly inside" if interior else "inside"
+            raise ValueError(f"'x0' must lie {where} the domain [{lo}, {hi}], got {bad!r}")
+        return description, values
+
+    @property
+    def n_records(self) -> int:
+        return self.n_steps // self.record_every + 1
+
+    def initial_positions(self, particles: np.ndarray) -> np.ndarray:
+        if self._x0 is None:
+            lo, hi = self.domain
+            # stratified, deterministic: the same positions whatever the chunking
+            return lo + (particles + 0.5) * (hi - lo) / self.n_particles
+        return np.array(self._x0[particles], dtype=float)
+
+    def plan(self, chunk_ids: np.ndarray, columns: int) -> ChunkPlan:
+        """Allocate everything a call running ``chunk_ids`` needs (see :class:`ChunkPlan`)."""
+        particles, bounds = self.particle_ranges(chunk_ids)
+        n_local = chunk_ids.size
+        return ChunkPlan(
+            chunk_ids=chunk_ids,
+            particles=particles,
+            bounds=bounds,
+            states=self.streams(chunk_ids),
+            x=self.initial_positions(particles),
+            normals=np.empty((n_local, self.chunk_size)),
+            histogram=np.zeros((n_local, self.time_blocks, self.volumes.size), dtype=np.int64),
+            steady=np.zeros((n_local, self.time_blocks, columns)),
+            moments=np.zeros((n_local, self.n_records, columns)),
+        )
+
+    def fingerprint(self, parameters: dict[str, object]) -> str:
+        x0 = np.asarray(self._x0 if self._x0 is not None else [])
+        geometry = {"faces": hashlib.sha256(self.faces.tobytes()).hexdigest(), "x0": hashlib.sha256(x0.tobytes()).hexdigest()}
+        return super().fingerprint({**geometry, **parameters})
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            **super().metadata(),
+            "x0": self.x0_description,
+            "time_blocks": self.time_blocks,
+            "record_every": self.record_every,
+            "table_interpolation": "linear",
+        }
+
+    def line_fields(self, arrays: dict[str, np.ndarray], columns: int) -> dict[str, object]:
+        """The result fields both 1D ensembles have: cells, histogram density, steady
+        <x> and <x^2> (columns 1, 2 of ``steady``), record times and the model."""
+        batches = self.n_chunks * self.time_blocks
+        density, density_error, counts = density_from_counts(arrays["histogram"].reshape(batches, -1), self.volumes)
+        steady = arrays["steady"].reshape(batches, columns)
+        mean, mean_error = ratio_with_error(steady[:, 1], steady[:, 0])
+        second, second_error = ratio_with_error(steady[:, 2], steady[:, 0])
+        return {
+            "x": self.centres,
+            "x_faces": self.faces,
+            "volumes": self.volumes,
+            "density": density,
+            "density_error": density_error,
+            "counts": counts,
+            "steady_mean": mean,
+            "steady_mean_error": mean_error,
+            "steady_second_moment": second,
+            "steady_second_moment_error": second_error,
+            "t": np.arange(self.n_records) * self.record_every * self.dt,
+            "model": self.model.describe(),
+        }
+
+
+Kernel = tuple[Callable[[int, int], None], Callable[[], dict[str, np.ndarray]], int]
+
+
+class ChunkedEnsemble(ABC):
+    """A run split into chunks of particles, each with its own random stream.
+
+    ``run()`` runs every chunk here. For a run split across processes or machines,
+    call ``run_chunks(chunks)`` on each with disjoint chunk index sets covering
+    ``range(n_chunks)`` and pass the partial results to ``merge``: the result is
+    bit-identical to ``run()``, and ``merge`` refuses parts whose
+    :meth:`fingerprint` differs. Subclasses say what else determines the run
+    (:meth:`parameters`), how to advance a set of chunks (:meth:`_start`) and how
+    merged arrays become a result (:meth:`_result`).
+    """
+
+    kind: ClassVar[str]
     setup: EnsembleSetup
 
     @property
     def n_chunks(self) -> int:
         return self.setup.n_chunks
+
+    @abstractmethod
+    def parameters(self) -> dict[str, object]:
+        """What determines the run besides the model, the options and the setup (scheme, walls, mass, ...)."""
+
+    @abstractmethod
+    def _start(self, chunk_ids: np.ndarray) -> Kernel:
+        """``(advance(first_step, n_steps), finish() -> arrays, particles)`` for these chunks."""
+
+    @abstractmethod
+    def _result(self, arrays: dict[str, np.ndarray]):
+        """The result object of the merged arrays of every chunk."""
+
+    def fingerprint(self) -> str:
+        """Everything that determines the run (model, geometry, options, versions) as one string."""
+        return self.setup.fingerprint({"kind": self.kind, **self.parameters()})
+
+    def run_chunks(self, chunks: Sequence[int] | None = None, *, progress: ProgressCallback | None = None) -> ChunkResults:
+        """Run the chunks with the given global indices (all when ``None``)."""
+        chunk_ids = self.setup.chunk_indices(chunks)
+        advance, finish, particles = self._start(chunk_ids)
+        self.setup.run_blocks(advance, particles, progress)
+        return ChunkResults(fingerprint=self.fingerprint(), chunks=chunk_ids, arrays=finish())
+
+    def merge(self, partials: Sequence[ChunkResults]):
+        """Combine partial results that together cover every chunk exactly once."""
+        return self._result(self.setup.merge_arrays(partials, self.fingerprint()))
 
     def run(self, *, progress: ProgressCallback | None = None):
         """Run every chunk in this process (threads: numba's thread pool)."""

@@ -5,8 +5,9 @@ or force, friction and noise intensity (inertial) are sampled once on
 ``table_points`` uniformly spaced points of the domain and linearly interpolated
 inside the compiled loop. Linear interpolation of a smooth coefficient c has error
 h^2 max|c''| / 8 with h = (x_max - x_min) / (table_points - 1); with the default
-8193 points on a unit-scale domain this is ~1e-9 relative, far below the
-statistical error of any ensemble (the tests check it for every model).
+4097 points (:mod:`fpsolver.ensembles.options`) on a unit-scale domain this is
+a few 1e-9 relative, far below the statistical error of any ensemble (the tests
+check it for every model).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from fpsolver.models.base import Domain, Model
-
-DEFAULT_TABLE_POINTS = 8193
 
 
 @dataclass(frozen=True)

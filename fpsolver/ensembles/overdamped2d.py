@@ -9,36 +9,34 @@ integrated with Euler-Maruyama (weak order 1) on coefficient tables
 (:mod:`fpsolver.ensembles._kernels2d`). Walls reflect by mirroring: per axis in a
 rectangle (the symmetrized Euler scheme of Bossy, Gobet and Talay 2004 on each
 wall), radially on a disc. The steady density is the histogram of all particles
-after ``burn_in``, sampled every ``sample_every`` steps, on the cells of a
+after ``burn_in``, sampled every ``sample_interval`` (time), on the cells of a
 ``Grid2D`` (:func:`cartesian_bins`, the PDE's own cells) or on annuli x sectors of
-a disc (:func:`polar_bins`); errors are batch means over chunks.
-Choose ``sample_every * dt`` near the relaxation time so that samples are nearly
+a disc (:func:`polar_bins`); errors are batch means over chunks. Chunks, streams,
+validation, fingerprint and merge are those of the 1D ensembles
+(:class:`~fpsolver.ensembles._setup.ChunkedEnsemble`).
+Choose ``sample_interval`` near the relaxation time so that samples are nearly
 independent and the counts close to multinomial (chi^2 tests then apply).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+
+from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels2d import CARTESIAN, DISC, POLAR, RECTANGLE, advance_overdamped_2d, initial_positions_2d
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, chunk_seeds
-from fpsolver.results.ensemble import density_from_counts
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
+from fpsolver.ensembles._setup import ChunkedEnsemble, EnsembleSetup, Kernel, ProgressCallback
+from fpsolver.ensembles.options import Ensemble2DOptions
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models.base import Model
+from fpsolver.results.ensemble import density_from_counts
 
 __all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "OverdampedEnsemble2D", "run_ensemble_2d"]
-
-DEFAULT_TABLE_POINTS = 513
-# particle-steps per kernel call (~0.1 s), as in 1D; results do not depend on it
-_PARTICLE_STEPS_PER_BLOCK = 2**23
-
 
 @dataclass(frozen=True)
 class Rectangle:
@@ -160,8 +158,6 @@ def _table(model: Model, domain: Rectangle | Disc, table_points: int) -> tuple[n
     model is only evaluated inside the domain and interpolation near the wall stays
     continuous.
     """
-    if not isinstance(table_points, (int, np.integer)) or table_points < 2:
-        raise ValueError(f"'table_points' must be an integer >= 2, got {table_points!r}")
     xs = np.linspace(domain.lower[0], domain.upper[0], int(table_points))
     ys = np.linspace(domain.lower[1], domain.upper[1], int(table_points))
     X, Y = np.meshgrid(xs, ys, indexing="ij")
@@ -176,142 +172,92 @@ def _table(model: Model, domain: Rectangle | Disc, table_points: int) -> tuple[n
     return np.ascontiguousarray(values), xs[0], ys[0], (xs.size - 1) / (xs[-1] - xs[0]), (ys.size - 1) / (ys[-1] - ys[0])
 
 
-class OverdampedEnsemble2D:
-    """A 2D overdamped ensemble, set up once; run all chunks, or subsets and merge.
-
-    For a run split across processes or machines, call ``run_chunks(chunks)`` on
-    each with disjoint chunk index sets covering ``range(n_chunks)`` and pass the
-    parts to ``merge``: the result is bit-identical to ``run()`` (chunk c always
-    uses stream ``SeedSequence(seed).spawn(n_chunks)[c]``). Parameters are those
-    of :func:`run_ensemble_2d`.
+class OverdampedEnsemble2D(ChunkedEnsemble):
+    """A 2D overdamped ensemble, set up once; ``run()``, or ``run_chunks`` + ``merge``
+    (see :class:`~fpsolver.ensembles._setup.ChunkedEnsemble`; chunk c always uses
+    stream ``SeedSequence(seed).spawn(n_chunks)[c]``). Parameters are those of
+    :func:`run_ensemble_2d` (less ``progress``).
     """
 
-    def __init__(
-        self,
-        model: Model,
-        domain: Rectangle | Disc,
-        n_particles: int,
-        dt: float,
-        t_end: float,
-        *,
-        bins: Bins,
-        burn_in: float | None = None,
-        sample_every: int = 1,
-        seed: int = 0,
-        chunk_size: int = 1024,
-        table_points: int = DEFAULT_TABLE_POINTS,
-    ) -> None:
-        for name, value in {"n_particles": n_particles, "chunk_size": chunk_size, "sample_every": sample_every}.items():
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"'{name}' must be a positive integer, got {value!r}")
-        for name, value in {"dt": dt, "t_end": t_end}.items():
-            if not (np.isfinite(value) and value > 0):
-                raise ValueError(f"'{name}' must be finite and > 0, got {value!r}")
-        if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"'seed' must be a non-negative integer, got {seed!r}")
-        self.burn_in = 0.5 * t_end if burn_in is None else float(burn_in)
-        if not 0 <= self.burn_in < t_end:
-            raise ValueError(f"'burn_in' must lie in [0, t_end), got {burn_in!r}")
+    kind = "overdamped-2d"
+
+    @accepts_options(Ensemble2DOptions)
+    def __init__(self, model: Model, domain: Rectangle | Disc, options: Ensemble2DOptions, *, bins: Bins) -> None:
         if not isinstance(domain, (Rectangle, Disc)):
             raise TypeError(f"'domain' must be a Rectangle or a Disc, got {type(domain).__name__}")
-        self.model, self.domain, self.bins = model, domain, bins
-        self.n_particles, self.chunk_size, self.seed = int(n_particles), int(chunk_size), int(seed)
-        self.dt, self.t_end, self.sample_every, self.table_points = float(dt), float(t_end), int(sample_every), int(table_points)
-        self.n_steps, self.burn_steps = int(round(t_end / dt)), int(round(self.burn_in / dt))
-        self.n_chunks = math.ceil(self.n_particles / self.chunk_size)
-        self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y = _table(model, domain, table_points)
+        if not isinstance(bins, Bins):
+            raise TypeError(f"'bins' must be Bins (cartesian_bins or polar_bins), got {type(bins).__name__}")
+        self.options = options
+        self.domain, self.bins = domain, bins
+        self.setup = EnsembleSetup(model, options, *options.times())
+        self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y = _table(model, domain, options.table_points)
 
-    def run_chunks(self, chunks: Sequence[int] | None = None) -> dict[str, np.ndarray]:
-        """Run the chunks with the given global indices (all when ``None``).
+    def parameters(self) -> dict[str, object]:
+        return {
+            "domain": type(self.domain).__name__,
+            "geometry": self.domain.geometry.tolist(),
+            "bins": self.bins.kind,
+            "edges": [self.bins.edges_a.tolist(), self.bins.edges_b.tolist()],
+            "origin": list(self.bins.origin),
+        }
 
-        Returns ``chunks`` (sorted ids), ``histogram`` (one row per chunk) and the
-        final positions ``final_x``, ``final_y`` of their particles.
-        """
-        ids = np.arange(self.n_chunks) if chunks is None else np.unique(np.asarray(chunks, dtype=np.int64))
-        if ids.size == 0 or ids[0] < 0 or ids[-1] >= self.n_chunks:
-            raise ValueError(f"chunk indices must lie in [0, {self.n_chunks})")
-        sizes = np.minimum((ids + 1) * self.chunk_size, self.n_particles) - ids * self.chunk_size
-        bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        states = chunk_seeds(self.seed, ids, self.n_chunks)
+    def _start(self, chunk_ids: np.ndarray) -> Kernel:
+        s = self.setup
+        particles, bounds = s.particle_ranges(chunk_ids)
+        states = s.streams(chunk_ids)
         shape = RECTANGLE if isinstance(self.domain, Rectangle) else DISC
         binning = CARTESIAN if self.bins.kind == "cartesian" else POLAR
         geometry = self.domain.geometry
-        px, py = np.empty(bounds[-1]), np.empty(bounds[-1])
+        px, py = np.empty(particles.size), np.empty(particles.size)
         initial_positions_2d(px, py, states, bounds, shape, geometry)
-        normals = np.empty((ids.size, 2 * self.chunk_size))
-        histogram = np.zeros((ids.size, self.bins.areas.size), dtype=np.int64)
-        block = max(1, _PARTICLE_STEPS_PER_BLOCK // int(bounds[-1]))
-        for first in range(0, self.n_steps, block):
+        normals = np.empty((chunk_ids.size, 2 * s.chunk_size))
+        histogram = np.zeros((chunk_ids.size, self.bins.areas.size), dtype=np.int64)
+
+        def advance(first_step: int, n_steps: int) -> None:
             advance_overdamped_2d(
-                px, py, states, bounds, normals, first, min(block, self.n_steps - first), self.dt,
+                px, py, states, bounds, normals, first_step, n_steps, s.dt,
                 shape, geometry, self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y,
                 ZIGGURAT_X, ZIGGURAT_F, binning, self.bins.edges_a, self.bins.edges_b,
-                self.bins.origin[0], self.bins.origin[1], self.burn_steps, self.sample_every, histogram,
+                self.bins.origin[0], self.bins.origin[1], s.burn_steps, s.sample_every, histogram,
             )
-        return {"chunks": ids, "histogram": histogram, "final_x": px, "final_y": py}
 
-    def merge(self, partials: Sequence[dict[str, np.ndarray]]) -> Ensemble2DResult:
-        """Combine parts that together cover every chunk exactly once (in chunk order)."""
-        ids = np.concatenate([part["chunks"] for part in partials])
-        if np.sort(ids).tolist() != list(range(self.n_chunks)):
-            raise ValueError(f"partial results must cover chunks 0..{self.n_chunks - 1} exactly once")
-        order = np.argsort(ids)
-        histogram = np.concatenate([part["histogram"] for part in partials])[order]
-        # particles of chunk c are contiguous within their part: reorder chunk by chunk
-        pieces_x, pieces_y = [], []
-        for part in partials:
-            sizes = np.minimum((part["chunks"] + 1) * self.chunk_size, self.n_particles) - part["chunks"] * self.chunk_size
-            edges = np.concatenate([[0], np.cumsum(sizes)])
-            pieces_x += [part["final_x"][a:b] for a, b in zip(edges[:-1], edges[1:])]
-            pieces_y += [part["final_y"][a:b] for a, b in zip(edges[:-1], edges[1:])]
-        density, density_error, counts = density_from_counts(histogram, self.bins.areas)
+        return advance, lambda: {"histogram": histogram, "particle_x": px, "particle_y": py}, 2 * particles.size
+
+    def _result(self, arrays: dict[str, np.ndarray]) -> Ensemble2DResult:
+        density, density_error, counts = density_from_counts(arrays["histogram"], self.bins.areas)
         return Ensemble2DResult(
             bins=self.bins,
             density=density,
             density_error=density_error,
             counts=counts,
-            final_x=np.concatenate([pieces_x[i] for i in order]),
-            final_y=np.concatenate([pieces_y[i] for i in order]),
-            model=self.model.describe(),
+            final_x=arrays["particle_x"],
+            final_y=arrays["particle_y"],
+            model=self.setup.model.describe(),
             metadata={
-                "kind": "overdamped-2d",
+                **self.setup.metadata(),
+                **self.parameters(),
+                "kind": self.kind,
                 "sde": "dr = -A dt + sqrt(2 D) dW (Ito, 2D)",
                 "scheme": "euler",
                 "weak_order": 1,
-                "domain": type(self.domain).__name__,
-                "n_particles": self.n_particles,
-                "dt": self.dt,
-                "t_end": self.t_end,
-                "burn_in": self.burn_in,
-                "sample_every": self.sample_every,
-                "seed": self.seed,
-                "chunk_size": self.chunk_size,
-                "n_chunks": self.n_chunks,
-                "table_points": self.table_points,
-                "threads": numba.get_num_threads(),
+                "table_interpolation": "bilinear",
             },
         )
 
-    def run(self) -> Ensemble2DResult:
-        """Run every chunk in this process (threads: numba's thread pool)."""
-        return self.merge([self.run_chunks()])
 
-
+@accepts_options(Ensemble2DOptions)
 def run_ensemble_2d(
     model: Model,
     domain: Rectangle | Disc,
-    n_particles: int,
-    dt: float,
-    t_end: float,
+    options: Ensemble2DOptions,
     *,
     bins: Bins,
-    burn_in: float | None = None,
-    sample_every: int = 1,
-    seed: int = 0,
-    chunk_size: int = 1024,
-    table_points: int = DEFAULT_TABLE_POINTS,
+    progress: ProgressCallback | None = None,
 ) -> Ensemble2DResult:
     """Simulate ``n_particles`` particles of dr = -A dt + sqrt(2 D) dW in a 2D domain.
+
+    Start positions are uniform in the domain, drawn from each chunk's stream;
+    results depend on the seed and the chunk size only.
 
     Parameters
     ----------
@@ -319,26 +265,17 @@ def run_ensemble_2d(
         An nD-capable model (``Ito``, ``GCLM1``) with a 2D temperature field.
     domain
         :class:`Rectangle` (e.g. ``Rectangle.from_mesh(grid)``) or :class:`Disc`.
-    n_particles, dt, t_end
-        Particles, time step and duration; round(t_end / dt) steps.
+    [options]
+    options
+        An :class:`~fpsolver.ensembles.options.Ensemble2DOptions` (keywords given as well replace its values).
     bins
         :func:`cartesian_bins` of a Grid2D or :func:`polar_bins` of a disc.
-    burn_in
-        Time before sampling starts (default t_end / 2).
-    sample_every
-        Steps between histogram samples.
-    seed, chunk_size
-        Chunk c uses ``SeedSequence(seed).spawn(n_chunks)[c]`` (start positions,
-        uniform in the domain, and noise); results depend on these two only.
-    table_points
-        Table nodes per axis (bilinear interpolation; error ~h^2 |c''| / 8).
+    progress
+        ``progress(steps_done, total_steps)``, called between blocks of steps.
 
     Raises
     ------
     ValueError
-        For invalid parameters or a model that is invalid on the domain.
+        For invalid options (the message names the option) or a model that is invalid on the domain.
     """
-    return OverdampedEnsemble2D(
-        model, domain, n_particles, dt, t_end, bins=bins, burn_in=burn_in, sample_every=sample_every,
-        seed=seed, chunk_size=chunk_size, table_points=table_points,
-    ).run()
+    return OverdampedEnsemble2D(model, domain, options=options, bins=bins).run(progress=progress)

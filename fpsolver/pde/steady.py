@@ -10,7 +10,9 @@ from scipy.sparse.linalg import spsolve
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver._options import accepts_options
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
+from fpsolver.pde.options import SteadyOptions
 from fpsolver.models import Model
 from fpsolver.results.field import SteadyState, provenance
 
@@ -97,13 +99,8 @@ def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, flo
     return P, _relative_residual(matrix, P)
 
 
-def solve_steady(
-    model: Model,
-    mesh: Mesh,
-    *,
-    face_velocity: str = "exact",
-    quadrature_order: int = 16,
-) -> SteadyState:
+@accepts_options(SteadyOptions)
+def solve_steady(model: Model, mesh: Mesh, options: SteadyOptions) -> SteadyState:
     """Zero-flux steady state of ``model`` on ``mesh`` (FiPy exponential scheme).
 
     Solves 0 = div[A P + grad(D P)] with reflecting walls and sum(P V) = 1 directly
@@ -116,12 +113,21 @@ def solve_steady(
     the zero-flux recurrence on 1D meshes and by pinning one cell on 2D/3D meshes, see
     :func:`_pinned_null_vector`).
 
+    Parameters
+    ----------
+    model, mesh
+        Any fpsolver model and a FiPy mesh (1D, 2D or 3D).
+    [options]
+    options
+        A :class:`~fpsolver.pde.options.SteadyOptions` (keywords given as well replace its values).
+
     Raises
     ------
     ValueError
         For unphysical parameters (T <= 0, eta_eff <= 0, ...) or a bad mesh.
     """
     started = time.perf_counter()
+    face_velocity, quadrature_order = options.face_velocity, options.quadrature_order
     operator = build_operator(model, mesh, face_velocity=face_velocity, quadrature_order=quadrature_order)
     P, residual = stationary_density(operator)
     method = "null vector by pinning one cell (SuperLU, COLAMD)" if operator.dimension > 1 else "zero-flux recurrence on the assembled matrix"

@@ -29,7 +29,9 @@ from scipy.sparse.linalg import splu
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver._options import accepts_options
 from fpsolver.pde.operator import build_operator
+from fpsolver.pde.options import TransientOptions
 from fpsolver.models import Model
 from fpsolver.results.field import TransientSolution, provenance
 
@@ -135,64 +137,54 @@ def _initial_density(P0: np.ndarray | Callable[[np.ndarray], np.ndarray], x: np.
     return values / mass
 
 
+@accepts_options(TransientOptions)
 def solve_transient(
     model: Model,
     mesh: Mesh,
-    P0: np.ndarray | Callable[[np.ndarray], np.ndarray],
-    t_end: float,
+    P0: np.ndarray | Callable[[np.ndarray], np.ndarray] | None,
+    options: TransientOptions,
     *,
-    dt: float | None = None,
-    scheme: str = "euler",
-    adaptive: bool = False,
-    tolerance: float = 1e-4,
     times: Sequence[float] | None = None,
-    boundary: str = "reflecting",
-    face_velocity: str = "exact",
     progress: ProgressCallback | None = None,
-    max_steps: int = 10_000_000,
     checkpoint: Callable[[TransientState], None] | None = None,
-    checkpoint_every: int = 200,
     resume: TransientState | None = None,
 ) -> TransientSolution:
     """Evolve P from ``P0`` (normalised to unit mass) to ``t_end``.
 
     Parameters
     ----------
+    model, mesh
+        Any fpsolver model and a FiPy mesh (1D, 2D or 3D).
     P0
         Initial density at the cell centres, or a function of x (of the points,
-        shape (dim, n), on 2D/3D meshes).
-    dt
-        (Initial) time step; default t_end / 100.
-    scheme
-        ``"euler"`` (order 1, positive) or ``"tr-bdf2"`` (order 2).
-    adaptive, tolerance
-        Step doubling with the local error sum(V |P_dt - P_dt/2|) <= tolerance.
+        shape (dim, n), on 2D/3D meshes); ignored when resuming.
+    [options]
+    options
+        A :class:`~fpsolver.pde.options.TransientOptions` (keywords given as well replace its values).
     times
         Snapshot times in (0, t_end]; t_end is always included.
-    boundary
-        ``"reflecting"`` (default, mass conserved) or ``"absorbing"`` (P = 0 at walls).
     progress
         Called as ``progress(t, t_end)`` after every accepted step.
-    checkpoint, checkpoint_every
+    checkpoint
         ``checkpoint(state)`` is called every ``checkpoint_every`` accepted steps and
         at every snapshot time with a :class:`TransientState`.
     resume
         A state from a checkpoint of a run with the same arguments: the run goes on
         from there and gives bit-identical results to an uninterrupted run.
+
+    Raises
+    ------
+    ValueError
+        For a bad option (the message names it), initial density or snapshot times.
     """
-    if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {tuple(SCHEMES)}, got {scheme!r}")
-    if not (np.isfinite(t_end) and t_end > 0):
-        raise ValueError(f"t_end must be finite and > 0, got {t_end!r}")
-    dt = t_end / 100.0 if dt is None else float(dt)
-    if not (np.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be finite and > 0, got {dt!r}")
+    t_end, scheme, adaptive, tolerance = options.t_end, options.scheme, options.adaptive, options.tolerance
+    dt = t_end / 100.0 if options.dt is None else options.dt
     snapshot_times = np.unique(np.append(np.asarray(times if times is not None else [], dtype=float), t_end))
     if snapshot_times[0] <= 0 or snapshot_times[-1] > t_end:
         raise ValueError("snapshot times must lie in (0, t_end]")
 
     started = time.perf_counter()
-    operator = build_operator(model, mesh, boundary=boundary, face_velocity=face_velocity)
+    operator = build_operator(model, mesh, boundary=options.boundary, face_velocity=options.face_velocity, quadrature_order=options.quadrature_order)
     points, volumes = operator.x, operator.volumes
     by_axis = points.reshape(-1, volumes.size)
     stepper = SCHEMES[scheme](operator.matrix, volumes)
@@ -213,8 +205,8 @@ def solve_transient(
 
     for target in snapshot_times[len(state.snapshots) :]:
         while state.t < target * (1 - 1e-14):
-            if state.steps >= max_steps:
-                raise RuntimeError(f"solve_transient: exceeded max_steps={max_steps} at t={state.t:.6g}")
+            if state.steps >= options.max_steps:
+                raise RuntimeError(f"solve_transient: exceeded max_steps={options.max_steps} at t={state.t:.6g}")
             h = min(state.dt, target - state.t)
             if adaptive:
                 coarse = stepper.step(state.P, h)
@@ -233,7 +225,7 @@ def solve_transient(
             observe(state, state.t, state.P)
             if progress is not None:
                 progress(state.t, t_end)
-            if checkpoint is not None and state.steps % checkpoint_every == 0:
+            if checkpoint is not None and state.steps % options.checkpoint_every == 0:
                 checkpoint(state)
         state.snapshots.append(state.P.copy())
         if checkpoint is not None:
@@ -262,8 +254,9 @@ def solve_transient(
             tolerance=tolerance if adaptive else None,
             steps=state.steps,
             rejected_steps=state.rejected,
-            boundary=boundary,
-            face_velocity=face_velocity,
+            boundary=options.boundary,
+            face_velocity=options.face_velocity,
+            quadrature_order=options.quadrature_order,
             **_fipy.provenance(),
         ),
     )

@@ -17,7 +17,7 @@ def test_uniform_temperature_gives_flat_density_and_equipartition_for_any_fricti
     model = fpsolver.GCLM2(profiles.formula("1.5"), sigma=0.6, temperature="local")
     mesh = mesh40()
     mass = 0.2
-    result = run_inertial_ensemble(model, mesh, 20_000, 2e-3, 3.0, mass=mass, burn_in=1.0, seed=4, sample_every=25)
+    result = run_inertial_ensemble(model, mesh, 20_000, 2e-3, 3.0, mass=mass, burn_in=1.0, seed=4, sample_interval=0.05)
     flat = np.full(result.x.size, 0.5)
     assert compare.chi2_per_dof(result.density, flat, result.density_error) < 2.0
     assert abs(mass * result.steady_v_square - 1.5) < 4 * mass * result.steady_v_square_error + 0.01
@@ -33,6 +33,6 @@ def test_ito_model_inertial_histogram_approaches_overdamped_state_as_mass_decrea
     x0 = sample_steady_state(model, DOMAIN, 20_000, seed=1)
     distances = []
     for mass in (0.1, 0.01):
-        result = run_inertial_ensemble(model, mesh, 20_000, mass / 5, 2.0, mass=mass, burn_in=0.5, seed=9, x0=x0, sample_every=10)
+        result = run_inertial_ensemble(model, mesh, 20_000, mass / 5, 2.0, mass=mass, burn_in=0.5, seed=9, x0=x0, sample_interval=2 * mass)
         distances.append(compare.l1_distance(result.density, reference, result.volumes))
     assert distances[1] < 0.5 * distances[0], distances

@@ -6,7 +6,8 @@ from _cases import DOMAIN, mesh40, model_cases
 
 from fpsolver import exact
 from fpsolver.ensembles import run_ensemble, run_inertial_ensemble
-from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, inertial_table, overdamped_table
+from fpsolver.ensembles._tables import inertial_table, overdamped_table
+from fpsolver.ensembles.options import OverdampedOptions
 
 MODEL = model_cases()["ito"]
 
@@ -31,7 +32,7 @@ MODEL = model_cases()["ito"]
     ],
 )
 def test_bad_input_raises_value_error_naming_the_parameter(options, parameter):
-    arguments = {"n_particles": 10, "dt": 1e-3, "t_end": 0.1, **options}
+    arguments = {"n_particles": 10, "dt": 1e-3, "t_end": 0.1, "sample_interval": 1e-3, **options}
     with pytest.raises(ValueError, match=parameter):
         run_ensemble(MODEL, mesh40(), arguments.pop("n_particles"), arguments.pop("dt"), arguments.pop("t_end"), **arguments)
 
@@ -57,22 +58,22 @@ def test_table_interpolation_error_is_far_below_statistical_error(name):
     model = model_cases()[name]
     x = np.random.default_rng(0).uniform(*DOMAIN, 20_000)
     c = model.coefficients(x, DOMAIN)
-    table = overdamped_table(model, DOMAIN, DEFAULT_TABLE_POINTS).interpolate(x)
+    table = overdamped_table(model, DOMAIN, OverdampedOptions().table_points).interpolate(x)
     relative_D = np.max(np.abs(table[:, 1] ** 2 / 2 - c.D) / c.D)
     drift_over_D = np.max(np.abs(-table[:, 0] - c.A) / c.D) * (DOMAIN[1] - DOMAIN[0])
     assert relative_D + drift_over_D < 1e-5, (relative_D, drift_over_D)
     terms = model.langevin_terms(x, DOMAIN)
-    inertial = inertial_table(model, DOMAIN, DEFAULT_TABLE_POINTS).interpolate(x)
+    inertial = inertial_table(model, DOMAIN, OverdampedOptions().table_points).interpolate(x)
     assert np.max(np.abs(inertial[:, 1] - terms.friction) / terms.friction) < 1e-5
 
 
 def test_results_convert_to_xarray_with_units_and_metadata():
-    result = run_ensemble(MODEL, mesh40(), 300, 1e-3, 0.05, seed=3, progress=None)
+    result = run_ensemble(MODEL, mesh40(), 300, 1e-3, 0.05, sample_interval=1e-3, seed=3, progress=None)
     dataset = result.to_xarray()
     assert dataset["density"].attrs["units"] == "1/length"
     assert '"seed": 3' in dataset.attrs["metadata"]
     assert np.isclose(float((dataset["density"] * dataset["volume"]).sum()), 1.0)
-    inertial = run_inertial_ensemble(MODEL, mesh40(), 300, 1e-3, 0.05, mass=0.1, seed=3).to_xarray()
+    inertial = run_inertial_ensemble(MODEL, mesh40(), 300, 1e-3, 0.05, mass=0.1, sample_interval=1e-3, seed=3).to_xarray()
     assert inertial["v_density"].attrs["units"] == "time/length"
 
 
@@ -84,6 +85,6 @@ def test_progress_callback_reports_every_block_up_to_the_total():
 
 
 def test_density_is_normalised_over_cells():
-    result = run_ensemble(MODEL, mesh40(), 1000, 1e-3, 0.05, seed=3)
+    result = run_ensemble(MODEL, mesh40(), 1000, 1e-3, 0.05, sample_interval=1e-3, seed=3)
     assert np.isclose(np.sum(result.density * result.volumes), 1.0)
     assert exact.steady_state(MODEL, mesh40()).shape == result.density.shape

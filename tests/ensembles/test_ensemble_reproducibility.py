@@ -20,7 +20,7 @@ def restore_threads():
 
 
 def _ensemble():
-    return OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", seed=42, chunk_size=256)
+    return OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", sample_interval=1e-3, seed=42, chunk_size=256)
 
 
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two numba threads")
@@ -45,7 +45,7 @@ def test_chunks_split_across_calls_merge_to_the_single_run():
 
 
 def test_inertial_split_and_single_run_agree():
-    ensemble = InertialEnsemble(model_cases()["gclm2"], mesh40(), 3000, 1e-3, 0.1, mass=0.05, seed=7, chunk_size=512)
+    ensemble = InertialEnsemble(model_cases()["gclm2"], mesh40(), 3000, 1e-3, 0.1, mass=0.05, sample_interval=1e-3, seed=7, chunk_size=512)
     whole = ensemble.run()
     merged = ensemble.merge([ensemble.run_chunks([0, 1, 2]), ensemble.run_chunks([3, 4, 5])])
     assert np.array_equal(whole.density, merged.density)
@@ -56,12 +56,12 @@ def test_merge_rejects_incomplete_or_foreign_parts():
     ensemble = _ensemble()
     with pytest.raises(ValueError, match="exactly once"):
         ensemble.merge([ensemble.run_chunks([0, 1])])
-    other = OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", seed=43, chunk_size=256)
+    other = OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", sample_interval=1e-3, seed=43, chunk_size=256)
     with pytest.raises(ValueError, match="different ensemble"):
         ensemble.merge([other.run_chunks()])
 
 
 def test_different_seeds_give_different_histograms():
-    a = OverdampedEnsemble(model_cases()["ito"], mesh40(), 2000, 1e-3, 0.05, seed=1).run()
-    b = OverdampedEnsemble(model_cases()["ito"], mesh40(), 2000, 1e-3, 0.05, seed=2).run()
+    a = OverdampedEnsemble(model_cases()["ito"], mesh40(), 2000, 1e-3, 0.05, sample_interval=1e-3, seed=1).run()
+    b = OverdampedEnsemble(model_cases()["ito"], mesh40(), 2000, 1e-3, 0.05, sample_interval=1e-3, seed=2).run()
     assert not np.array_equal(a.counts, b.counts)

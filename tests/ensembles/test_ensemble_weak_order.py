@@ -13,7 +13,7 @@ TIME_STEPS = (0.4, 0.2, 0.1)
 def _stationary_bias(scheme, dt, model, domain):
     # t_end so that the statistical error at the smallest step stays below ~15% of the weak-2 bias
     t_end = 160.0 if scheme == "weak2" else 40.0
-    result = run_ensemble(model, meshes.uniform(*domain, 12), 100_000, dt, t_end, scheme=scheme, burn_in=8.0, seed=21, x0=0.0)
+    result = run_ensemble(model, meshes.uniform(*domain, 12), 100_000, dt, t_end, scheme=scheme, burn_in=8.0, sample_interval=dt, seed=21, x0=0.0)
     return result
 
 

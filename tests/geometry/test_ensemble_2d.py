@@ -40,7 +40,7 @@ def test_rectangle_ensemble_histogram_matches_2d_pde():
     bins = cartesian_bins(coarse)
     p = fine.reshape(12, 8, 12, 8).mean(axis=(1, 3)).ravel() * bins.areas
     result = run_ensemble_2d(
-        model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_every=400, seed=1
+        model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=1
     )
     assert result.counts.sum() == 30000 * 10
     assert np.sum(result.density * bins.areas) == pytest.approx(1.0)
@@ -60,7 +60,7 @@ def test_disc_ensemble_radial_histogram_matches_cylindrical_pde():
     mass = CubicSpline(radial.x, radial.P * radial.x)  # P r: FiPy's cylindrical volumes are r dr
     rings = np.diff([mass.integrate(0.0, r) for r in bins.edges_a])
     p = np.repeat(rings / rings.sum(), 4) / 4
-    result = run_ensemble_2d(model, Disc(), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_every=400, seed=3)
+    result = run_ensemble_2d(model, Disc(), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=3)
     assert np.all(np.hypot(result.final_x, result.final_y) <= 1.0)
     _check_multinomial(result.counts, p)
 
@@ -68,7 +68,7 @@ def test_disc_ensemble_radial_histogram_matches_cylindrical_pde():
 def test_ensemble_2d_is_reproducible_and_seed_dependent():
     model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
     mesh = geometry.grid((0.0, 0.0), (1.0, 2.0), (4, 6))
-    run = dict(bins=cartesian_bins(mesh), burn_in=0.0, sample_every=5, chunk_size=100)
+    run = dict(bins=cartesian_bins(mesh), burn_in=0.0, sample_interval=5e-3, chunk_size=100)
     first = run_ensemble_2d(model, Rectangle.from_mesh(mesh), 1000, 1e-3, 0.1, seed=7, **run)
     again = run_ensemble_2d(model, Rectangle.from_mesh(mesh), 1000, 1e-3, 0.1, seed=7, **run)
     other = run_ensemble_2d(model, Rectangle.from_mesh(mesh), 1000, 1e-3, 0.1, seed=8, **run)
@@ -81,7 +81,7 @@ def test_ensemble_2d_is_reproducible_and_seed_dependent():
 def test_ensemble_2d_rejects_bad_parameters():
     model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
     bins = polar_bins(Disc(), 3)
-    with pytest.raises(ValueError, match="'dt' must be finite and > 0"):
+    with pytest.raises(ValueError, match="'dt' must be greater than 0"):
         run_ensemble_2d(model, Disc(), 10, -1.0, 1.0, bins=bins)
     with pytest.raises(ValueError, match="temperature profile is 1D"):
         run_ensemble_2d(Ito(profiles.linear()), Disc(), 10, 1e-3, 1.0, bins=bins)
@@ -91,7 +91,7 @@ def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
     from fpsolver.ensembles.overdamped2d import OverdampedEnsemble2D
 
     model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
-    ensemble = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_every=5, chunk_size=128, seed=5)
+    ensemble = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_interval=5e-3, chunk_size=128, seed=5)
     whole = ensemble.run()
     merged = ensemble.merge([ensemble.run_chunks([1, 3, 5, 7]), ensemble.run_chunks([6, 0, 4, 2])])
     np.testing.assert_array_equal(whole.counts, merged.counts)
@@ -99,6 +99,9 @@ def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
     np.testing.assert_array_equal(whole.final_y, merged.final_y)
     with pytest.raises(ValueError, match="exactly once"):
         ensemble.merge([ensemble.run_chunks([0, 1])])
+    other_seed = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_interval=5e-3, chunk_size=128, seed=6)
+    with pytest.raises(ValueError, match="different ensemble"):
+        ensemble.merge([ensemble.run_chunks([0, 1, 2, 3]), other_seed.run_chunks([4, 5, 6, 7])])
     threads = numba.get_num_threads()
     numba.set_num_threads(1)
     try:

@@ -20,7 +20,7 @@ import numpy as np
 
 import fpsolver
 from fpsolver import compare, meshes, profiles
-from fpsolver.ensembles import OverdampedEnsemble, run_ensemble
+from fpsolver.ensembles import OverdampedEnsemble, OverdampedOptions, run_ensemble
 from fpsolver.ensembles._tables import overdamped_table
 
 N = 1_000_000
@@ -50,21 +50,21 @@ def main():
     for label, scheme, burn in (("euler, no sampling", "euler", 0.2 - DT), ("euler, histogram every step", "euler", 0.0), ("weak2, no sampling", "weak2", 0.2 - DT)):
         steps = 200
         start = time.perf_counter()
-        run_ensemble(model, mesh, N, DT, steps * DT, scheme=scheme, burn_in=burn, seed=1)
+        run_ensemble(model, mesh, N, DT, steps * DT, scheme=scheme, burn_in=burn, seed=1, sample_interval=DT)
         elapsed = time.perf_counter() - start
         rates[label] = N * steps / elapsed
         print(f"fpsolver {label:28s}: {rates[label]:.3e} particle-steps/s ({elapsed:.2f} s for {N * steps:.1e}, end to end)")
 
     # the kernel alone (run_chunks: stepping, no setup or merge), like the numpy loop below
     steps = 200
-    ensemble = OverdampedEnsemble(model, mesh, N, DT, steps * DT, scheme="euler", burn_in=(steps - 1) * DT, seed=1)
+    ensemble = OverdampedEnsemble(model, mesh, N, DT, steps * DT, scheme="euler", burn_in=(steps - 1) * DT, seed=1, sample_interval=DT)
     start = time.perf_counter()
     ensemble.run_chunks()
     elapsed = time.perf_counter() - start
     rates["euler kernel"] = N * steps / elapsed
     print(f"fpsolver euler kernel (run_chunks)   : {rates['euler kernel']:.3e} particle-steps/s ({elapsed:.2f} s for {N * steps:.1e})")
 
-    table = overdamped_table(model, (-1.0, 1.0), 8193)
+    table = overdamped_table(model, (-1.0, 1.0), OverdampedOptions().table_points)
     rng = np.random.default_rng(1)
     x = np.linspace(-1, 1, N)
     steps = 20
@@ -80,7 +80,7 @@ def main():
     particles = 20_000
     while True:
         start = time.perf_counter()
-        result = run_ensemble(model, mesh, particles, 2e-3, 8.0, scheme="weak2", burn_in=5.0, seed=2, sample_every=10)
+        result = run_ensemble(model, mesh, particles, 2e-3, 8.0, scheme="weak2", burn_in=5.0, seed=2, sample_interval=0.02)
         elapsed = time.perf_counter() - start
         l1 = compare.l1_distance(result.density, reference, result.volumes)
         print(f"weak2, dt 2e-3, t 8 (burn-in 5), {particles} particles: L1 = {l1:.4f}, wall time {elapsed:.2f} s")

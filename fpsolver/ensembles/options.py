@@ -1,0 +1,107 @@
+"""Options of the Langevin ensembles: one definition of every name, default and bound.
+
+:class:`OverdampedOptions` (:func:`~fpsolver.ensembles.run_ensemble`,
+:class:`~fpsolver.ensembles.OverdampedEnsemble`), :class:`InertialOptions`
+(:func:`~fpsolver.ensembles.run_inertial_ensemble`) and :class:`Ensemble2DOptions`
+(:func:`~fpsolver.ensembles.overdamped2d.run_ensemble_2d`) share the options of
+:class:`EnsembleOptions`; the case-file table ``[ensemble]`` copies its keys from
+them (:mod:`fpsolver.cases.schema`). In 1D, unset ``dt``, ``t_end`` and
+``sample_interval`` follow one rule, :meth:`LineEnsembleOptions.times`, in the
+library and in case files alike.
+
+This module imports neither numba nor FiPy, so the case schema can use it cheaply.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from fpsolver._options import Options
+from fpsolver.models.base import Domain, Model
+
+OverdampedScheme = Literal["weak2", "euler"]
+Boundary = Literal["reflecting", "absorbing"]
+
+
+class EnsembleOptions(Options):
+    """Options every ensemble has: size, time stepping, sampling, random streams, tables."""
+
+    positional = ("n_particles", "dt", "t_end")
+
+    n_particles: int = Field(10_000, ge=1, description="number of particles")
+    dt: float | None = Field(None, gt=0, description="time step; default min(t_end/4000, L^2/(2000 D_max))")
+    t_end: float | None = Field(None, gt=0, description="duration; default 10 L^2/(pi^2 D_min), ten slowest relaxation times")
+    burn_in: float | None = Field(None, ge=0, description="time before the histogram samples; default t_end/2")
+    sample_interval: float | None = Field(
+        None,
+        gt=0,
+        description="time between histogram samples; default L^2/(8 pi^2 D_min), an eighth of the slowest relaxation time, so samples are nearly independent",
+    )
+    seed: int = Field(0, ge=0, description="random seed (results do not depend on threads or processes)")
+    chunk_size: int = Field(256, ge=1, description="particles per random stream / error batch")
+    table_points: int = Field(4097, ge=16, description="points of the coefficient table used inside the kernels")
+
+    @staticmethod
+    def sample_steps(sample_interval: float, dt: float) -> int:
+        """Steps between histogram samples: the interval rounded to whole steps, at least one."""
+        return max(1, int(round(sample_interval / dt)))
+
+
+class LineEnsembleOptions(EnsembleOptions):
+    """Options of the 1D ensembles (overdamped and inertial)."""
+
+    x0: float | Literal["uniform"] | np.ndarray = Field("uniform", description='initial position, or "uniform" (spread evenly); from Python also an array of one position per particle')
+    record_every: int | None = Field(None, ge=1, description="steps between records of <x>(t), Var x(t); default about 1000 records")
+    time_blocks: int = Field(1, ge=1, description="time blocks of the sampling window (batches = chunks x blocks)")
+
+    @field_validator("x0", mode="before")
+    @classmethod
+    def _positions_as_array(cls, value: object) -> object:
+        return np.asarray(value, dtype=float) if isinstance(value, (list, tuple)) else value
+
+    def times(self, model: Model, domain: Domain, cell_centres: np.ndarray) -> tuple[float, float, int]:
+        """(dt, t_end, sample_every) of the ensemble: as configured, else with
+        tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
+        t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
+        by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
+        errors and chi^2 are meaningful)."""
+        length = domain[1] - domain[0]
+        D = model.coefficients(cell_centres, domain).D
+        tau = length**2 / (np.pi**2 * D.min())
+        t_end = self.t_end if self.t_end is not None else 10.0 * tau
+        dt = self.dt if self.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
+        interval = self.sample_interval if self.sample_interval is not None else tau / 8.0
+        return dt, t_end, self.sample_steps(interval, dt)
+
+
+class OverdampedOptions(LineEnsembleOptions):
+    """Options of :func:`~fpsolver.ensembles.run_ensemble` (dx = -A dt + sqrt(2 D) dW)."""
+
+    scheme: OverdampedScheme = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
+    boundary: Boundary = Field("reflecting", description='"reflecting" (mirror, particle number conserved) or "absorbing" (exit times recorded; x0 strictly inside)')
+
+
+class InertialOptions(LineEnsembleOptions):
+    """Options of :func:`~fpsolver.ensembles.run_inertial_ensemble` (M x'' = F - gamma x' + F_L)."""
+
+    mass: float = Field(gt=0, description="particle mass M of the inertial ensemble (Eqs. 27, 48)")
+    v0: float | Literal["thermal"] = Field("thermal", description='initial velocity, or "thermal" (Maxwell velocities with variance Gamma/(gamma M) at the initial position)')
+    velocity_bins: int = Field(101, ge=1, description="uniform velocity-histogram bins spanning +-6 thermal velocities")
+
+
+class Ensemble2DOptions(EnsembleOptions):
+    """Options of :func:`~fpsolver.ensembles.overdamped2d.run_ensemble_2d`: the time step and
+    duration are required (the 1D rule for them has no 2D counterpart here)."""
+
+    n_particles: int = Field(ge=1, description="number of particles")
+    dt: float = Field(gt=0, description="time step")
+    t_end: float = Field(gt=0, description="duration")
+    sample_interval: float | None = Field(None, gt=0, description="time between histogram samples; default every step")
+    table_points: int = Field(513, ge=2, description="table nodes per axis (bilinear interpolation; error ~h^2 |c''| / 8)")
+
+    def times(self) -> tuple[float, float, int]:
+        """(dt, t_end, sample_every): as given, sampling every step unless ``sample_interval`` is set."""
+        return self.dt, self.t_end, 1 if self.sample_interval is None else self.sample_steps(self.sample_interval, self.dt)
