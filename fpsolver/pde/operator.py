@@ -47,8 +47,8 @@ import scipy.sparse as sp
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.meshes.builders import cell_centers, extent
+from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.models import Model
 from fpsolver.models.base import Domain
 
@@ -107,9 +107,9 @@ class FokkerPlanckOperator:
         total outflow of a cell with absorbing walls is ``-M.sum(axis=0) * P``).
         """
         matrix = self.matrix
-        l, r = self.left_cells, self.right_cells
+        left, right = self.left_cells, self.right_cells
         flux = np.zeros(self.x_faces.shape[-1])
-        flux[self.interior_faces] = np.asarray(matrix[r, l]).ravel() * P[l] - np.asarray(matrix[l, r]).ravel() * P[r]
+        flux[self.interior_faces] = np.asarray(matrix[right, left]).ravel() * P[left] - np.asarray(matrix[left, right]).ravel() * P[right]
         if self.dimension > 1:
             return flux
         outflow = -np.asarray(matrix.sum(axis=0)).ravel() * P  # mass leaving each cell through walls
@@ -120,9 +120,7 @@ class FokkerPlanckOperator:
         return flux
 
 
-def _segment_exponent(
-    model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20
-) -> np.ndarray:
+def _segment_exponent(model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20) -> np.ndarray:
     """∫ A.t/D ds along the straight segments from ``points[:, left]`` to ``points[:, right]``.
 
     ``order``-point Gauss-Legendre on each segment, s = c_l + tau (c_r - c_l),
