@@ -17,6 +17,7 @@ standard error is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -282,4 +283,76 @@ class InertialEnsembleResult:
                 "particle": _var("particle", np.arange(self.final_x.size), "1", "particle index"),
             },
             attrs=result_attributes(self.metadata, self.model),
+        )
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Histogram bins: ``"cartesian"`` (x edges, y edges) or ``"polar"`` (r edges, theta edges).
+
+    ``areas`` and ``centres`` (shape (2, n): x, y of a Grid2D cell centre, or r, theta
+    of the middle of an annulus sector) are per bin, in the kernel's bin order
+    (FiPy's Grid2D cell order for cartesian bins).
+    """
+
+    kind: str
+    edges_a: np.ndarray
+    edges_b: np.ndarray
+    origin: tuple[float, float] = (0.0, 0.0)
+    areas: np.ndarray = field(default_factory=lambda: np.empty(0))
+    centres: np.ndarray = field(default_factory=lambda: np.empty((2, 0)))
+
+
+@dataclass(frozen=True)
+class Ensemble2DResult:
+    """Steady histogram of a 2D ensemble.
+
+    Attributes
+    ----------
+    bins
+        The bins (with their areas).
+    density, density_error
+        Counts / (samples x bin area) (sum(density * areas) = 1) and its batch-means
+        error over chunks.
+    counts
+        Total counts per bin; ``counts.sum()`` is the number of samples.
+    final_x, final_y
+        Particle positions at t_end.
+    model, metadata
+        ``Model.describe()`` and the run parameters.
+    """
+
+    bins: Bins
+    density: np.ndarray
+    density_error: np.ndarray
+    counts: np.ndarray
+    final_x: np.ndarray
+    final_y: np.ndarray
+    model: dict[str, object]
+    metadata: dict[str, object]
+
+    def to_xarray(self) -> xr.Dataset:
+        """The histogram per bin with the bin centres and areas (``bin`` dimension) and
+        the final positions (``particle``); bin edges as ``edge_a``/``edge_b``."""
+        polar = self.bins.kind == "polar"
+        a, b = ("r", "theta") if polar else ("x", "y")
+        units_a, units_b = ("length", "rad") if polar else ("length", "length")
+        particle = np.arange(self.final_x.size)
+        return xr.Dataset(
+            {
+                "P": _var("bin", self.density, "1/length^2", "steady histogram density after burn-in"),
+                "P_error": _var("bin", self.density_error, "1/length^2", "batch-means standard error of P"),
+                "counts": _var("bin", self.counts, "1", "samples per bin"),
+                "area": _var("bin", self.bins.areas, "length^2", "bin area"),
+                "final_x": _var("particle", self.final_x, "length", "x at t_end"),
+                "final_y": _var("particle", self.final_y, "length", "y at t_end"),
+            },
+            coords={
+                f"{a}_centre": _var("bin", self.bins.centres[0], units_a, f"bin centre, {a}"),
+                f"{b}_centre": _var("bin", self.bins.centres[1], units_b, f"bin centre, {b}"),
+                f"{a}_edge": _var(f"{a}_edge", self.bins.edges_a, units_a, f"bin edges along {a}"),
+                f"{b}_edge": _var(f"{b}_edge", self.bins.edges_b, units_b, f"bin edges along {b}"),
+                "particle": _var("particle", particle, "1", "particle index"),
+            },
+            attrs={**result_attributes(self.metadata, self.model), "bins": self.bins.kind, "origin": json.dumps(list(self.bins.origin))},
         )
