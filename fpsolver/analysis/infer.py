@@ -110,11 +110,11 @@ class Trajectories:
         return np.concatenate([self.starts, self.ends[np.cumsum(np.array(self.lengths) - 1) - 1]])
 
 
-def _segments(x: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of the runs of finite values of a NaN-separated series."""
-    finite = np.isfinite(x)
-    change = np.diff(np.concatenate([[0], finite.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(change == 1), np.flatnonzero(change == -1)))
+def _flatten(values: np.ndarray) -> np.ndarray:
+    """A 2D array (one trajectory per row) as one NaN-separated series."""
+    if values.ndim == 1:
+        return values
+    return np.concatenate([values, np.full((values.shape[0], 1), np.nan)], axis=1).ravel()
 
 
 def trajectories(x: object, *, dt: float | None = None, t: object | None = None, ids: object | None = None) -> Trajectories:
@@ -128,8 +128,8 @@ def trajectories(x: object, *, dt: float | None = None, t: object | None = None,
     dt
         Uniform sampling interval (time); or give ``t``.
     t
-        Sample times (same shape as ``x``); each trajectory's steps must all equal one
-        dt (relative tolerance 1e-6).
+        Sample times (same shape as ``x``); every step must equal one dt (relative
+        tolerance 1e-6; the median step when ``dt`` is not given).
     ids
         Trajectory labels of the samples of a 1D ``x``; samples of one label are
         contiguous and in time order.
@@ -146,58 +146,52 @@ def trajectories(x: object, *, dt: float | None = None, t: object | None = None,
     if np.any(np.isinf(x)):
         index = int(np.argmax(np.isinf(x.ravel())))
         raise DataError(f"position {index} is infinite", index)
-    flat = x.ravel() if x.ndim == 1 else np.concatenate([np.append(row, np.nan) for row in x])
-    times = None
-    if t is not None:
-        times = np.asarray(t, dtype=float)
-        if times.shape != x.shape:
-            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
-        times = times.ravel() if x.ndim == 1 else np.concatenate([np.append(row, np.nan) for row in times])
+    flat = _flatten(x)
+    finite = np.isfinite(flat)
+    linked = finite[:-1] & finite[1:]  # increment k -> k+1 inside one trajectory
     if ids is not None:
         if x.ndim != 1:
             raise DataError("ids label the samples of a 1D x")
         labels = np.asarray(ids)
         if labels.shape != x.shape:
             raise DataError(f"ids and x have different lengths ({labels.size} and {x.size})")
-        if np.any(np.isnan(x)):
-            index = int(np.argmax(np.isnan(x)))
+        if not np.all(finite):
+            index = int(np.argmax(~finite))
             raise DataError(f"position {index} is NaN inside trajectory {labels[index]!r}", index)
-        boundaries = np.flatnonzero(labels[1:] != labels[:-1]) + 1
-        if len(set(labels[np.concatenate([[0], boundaries])].tolist())) != boundaries.size + 1:
+        same = labels[1:] == labels[:-1]
+        firsts = labels[np.concatenate([[True], ~same])]
+        if np.unique(firsts).size != firsts.size:
             raise DataError("the samples of each trajectory id must be contiguous")
-        segments = list(zip(np.concatenate([[0], boundaries]), np.concatenate([boundaries, [x.size]])))
-    else:
-        segments = _segments(flat)
-    if not segments:
+        linked &= same
+    begins = finite & np.concatenate([[True], ~linked])
+    ends_of = finite & np.concatenate([~linked, [True]])
+    if not np.any(finite):
         raise DataError("no finite positions in the trajectories")
-    steps = []
-    for start, stop in segments:
-        if stop - start < 2:
-            raise DataError(f"trajectory {len(steps)} (starting at sample {start}) has one point; each needs at least 2", int(start))
-        if times is not None:
-            step = np.diff(times[start:stop])
-            if not np.all(np.isfinite(step)) or np.any(step <= 0):
-                bad = int(start + np.argmax(~(np.isfinite(step) & (step > 0)))) + 1
-                raise DataError(f"times must increase, but t[{bad}] = {times[bad]:g} does not follow t[{bad - 1}] = {times[bad - 1]:g}", bad)
-            steps.append(step)
-        else:
-            steps.append(None)
-    if times is not None:
-        all_steps = np.concatenate(steps)
-        reference = float(np.median(all_steps)) if dt is None else float(dt)
-        bad = np.abs(all_steps - reference) > DT_TOLERANCE * reference
+    single = begins & ends_of
+    if np.any(single):
+        index = int(np.argmax(single))
+        number = int(np.count_nonzero(begins[:index]))
+        sample = index if x.ndim == 1 else int(np.unravel_index(index, (x.shape[0], x.shape[1] + 1))[0] * x.shape[1] + index % (x.shape[1] + 1))
+        raise DataError(f"trajectory {number} (sample {sample}) has one point; each needs at least 2", sample)
+    pairs = np.flatnonzero(linked)
+    if t is not None:
+        times = np.asarray(t, dtype=float)
+        if times.shape != x.shape:
+            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
+        times = _flatten(times)
+        steps = times[pairs + 1] - times[pairs]
+        reference = float(np.median(steps)) if dt is None else float(dt)
+        bad = ~(np.abs(steps - reference) <= DT_TOLERANCE * abs(reference))
         if np.any(bad):
-            offsets = np.concatenate([np.arange(start + 1, stop) for start, stop in segments])
-            index = int(offsets[int(np.argmax(bad))])
-            raise DataError(f"non-uniform dt: t[{index}] - t[{index - 1}] = {all_steps[int(np.argmax(bad))]:g} differs from dt = {reference:g}", index)
+            index = int(pairs[int(np.argmax(bad))]) + 1
+            raise DataError(f"non-uniform dt: t[{index}] - t[{index - 1}] = {steps[int(np.argmax(bad))]:g} differs from dt = {reference:g}", index)
         dt = reference
     if dt is None:
         raise DataError("give the sampling interval dt (or the sample times t)")
     if isinstance(dt, bool) or not np.isfinite(dt) or dt <= 0:
         raise DataError(f"dt must be a finite number > 0, got {dt!r}")
-    starts = np.concatenate([flat[a : b - 1] for a, b in segments])
-    ends = np.concatenate([flat[a + 1 : b] for a, b in segments])
-    return Trajectories(starts=starts, ends=ends, dt=float(dt), lengths=tuple(int(b - a) for a, b in segments))
+    lengths = np.flatnonzero(ends_of) - np.flatnonzero(begins) + 1
+    return Trajectories(starts=flat[pairs], ends=flat[pairs + 1], dt=float(dt), lengths=tuple(lengths.tolist()))
 
 
 @dataclass(frozen=True)
