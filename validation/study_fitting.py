@@ -108,8 +108,8 @@ def _sfi_fields(data: infer.Trajectories, points: np.ndarray, positions: np.ndar
 
 
 def run(fast: bool, out_dir: Path) -> StudyResult:
-    repetitions = 6 if fast else 40
-    points = 400 if fast else 2000
+    repetitions = 4 if fast else 40
+    points = 150 if fast else 2000
     gate = "info" if fast else "upper"
     result = StudyResult(NAME, TITLE)
     result.parameters = {
@@ -153,7 +153,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
 
     # binned estimates against the model, and the finite-dt bias when dt is halved
     truth = gclm1(GENERATORS["gclm1"][1])
-    fine_dt, fine_points = 0.002, 1000 if fast else 4000
+    fine_dt, fine_points = 0.002, 600 if fast else 4000
     positions = infer.simulate_trajectories(truth, meshes.uniform(*DOMAIN, BINS), 100, fine_points, fine_dt, substeps=4, seed=7, burn_in=1.0)
     data = infer.trajectories(positions, dt=fine_dt)
     estimates = infer.kramers_moyal(data, np.linspace(-1.2, 1.2, 13))

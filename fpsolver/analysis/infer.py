@@ -508,7 +508,7 @@ def fit_trajectories(
             np.zeros(theta0.size),
             method="L-BFGS-B",
             bounds=list(zip((low - theta0) / scale, (high - theta0) / scale)),
-            options={"ftol": 1e-13, "gtol": 1e-7, "maxiter": 500},
+            options={"ftol": 1e-10, "gtol": 1e-5, "maxiter": 200},
         )
         best, success, message = theta0 + scale * solution.x, bool(solution.success), str(solution.message)
     covariance = covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))
