@@ -111,7 +111,6 @@ def _sfi_fields(data: infer.Trajectories, points: np.ndarray, positions: np.ndar
 def run(fast: bool, out_dir: Path) -> StudyResult:
     repetitions = 4 if fast else 40
     points = 150 if fast else 2000
-    gate = "info" if fast else "upper"
     result = StudyResult(NAME, TITLE)
     result.parameters = {
         "temperature": "tanh step T_L = 2, T_R = 0.5, centre 0, width 1",
@@ -149,7 +148,15 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
                 alpha_hits += [min((0.0, 0.5, 1.0), key=lambda c: abs(c - value)) == alpha for value, _ in estimates]
                 alpha_errors += [error for _, error in estimates]
     discrimination = float(np.mean(alpha_hits))
-    table.append(["alpha discrimination", f"trajectories ({TRAJECTORIES * (points - 1)} increments, T = {TRAJECTORIES * (points - 1) * DT:g})", "nearest of {0, 0.5, 1} is the truth", f"{100 * discrimination:.0f}%", f"mean sigma(alpha) = {np.mean(alpha_errors):.3f}"])
+    table.append(
+        [
+            "alpha discrimination",
+            f"trajectories ({TRAJECTORIES * (points - 1)} increments, T = {TRAJECTORIES * (points - 1) * DT:g})",
+            "nearest of {0, 0.5, 1} is the truth",
+            f"{100 * discrimination:.0f}%",
+            f"mean sigma(alpha) = {np.mean(alpha_errors):.3f}",
+        ]
+    )
     result.check("alpha (0 vs 0.5 vs 1) identified from trajectories", discrimination, 1.0, 0.9, "lower" if not fast else "info")
 
     # binned estimates against the model, and the finite-dt bias when dt is halved

@@ -529,7 +529,9 @@ def fit_trajectories(
     )
 
 
-def simulate_trajectories(model: Model, mesh, n_trajectories: int, n_points: int, dt: float, *, substeps: int = 10, seed: int = 0, x0: float | np.ndarray | None = None, burn_in: float = 0.0) -> np.ndarray:
+def simulate_trajectories(
+    model: Model, mesh, n_trajectories: int, n_points: int, dt: float, *, substeps: int = 10, seed: int = 0, x0: float | np.ndarray | None = None, burn_in: float = 0.0
+) -> np.ndarray:
     """Trajectories of ``model`` sampled every ``dt``, made by fpsolver's ensembles.
 
     Each sampling interval is one :func:`fpsolver.ensembles.run_ensemble` call
@@ -561,8 +563,9 @@ def simulate_trajectories(model: Model, mesh, n_trajectories: int, n_points: int
     def advance(positions: np.ndarray, duration: float, k: int) -> np.ndarray:
         steps = max(int(round(duration / dt * substeps)), 1)
         stream = int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
-        return run_ensemble(model, mesh, n_trajectories, duration / steps, duration, scheme="weak2", burn_in=0.0, seed=stream, x0=positions,
-                            record_every=steps, sample_every=steps, chunk_size=256).final_x
+        return run_ensemble(
+            model, mesh, n_trajectories, duration / steps, duration, scheme="weak2", burn_in=0.0, seed=stream, x0=positions, record_every=steps, sample_every=steps, chunk_size=256
+        ).final_x
 
     if burn_in > 0:
         current = advance(current, burn_in, n_points)

@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 
 from fpsolver.cases.build import Case, build_case, build_potential, build_profile, guard
-from fpsolver.cases.schema import MODEL_SCHEMAS, POTENTIAL_SCHEMAS, PROFILE_SCHEMAS, CaseConfig, load_case
 from fpsolver.cases.errors import CaseError
+from fpsolver.cases.schema import MODEL_SCHEMAS, POTENTIAL_SCHEMAS, PROFILE_SCHEMAS, CaseConfig, load_case
 from fpsolver.models import Model, model_class
 
 Progress = Callable[[str, float, float], None]

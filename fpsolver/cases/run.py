@@ -17,10 +17,10 @@ import numpy as np
 
 from fpsolver import meshes
 from fpsolver.analysis import compare
+from fpsolver.analysis.checks import Check
 from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
-from fpsolver.analysis.checks import Check
 from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import QME_SYSTEMS, AnyCase, CaseError, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble

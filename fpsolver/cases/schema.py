@@ -13,16 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fpsolver import qme
-from fpsolver.fields import potentials, profiles
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
+from fpsolver.fields import potentials, profiles
 from fpsolver.models import MODELS
 
 LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
@@ -138,7 +138,9 @@ class EnsembleConfig(BaseModel):
     dt: float | None = Field(None, gt=0, description="time step; default min(t_end/4000, L^2/(2000 D_max))")
     t_end: float | None = Field(None, gt=0, description="duration; default 10 L^2/(pi^2 D_min), ten slowest relaxation times")
     burn_in: float | None = Field(None, ge=0, description="time before the histogram samples; default t_end/2")
-    sample_interval: float | None = Field(None, gt=0, description="time between histogram samples; default L^2/(8 pi^2 D_min), an eighth of the slowest relaxation time, so samples are nearly independent")
+    sample_interval: float | None = Field(
+        None, gt=0, description="time between histogram samples; default L^2/(8 pi^2 D_min), an eighth of the slowest relaxation time, so samples are nearly independent"
+    )
     scheme: Literal["weak2", "euler"] = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
     seed: int = Field(0, ge=0, description="random seed (results do not depend on threads or processes)")
     x0: float | Literal["uniform"] = Field("uniform", description='initial position, or "uniform" (spread evenly)')

@@ -14,8 +14,8 @@ across processes and merge the parts bit-identically.
 from fpsolver.ensembles._setup import ChunkResults
 from fpsolver.ensembles.inertial import InertialEnsemble, run_inertial_ensemble
 from fpsolver.ensembles.overdamped import BOUNDARIES, OverdampedEnsemble, run_ensemble
-from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
 from fpsolver.ensembles.schemes import SCHEMES, Scheme
+from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
 
 __all__ = [
     "run_ensemble",

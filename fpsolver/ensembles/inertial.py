@@ -34,8 +34,8 @@ from fpsolver.ensembles._kernels import advance_inertial
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
 from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback, _positive_finite, _positive_integer
 from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, inertial_table
-from fpsolver.results.ensemble import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 from fpsolver.models.base import Model
+from fpsolver.results.ensemble import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 
 # The velocity histogram spans +- this many thermal velocities sqrt(max Gamma/gamma / M).
 _VELOCITY_SPAN = 6.0
@@ -73,9 +73,20 @@ class InertialEnsemble(ChunkedEnsemble):
             raise ValueError(f"'v0' must be 'thermal' or a finite velocity, got {v0!r}")
         self.v0 = v0
         self.setup = EnsembleSetup(
-            model, mesh, n_particles=n_particles, dt=dt, t_end=t_end, burn_in=burn_in, seed=seed, x0=x0,
-            record_every=record_every, sample_every=sample_every, chunk_size=chunk_size,
-            time_blocks=time_blocks, table_points=table_points, interior_x0=False,
+            model,
+            mesh,
+            n_particles=n_particles,
+            dt=dt,
+            t_end=t_end,
+            burn_in=burn_in,
+            seed=seed,
+            x0=x0,
+            record_every=record_every,
+            sample_every=sample_every,
+            chunk_size=chunk_size,
+            time_blocks=time_blocks,
+            table_points=table_points,
+            interior_x0=False,
         )
         self.table = inertial_table(model, self.setup.domain, table_points)
         thermal = np.sqrt(np.max(self.table.values[:, 2] / self.table.values[:, 1]) / self.mass)
@@ -110,13 +121,38 @@ class InertialEnsemble(ChunkedEnsemble):
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_inertial(
-                x, v, states, bounds, normals,
-                first_step, n_steps, s.n_steps, s.dt, self.mass, s.domain[0], s.domain[1],
-                table.values, table.x_min, table.inverse_spacing, ZIGGURAT_X, ZIGGURAT_F,
-                lookup.faces, lookup.x_min, lookup.inverse_spacing, lookup.start,
-                v_min, v_inverse_width, self.velocity_bins,
-                s.burn_steps, s.sample_every, s.time_blocks, s.record_every,
-                histogram, v_histogram, steady, moments,
+                x,
+                v,
+                states,
+                bounds,
+                normals,
+                first_step,
+                n_steps,
+                s.n_steps,
+                s.dt,
+                self.mass,
+                s.domain[0],
+                s.domain[1],
+                table.values,
+                table.x_min,
+                table.inverse_spacing,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                lookup.faces,
+                lookup.x_min,
+                lookup.inverse_spacing,
+                lookup.start,
+                v_min,
+                v_inverse_width,
+                self.velocity_bins,
+                s.burn_steps,
+                s.sample_every,
+                s.time_blocks,
+                s.record_every,
+                histogram,
+                v_histogram,
+                steady,
+                moments,
             )
 
         s.run_blocks(advance, plan.particles.size, progress)
@@ -144,9 +180,7 @@ class InertialEnsemble(ChunkedEnsemble):
         # the velocity density is normalised by all samples, so velocities outside the bins lower its mass
         v_widths = np.diff(self.v_faces)
         v_density = v_counts.sum(axis=0) / (steady[:, 0].sum() * v_widths)
-        v_density_error = density_from_counts(
-            np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0)
-        )[1][:-1]
+        v_density_error = density_from_counts(np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0))[1][:-1]
         x_mean, x_mean_error = ratio_with_error(steady[:, 1], steady[:, 0])
         x_second, x_second_error = ratio_with_error(steady[:, 2], steady[:, 0])
         v_mean, v_mean_error = ratio_with_error(steady[:, 3], steady[:, 0])
@@ -241,8 +275,21 @@ def run_inertial_ensemble(
         intensity not > 0 on the domain.
     """
     ensemble = InertialEnsemble(
-        model, mesh, n_particles, dt, t_end, mass=mass, burn_in=burn_in, seed=seed, x0=x0, v0=v0,
-        record_every=record_every, sample_every=sample_every, chunk_size=chunk_size, time_blocks=time_blocks,
-        velocity_bins=velocity_bins, table_points=table_points,
+        model,
+        mesh,
+        n_particles,
+        dt,
+        t_end,
+        mass=mass,
+        burn_in=burn_in,
+        seed=seed,
+        x0=x0,
+        v0=v0,
+        record_every=record_every,
+        sample_every=sample_every,
+        chunk_size=chunk_size,
+        time_blocks=time_blocks,
+        velocity_bins=velocity_bins,
+        table_points=table_points,
     )
     return ensemble.run(progress=progress)

@@ -28,9 +28,9 @@ from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import ChunkedEnsemble, ChunkResults, EnsembleSetup, ProgressCallback
 from fpsolver.ensembles._tables import DEFAULT_TABLE_POINTS, overdamped_table
-from fpsolver.results.ensemble import EnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.models.base import Model
+from fpsolver.results.ensemble import EnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
 
 BOUNDARIES = ("reflecting", "absorbing")
 
@@ -70,9 +70,20 @@ class OverdampedEnsemble(ChunkedEnsemble):
             raise ValueError(f"'boundary' must be one of {BOUNDARIES}, got {boundary!r}")
         self.boundary = boundary
         self.setup = EnsembleSetup(
-            model, mesh, n_particles=n_particles, dt=dt, t_end=t_end, burn_in=burn_in, seed=seed, x0=x0,
-            record_every=record_every, sample_every=sample_every, chunk_size=chunk_size,
-            time_blocks=time_blocks, table_points=table_points, interior_x0=boundary == "absorbing",
+            model,
+            mesh,
+            n_particles=n_particles,
+            dt=dt,
+            t_end=t_end,
+            burn_in=burn_in,
+            seed=seed,
+            x0=x0,
+            record_every=record_every,
+            sample_every=sample_every,
+            chunk_size=chunk_size,
+            time_blocks=time_blocks,
+            table_points=table_points,
+            interior_x0=boundary == "absorbing",
         )
         self.table = overdamped_table(model, self.setup.domain, table_points)
 
@@ -95,12 +106,37 @@ class OverdampedEnsemble(ChunkedEnsemble):
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_overdamped(
-                x, alive, exit_time, exit_side, states, bounds, normals,
-                first_step, n_steps, s.n_steps, s.dt, self.scheme.code, self.boundary == "absorbing",
-                s.domain[0], s.domain[1], table.values, table.x_min, table.inverse_spacing, ZIGGURAT_X, ZIGGURAT_F,
-                lookup.faces, lookup.x_min, lookup.inverse_spacing, lookup.start,
-                s.burn_steps, s.sample_every, s.time_blocks, s.record_every,
-                histogram, steady, moments,
+                x,
+                alive,
+                exit_time,
+                exit_side,
+                states,
+                bounds,
+                normals,
+                first_step,
+                n_steps,
+                s.n_steps,
+                s.dt,
+                self.scheme.code,
+                self.boundary == "absorbing",
+                s.domain[0],
+                s.domain[1],
+                table.values,
+                table.x_min,
+                table.inverse_spacing,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                lookup.faces,
+                lookup.x_min,
+                lookup.inverse_spacing,
+                lookup.start,
+                s.burn_steps,
+                s.sample_every,
+                s.time_blocks,
+                s.record_every,
+                histogram,
+                steady,
+                moments,
             )
 
         s.run_blocks(advance, plan.particles.size, progress)
@@ -228,8 +264,20 @@ def run_ensemble(
         boundary, or a model that is invalid on the domain.
     """
     ensemble = OverdampedEnsemble(
-        model, mesh, n_particles, dt, t_end, scheme=scheme, burn_in=burn_in, seed=seed, x0=x0, boundary=boundary,
-        record_every=record_every, sample_every=sample_every, chunk_size=chunk_size, time_blocks=time_blocks,
+        model,
+        mesh,
+        n_particles,
+        dt,
+        t_end,
+        scheme=scheme,
+        burn_in=burn_in,
+        seed=seed,
+        x0=x0,
+        boundary=boundary,
+        record_every=record_every,
+        sample_every=sample_every,
+        chunk_size=chunk_size,
+        time_blocks=time_blocks,
         table_points=table_points,
     )
     return ensemble.run(progress=progress)

@@ -29,9 +29,9 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver.ensembles._kernels2d import CARTESIAN, DISC, POLAR, RECTANGLE, advance_overdamped_2d, initial_positions_2d
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, chunk_seeds
-from fpsolver.results.ensemble import density_from_counts
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models.base import Model
+from fpsolver.results.ensemble import density_from_counts
 
 __all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "OverdampedEnsemble2D", "run_ensemble_2d"]
 
@@ -48,7 +48,7 @@ class Rectangle:
     upper: tuple[float, float]
 
     @classmethod
-    def from_mesh(cls, mesh: Mesh) -> "Rectangle":
+    def from_mesh(cls, mesh: Mesh) -> Rectangle:
         lower, upper = bounding_box(mesh)
         return cls((float(lower[0]), float(lower[1])), (float(upper[0]), float(upper[1])))
 
@@ -243,10 +243,31 @@ class OverdampedEnsemble2D:
         block = max(1, _PARTICLE_STEPS_PER_BLOCK // int(bounds[-1]))
         for first in range(0, self.n_steps, block):
             advance_overdamped_2d(
-                px, py, states, bounds, normals, first, min(block, self.n_steps - first), self.dt,
-                shape, geometry, self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y,
-                ZIGGURAT_X, ZIGGURAT_F, binning, self.bins.edges_a, self.bins.edges_b,
-                self.bins.origin[0], self.bins.origin[1], self.burn_steps, self.sample_every, histogram,
+                px,
+                py,
+                states,
+                bounds,
+                normals,
+                first,
+                min(block, self.n_steps - first),
+                self.dt,
+                shape,
+                geometry,
+                self.table,
+                self.table_x0,
+                self.table_y0,
+                self.table_inv_x,
+                self.table_inv_y,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                binning,
+                self.bins.edges_a,
+                self.bins.edges_b,
+                self.bins.origin[0],
+                self.bins.origin[1],
+                self.burn_steps,
+                self.sample_every,
+                histogram,
             )
         return {"chunks": ids, "histogram": histogram, "final_x": px, "final_y": py}
 
@@ -339,6 +360,15 @@ def run_ensemble_2d(
         For invalid parameters or a model that is invalid on the domain.
     """
     return OverdampedEnsemble2D(
-        model, domain, n_particles, dt, t_end, bins=bins, burn_in=burn_in, sample_every=sample_every,
-        seed=seed, chunk_size=chunk_size, table_points=table_points,
+        model,
+        domain,
+        n_particles,
+        dt,
+        t_end,
+        bins=bins,
+        burn_in=burn_in,
+        sample_every=sample_every,
+        seed=seed,
+        chunk_size=chunk_size,
+        table_points=table_points,
     ).run()

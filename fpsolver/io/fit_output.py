@@ -217,7 +217,9 @@ def write_trajectory_fits(
         f"{len(data.lengths)} trajectories, {data.size} increments, dt = {data.dt:g}. Binned Kramers-Moyal estimates of the drift and D(x) "
         f"(bias O(dt)); maximum-likelihood fits with the '{transition}' Gaussian transition density."
     )
-    report.table(["model", "chi2/dof drift", "chi2/dof D", "ln L", "converged"], [[label, chi2[label]["drift"], chi2[label]["diffusion"], fits[label].log_likelihood, fits[label].success] for label in labels])
+    report.table(
+        ["model", "chi2/dof drift", "chi2/dof D", "ln L", "converged"], [[label, chi2[label]["drift"], chi2[label]["diffusion"], fits[label].log_likelihood, fits[label].success] for label in labels]
+    )
     for label, fit in fits.items():
         if fit.parameters.names:
             _parameter_table(report, label, fit.parameters)

@@ -13,7 +13,12 @@ from pydantic_core import PydanticUndefined
 from fpsolver.cases import schema
 
 EXAMPLE_VALUES = {"kappa": 0.5, "sigma": 0.25, "file": "profile.csv", "expression": "1.5 + 0.5*tanh(4*x)"}
-REQUIRED_QME = {"chain": {"N": 10, "h": 1.0, "g": 1.3, "T_left": 0.8, "T_right": 0.4}, "lambda": {"T_1": 1.0, "T_2": 0.5}, "v": {"T_1": 1.0, "T_2": 0.5}, "dot": {"eps": 0.5, "T_L": 1.2, "T_R": 0.8, "mu_L": 0.1, "mu_R": -0.1}}
+REQUIRED_QME = {
+    "chain": {"N": 10, "h": 1.0, "g": 1.3, "T_left": 0.8, "T_right": 0.4},
+    "lambda": {"T_1": 1.0, "T_2": 0.5},
+    "v": {"T_1": 1.0, "T_2": 0.5},
+    "dot": {"eps": 0.5, "T_L": 1.2, "T_R": 0.8, "mu_L": 0.1, "mu_R": -0.1},
+}
 
 
 def _toml_value(value: object) -> str:
@@ -57,7 +62,7 @@ def case_template(name: str, profile: str) -> str:
         "[domain]",
         *_table_lines(schema.DomainConfig),
         "",
-        "[mesh]                       # or, at the top, mesh = \"NAME\" for meshes/NAME.toml",
+        '[mesh]                       # or, at the top, mesh = "NAME" for meshes/NAME.toml',
         *_table_lines(schema.MeshConfig),
         "",
         "[temperature]",
@@ -123,11 +128,11 @@ def reference_markdown() -> str:
         "`ensemble.nc` or `qme.nc`/`qme.csv`, `metrics.json`, `figures/`, `report.md`, `report.html`),",
         "replacing earlier results only when the run completes. `fpsolver show CASE` prints the",
         "resolved configuration; `fpsolver new NAME --profile P` writes a documented template.",
-        "Unknown keys are errors. Two kinds of case: `kind = \"fokker-planck\"` (default) and `kind = \"qme\"`.",
+        'Unknown keys are errors. Two kinds of case: `kind = "fokker-planck"` (default) and `kind = "qme"`.',
         "",
         "## Fokker-Planck cases",
         "",
-        "Top level: `kind`, `title` (free text), and either a `[mesh]` table or `mesh = \"NAME\"`",
+        'Top level: `kind`, `title` (free text), and either a `[mesh]` table or `mesh = "NAME"`',
         "(a definition `meshes/NAME.toml`, which then also fixes the domain).",
         "",
         *_section("[domain]", schema.DomainConfig, "The interval of the 1D problem."),
@@ -146,7 +151,7 @@ def reference_markdown() -> str:
         "",
         "One table per model to solve. `model` (default: LABEL) is `ito`, `gclm1` or `gclm2`; the",
         "other keys are the keyword arguments of `fpsolver.Ito`, `fpsolver.GCLM1`, `fpsolver.GCLM2`",
-        "(see their docstrings and PHYSICS.md section 2). `overdamped = \"kramers\"` selects the",
+        '(see their docstrings and PHYSICS.md section 2). `overdamped = "kramers"` selects the',
         "small-mass-limit form of PHYSICS.md 2.4.",
         "",
     ]
@@ -155,7 +160,7 @@ def reference_markdown() -> str:
     lines += _section("[ensemble]", schema.EnsembleConfig, "Overdamped (and optionally inertial) Langevin ensembles; `--fast` caps particles at 4096.")
     lines += _section("[validation]", schema.ValidationConfig, "Tolerances checked by `fpsolver validate` (they do not change results).")
     lines += [
-        "## Quantum master equation cases (`kind = \"qme\"`)",
+        '## Quantum master equation cases (`kind = "qme"`)',
         "",
         "`[system]` has `kind` = `chain`, `lambda`, `v` or `dot` and that system's parameters",
         "(the keyword arguments of `fpsolver.qme.chain`, `lambda_system`, `v_system`, `quantum_dot`);",

@@ -10,8 +10,8 @@ from scipy.sparse.linalg import spsolve
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
 from fpsolver.models import Model
+from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
 from fpsolver.results.field import SteadyState, provenance
 
 # If the pinned cell's density is this many times below the maximum, pin again at

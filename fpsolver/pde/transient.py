@@ -29,8 +29,8 @@ from scipy.sparse.linalg import splu
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver.pde.operator import build_operator
 from fpsolver.models import Model
+from fpsolver.pde.operator import build_operator
 from fpsolver.results.field import TransientSolution, provenance
 
 ProgressCallback = Callable[[float, float], None]
@@ -63,7 +63,7 @@ class TransientState:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "TransientState":
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> TransientState:
         t, dt, steps, rejected = arrays["scalars"]
         return cls(
             t=float(t),

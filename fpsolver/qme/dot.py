@@ -47,8 +47,14 @@ class QuantumDot:
     def regime(self) -> str:
         """See :func:`fpsolver.qme.analytic.classify_dot_regime`."""
         return analytic.classify_dot_regime(
-            eps=self.eps, T_L=self.T_L, T_R=self.T_R, mu_L=self.mu_L, mu_R=self.mu_R,
-            gamma_L=self.gamma_L, gamma_R=self.gamma_R, k_B=self.k_B,
+            eps=self.eps,
+            T_L=self.T_L,
+            T_R=self.T_R,
+            mu_L=self.mu_L,
+            mu_R=self.mu_R,
+            gamma_L=self.gamma_L,
+            gamma_R=self.gamma_R,
+            k_B=self.k_B,
         )
 
 
@@ -58,9 +64,7 @@ def _check(gamma_L: float, gamma_R: float) -> None:
             raise ValueError(f"{name} must be finite and > 0, got {value}")
 
 
-def quantum_dot(
-    eps: float, T_L: float, T_R: float, mu_L: float, mu_R: float, gamma_L: float = 1.0, gamma_R: float = 1.0, *, k_B: float = 1.0
-) -> QuantumDot:
+def quantum_dot(eps: float, T_L: float, T_R: float, mu_L: float, mu_R: float, gamma_L: float = 1.0, gamma_R: float = 1.0, *, k_B: float = 1.0) -> QuantumDot:
     """Closed-form steady state of the single-level dot (paper Eqs. 1-10).
 
     Raises
@@ -102,14 +106,18 @@ def quantum_dot_lindblad(
     """
     _check(gamma_L, gamma_R)
     annihilation = np.array([[0.0, 1.0], [0.0, 0.0]])
-    baths = [
-        Bath(coupling=annihilation, temperature=T, strength=g, statistics="fermi", chemical_potential=mu)
-        for T, g, mu in ((T_L, gamma_L, mu_L), (T_R, gamma_R, mu_R))
-    ]
+    baths = [Bath(coupling=annihilation, temperature=T, strength=g, statistics="fermi", chemical_potential=mu) for T, g, mu in ((T_L, gamma_L, mu_L), (T_R, gamma_R, mu_R))]
     state = steady_state(build_master_equation(np.diag([0.0, eps]), baths, k_B=k_B), method=method)
     heat = state.heat_currents
     return QuantumDot(
-        eps=eps, T_L=T_L, T_R=T_R, mu_L=mu_L, mu_R=mu_R, gamma_L=gamma_L, gamma_R=gamma_R, k_B=k_B,
+        eps=eps,
+        T_L=T_L,
+        T_R=T_R,
+        mu_L=mu_L,
+        mu_R=mu_R,
+        gamma_L=gamma_L,
+        gamma_R=gamma_R,
+        k_B=k_B,
         method=state.method,
         p1=float(state.diagonal[1]),
         J_L=float(-state.particle_currents[0]),

@@ -207,10 +207,7 @@ def chain_master_equation(
     site_energy = sp.csr_matrix((np.full(N, float(h)), (excited, excited)), shape=(2 * N, 2 * N))
     hopping = sp.csr_matrix((np.full(N - 1, float(g)), (excited[:-1], excited[1:])), shape=(2 * N, 2 * N))
     hamiltonian = site_energy + hopping + hopping.T
-    baths = [
-        Bath(coupling=_site_coupling(N, k), temperature=float(temperature), strength=gamma)
-        for k, temperature in enumerate(np.linspace(T_left, T_right, N))
-    ]
+    baths = [Bath(coupling=_site_coupling(N, k), temperature=float(temperature), strength=gamma) for k, temperature in enumerate(np.linspace(T_left, T_right, N))]
     dissipation = None if approach == "global" else site_energy
     return build_master_equation(hamiltonian, baths, dissipation_hamiltonian=dissipation, hbar=hbar, k_B=k_B)
 
@@ -247,8 +244,6 @@ def chain(
     )
 
 
-def chain_site_populations(
-    N: int, h: float, g: float, T_left: float, T_right: float, gamma: float = 1.0, approach: str = "global"
-) -> np.ndarray:
+def chain_site_populations(N: int, h: float, g: float, T_left: float, T_right: float, gamma: float = 1.0, approach: str = "global") -> np.ndarray:
     """Steady-state site populations <g_k|rho|g_k> + <e_k|rho|e_k>, k = 1..N (Fig. 2)."""
     return chain(N, h, g, T_left, T_right, gamma, approach).site_populations

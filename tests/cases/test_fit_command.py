@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 import xarray as xr
+from cli_helpers import copy_case
 from typer.testing import CliRunner
 
-from cli_helpers import copy_case
 from fpsolver.cli import app
 
 runner = CliRunner()
@@ -43,8 +43,23 @@ def test_fit_recovers_the_stated_parameters_and_writes_every_file(case):
 
 
 def test_infer_compares_all_models_and_prefers_the_generating_one(case):
-    result = invoke("infer", case, "--trajectories", case / "trajectories.npz", "--free", "models.gclm1.kappa", "--free", "models.gclm1.alpha_tilde",
-                    "--free", "models.ito.alpha", "--free", "models.gclm2.sigma", "--name", "paths", "--quiet")
+    result = invoke(
+        "infer",
+        case,
+        "--trajectories",
+        case / "trajectories.npz",
+        "--free",
+        "models.gclm1.kappa",
+        "--free",
+        "models.gclm1.alpha_tilde",
+        "--free",
+        "models.ito.alpha",
+        "--free",
+        "models.gclm2.sigma",
+        "--name",
+        "paths",
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads((case / "fits" / "paths" / "fit.json").read_text())
     assert summary["comparison"][0]["model"] == "gclm1"

@@ -34,8 +34,10 @@ def profile_fit() -> float:
     start = time.perf_counter()
     result = fit.fit_profile(model, {"kappa": 0.5, "alpha_tilde": 0.0}, data, domain=DOMAIN)
     seconds = time.perf_counter() - start
-    print(f"profile fit, 200 points, 2 free parameters: {seconds:.3f} s (target < 2 s); kappa = {result.parameters['kappa'][0]:.4f} ± {result.parameters['kappa'][1]:.4f}, "
-          f"alpha_tilde = {result.parameters['alpha_tilde'][0]:.4f} ± {result.parameters['alpha_tilde'][1]:.4f}, chi2/dof = {result.chi2_per_dof:.3f}, {result.evaluations} evaluations")
+    print(
+        f"profile fit, 200 points, 2 free parameters: {seconds:.3f} s (target < 2 s); kappa = {result.parameters['kappa'][0]:.4f} ± {result.parameters['kappa'][1]:.4f}, "
+        f"alpha_tilde = {result.parameters['alpha_tilde'][0]:.4f} ± {result.parameters['alpha_tilde'][1]:.4f}, chi2/dof = {result.chi2_per_dof:.3f}, {result.evaluations} evaluations"
+    )
     return seconds
 
 
@@ -55,8 +57,10 @@ def trajectory_fit(n: int = 1_000_000, dt: float = 0.01) -> float:
     start = time.perf_counter()
     result = infer.fit_trajectories(model, {"stiffness": 0.5, "eta": 2.0}, data, domain=(-10.0, 10.0))
     seconds = time.perf_counter() - start
-    print(f"trajectory fit, {n:.0e} points, 2 free parameters: {seconds:.3f} s (target < 10 s); stiffness = {result.parameters['stiffness'][0]:.4f} ± {result.parameters['stiffness'][1]:.4f}, "
-          f"eta = {result.parameters['eta'][0]:.4f} ± {result.parameters['eta'][1]:.4f}, {result.evaluations} likelihood evaluations")
+    print(
+        f"trajectory fit, {n:.0e} points, 2 free parameters: {seconds:.3f} s (target < 10 s); stiffness = {result.parameters['stiffness'][0]:.4f} ± {result.parameters['stiffness'][1]:.4f}, "
+        f"eta = {result.parameters['eta'][0]:.4f} ± {result.parameters['eta'][1]:.4f}, {result.evaluations} likelihood evaluations"
+    )
     return seconds
 
 
