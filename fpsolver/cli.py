@@ -251,3 +251,77 @@ def show(case: Annotated[Path, typer.Argument(help="Case directory.")]) -> None:
     except CaseError as exc:
         _fail(f"{case}: {exc}")
     sys.stdout.write(json.dumps(config.resolved(), indent=2) + "\n")
+
+
+FreeOption = Annotated[
+    list[str] | None,
+    typer.Option("--free", help="A case-file key to fit, e.g. models.gclm1.kappa, temperature.gradient, potential.stiffness (repeatable); its case value is the start."),
+]
+NameOption = Annotated[str | None, typer.Option("--name", help="Name of the output folder CASE/fits/NAME (default: data file stem and free keys).")]
+
+
+def _print_fits(outcome, quiet: bool, as_json: bool) -> None:
+    """The fitted parameters of every model and where the results went."""
+    if as_json:
+        sys.stdout.write(json.dumps({"fits": str(outcome.target), "models": {label: fit.as_dict() for label, fit in outcome.fits.items()}}, indent=2, default=float) + "\n")
+        return
+    if quiet:
+        return
+    table = Table(title="fits (best AIC first)", title_justify="left")
+    for column in ("model", "parameter", "value", "error", "AIC"):
+        table.add_column(column)
+    for label, fit in sorted(outcome.fits.items(), key=lambda item: item[1].aic):
+        estimates = fit.parameters
+        rows = list(zip(estimates.names, estimates.values, estimates.errors)) or [("(none free)", float("nan"), float("nan"))]
+        for index, (name, value, error) in enumerate(rows):
+            table.add_row(label if index == 0 else "", name, f"{value:.6g}", f"{error:.2g}", f"{fit.aic:.6g}" if index == 0 else "")
+    console.print(table)
+    console.print(f"report: [bold]{outcome.target / 'report.html'}[/] (results in {outcome.target})")
+
+
+@app.command()
+def fit(
+    case: Annotated[Path, typer.Argument(help="Case directory.")],
+    data: Annotated[Path, typer.Option("--data", help="Steady profile: CSV x,value,error or x,count[,width], or NetCDF with those variables.")],
+    free: FreeOption = None,
+    name: NameOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the fits as JSON on stdout.")] = False,
+) -> None:
+    """Fit model parameters to a steady profile; write CASE/fits/NAME/ (fit.json, fit.nc, figures, report)."""
+    from fpsolver.cases.fit import fit_case_directory
+
+    try:
+        with _progress(not (quiet or as_json)) as progress:
+            outcome = fit_case_directory(case, data, free or [], name=name, progress=progress)
+    except CaseError as exc:
+        _fail(f"{case}: {exc}")
+    _print_fits(outcome, quiet, as_json)
+
+
+class Transition(str, Enum):
+    kessler = "kessler"
+    euler = "euler"
+
+
+@app.command()
+def infer(
+    case: Annotated[Path, typer.Argument(help="Case directory.")],
+    trajectories: Annotated[Path, typer.Option("--trajectories", help="Trajectories: CSV (x[,t][,id]), .npy, .npz or NetCDF.")],
+    free: FreeOption = None,
+    dt: Annotated[float | None, typer.Option("--dt", help="Sampling interval when the file has no times.")] = None,
+    bins: Annotated[int, typer.Option("--bins", min=1, help="Bins of the drift and D(x) estimates.")] = 20,
+    transition: Annotated[Transition, typer.Option("--transition", help="Transition density of the likelihood: kessler (bias O(dt^2)) or euler (O(dt)).")] = Transition.kessler,
+    name: NameOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the fits as JSON on stdout.")] = False,
+) -> None:
+    """Estimate drift and D(x) from trajectories and fit the case's models; write CASE/fits/NAME/."""
+    from fpsolver.cases.fit import infer_case_directory
+
+    try:
+        with _progress(not (quiet or as_json)) as progress:
+            outcome = infer_case_directory(case, trajectories, free or [], dt=dt, bins=bins, transition=transition.value, name=name, progress=progress)
+    except CaseError as exc:
+        _fail(f"{case}: {exc}")
+    _print_fits(outcome, quiet, as_json)

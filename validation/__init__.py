@@ -22,5 +22,6 @@ STUDIES: dict[str, str] = {
     "moment_relaxation": "validation.study_moment_relaxation",
     "sde_weak_order": "validation.study_sde_weak_order",
     "small_mass_limit": "validation.study_small_mass_limit",
+    "fitting": "validation.study_fitting",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""
