@@ -61,6 +61,8 @@ def _progress(enabled: bool):
         yield update
 
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
 WorkersOption = Annotated[
     int | None,
     typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes (needs the 'distributed' extra)."),
@@ -111,8 +113,8 @@ def run(
     fast: Annotated[bool, typer.Option("--fast", help="Small sizes for smoke tests (<= 100 cells, <= 4096 particles).")] = False,
     only: Annotated[list[Stage] | None, typer.Option("--only", help="Run only these stages (repeatable): pde, sde, qme.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint of an interrupted run.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
@@ -218,7 +220,7 @@ def sweep(
     assignments: Annotated[list[str], typer.Option("--set", help="KEY=START:STOP:NUM, KEY=v1,v2 or KEY=value (repeatable: Cartesian product).")],
     only: Annotated[list[Stage] | None, typer.Option("--only", help="Stages per point (default pde).")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Small sizes.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: QuietOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
@@ -279,24 +281,29 @@ def _print_fits(outcome, quiet: bool, as_json: bool) -> None:
     console.print(f"report: [bold]{outcome.target / 'report.html'}[/] (results in {outcome.target})")
 
 
+def _fit_command(case: Path, quiet: bool, as_json: bool, call) -> None:
+    """Run a fit or inference ``call(progress)`` of ``case`` and print its fits."""
+    try:
+        with _progress(not (quiet or as_json)) as progress:
+            outcome = call(progress)
+    except CaseError as exc:
+        _fail(f"{case}: {exc}")
+    _print_fits(outcome, quiet, as_json)
+
+
 @app.command()
 def fit(
     case: Annotated[Path, typer.Argument(help="Case directory.")],
     data: Annotated[Path, typer.Option("--data", help="Steady profile: CSV x,value,error or x,count[,width], or NetCDF with those variables.")],
     free: FreeOption = None,
     name: NameOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the fits as JSON on stdout.")] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Fit model parameters to a steady profile; write CASE/fits/NAME/ (fit.json, fit.nc, figures, report)."""
     from fpsolver.cases.fit import fit_case_directory
 
-    try:
-        with _progress(not (quiet or as_json)) as progress:
-            outcome = fit_case_directory(case, data, free or [], name=name, progress=progress)
-    except CaseError as exc:
-        _fail(f"{case}: {exc}")
-    _print_fits(outcome, quiet, as_json)
+    _fit_command(case, quiet, as_json, lambda progress: fit_case_directory(case, data, free or [], name=name, progress=progress))
 
 
 class Transition(str, Enum):
@@ -313,15 +320,10 @@ def infer(
     bins: Annotated[int, typer.Option("--bins", min=1, help="Bins of the drift and D(x) estimates.")] = 20,
     transition: Annotated[Transition, typer.Option("--transition", help="Transition density of the likelihood: kessler (bias O(dt^2)) or euler (O(dt)).")] = Transition.kessler,
     name: NameOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the fits as JSON on stdout.")] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Estimate drift and D(x) from trajectories and fit the case's models; write CASE/fits/NAME/."""
     from fpsolver.cases.fit import infer_case_directory
 
-    try:
-        with _progress(not (quiet or as_json)) as progress:
-            outcome = infer_case_directory(case, trajectories, free or [], dt=dt, bins=bins, transition=transition.value, name=name, progress=progress)
-    except CaseError as exc:
-        _fail(f"{case}: {exc}")
-    _print_fits(outcome, quiet, as_json)
+    _fit_command(case, quiet, as_json, lambda progress: infer_case_directory(case, trajectories, free or [], dt=dt, bins=bins, transition=transition.value, name=name, progress=progress))
