@@ -7,11 +7,11 @@ from pathlib import Path
 
 from fpsolver import meshes
 from fpsolver._fipy import Mesh
-from fpsolver.fields import potentials, profiles
 from fpsolver.cases.schema import CaseConfig, CaseError, QMECaseConfig, load_case
-from fpsolver.models import Model, model_class
+from fpsolver.fields import potentials, profiles
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.models import Model, model_class
 
 
 @dataclass(frozen=True)

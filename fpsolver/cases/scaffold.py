@@ -58,7 +58,7 @@ def case_template(name: str, profile: str) -> str:
         "[domain]",
         *_table_lines(schema.DomainConfig),
         "",
-        "[mesh]                       # or, at the top, mesh = \"NAME\" for meshes/NAME.toml",
+        '[mesh]                       # or, at the top, mesh = "NAME" for meshes/NAME.toml',
         *_table_lines(schema.MeshConfig),
         "",
         "[temperature]",
@@ -151,11 +151,11 @@ def reference_markdown() -> str:
         "`ensemble.nc` or `qme.nc`/`qme.csv`, `metrics.json`, `figures/`, `report.md`, `report.html`),",
         "replacing earlier results only when the run completes. `fpsolver show CASE` prints the",
         "resolved configuration; `fpsolver new NAME --profile P` (or `--kind qme --system S`) writes a documented template.",
-        "Unknown keys are errors. Two kinds of case: `kind = \"fokker-planck\"` (default) and `kind = \"qme\"`.",
+        'Unknown keys are errors. Two kinds of case: `kind = "fokker-planck"` (default) and `kind = "qme"`.',
         "",
         "## Fokker-Planck cases",
         "",
-        "Top level: `kind`, `title` (free text), and either a `[mesh]` table or `mesh = \"NAME\"`",
+        'Top level: `kind`, `title` (free text), and either a `[mesh]` table or `mesh = "NAME"`',
         "(a definition `meshes/NAME.toml`, which then also fixes the domain).",
         "",
         *_section("[domain]", schema.DomainConfig, "The interval of the 1D problem."),
@@ -174,7 +174,7 @@ def reference_markdown() -> str:
         "",
         "One table per model to solve. `model` (default: LABEL) is `ito`, `gclm1` or `gclm2`; the",
         "other keys are the keyword arguments of `fpsolver.Ito`, `fpsolver.GCLM1`, `fpsolver.GCLM2`",
-        "(see their docstrings and PHYSICS.md section 2). `overdamped = \"kramers\"` selects the",
+        '(see their docstrings and PHYSICS.md section 2). `overdamped = "kramers"` selects the',
         "small-mass-limit form of PHYSICS.md 2.4.",
         "",
     ]
@@ -183,7 +183,7 @@ def reference_markdown() -> str:
     lines += _section("[ensemble]", schema.EnsembleConfig, "Overdamped (and optionally inertial) Langevin ensembles; `--fast` caps particles at 4096.")
     lines += _section("[validation]", schema.ValidationConfig, "Tolerances checked by `fpsolver validate` (they do not change results).")
     lines += [
-        "## Quantum master equation cases (`kind = \"qme\"`)",
+        '## Quantum master equation cases (`kind = "qme"`)',
         "",
         "`[system]` has `kind` = a system of the registry `fpsolver.qme.SYSTEMS` and that system's parameters",
         "(the keyword arguments of its solve function); `[scan]` optionally scans one of them. The systems:",

@@ -15,9 +15,9 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models import Model
-from fpsolver.fields.profiles import TemperatureProfile
 
 __all__ = [
     "steady_state",

@@ -47,8 +47,8 @@ import scipy.sparse as sp
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.meshes.builders import cell_centers, extent
+from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.models import Model
 from fpsolver.models.base import Domain
 
@@ -120,9 +120,7 @@ class FokkerPlanckOperator:
         return flux
 
 
-def _segment_exponent(
-    model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20
-) -> np.ndarray:
+def _segment_exponent(model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20) -> np.ndarray:
     """∫ A.t/D ds along the straight segments from ``points[:, left]`` to ``points[:, right]``.
 
     ``order``-point Gauss-Legendre on each segment, s = c_l + tau (c_r - c_l),

@@ -30,9 +30,9 @@ from scipy.sparse.linalg import splu
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
+from fpsolver.models import Model
 from fpsolver.pde.operator import build_operator
 from fpsolver.pde.options import TransientOptions
-from fpsolver.models import Model
 from fpsolver.results.field import TransientSolution, provenance
 
 ProgressCallback = Callable[[float, float], None]
@@ -65,7 +65,7 @@ class TransientState:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "TransientState":
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> TransientState:
         t, dt, steps, rejected = arrays["scalars"]
         return cls(
             t=float(t),
