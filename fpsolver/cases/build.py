@@ -49,7 +49,7 @@ def fast_variant(config: CaseConfig) -> CaseConfig:
     """The ``--fast`` variant of a case (smoke tests): at most 100 cells for inline
     meshes, at most 4096 particles, 5 transient snapshots; everything else unchanged."""
     mesh = config.mesh if isinstance(config.mesh, str) else config.mesh.model_copy(update={"cells": min(config.mesh.cells, FAST_CELLS)})
-    ensemble = config.ensemble.model_copy(update={"n_particles": min(config.ensemble.n_particles, FAST_PARTICLES), "chunk_size": min(config.ensemble.chunk_size, 512)})
+    ensemble = config.ensemble.model_copy(update={"n_particles": min(config.ensemble.n_particles or FAST_PARTICLES, FAST_PARTICLES), "chunk_size": min(config.ensemble.chunk_size, 512)})
     pde = config.pde.model_copy(update={"snapshots": min(config.pde.snapshots, FAST_SNAPSHOTS)})
     return config.model_copy(update={"mesh": mesh, "ensemble": ensemble, "pde": pde})
 

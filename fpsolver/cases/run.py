@@ -96,23 +96,29 @@ def run_chunked(
     :func:`fpsolver.cases.distributed.dask_mapper` runs them on a cluster). Each result is
     checkpointed as it arrives.
     """
-    groups = chunk_groups(ensemble.n_chunks, CHECKPOINT_GROUPS)
-    partials: dict[int, ChunkResults] = {}
-    for index in range(len(groups)):
-        saved = None if store is None else store.load(f"{key}-{index}")
-        if saved is not None and saved["_fingerprint"] == ensemble.fingerprint():
-            partials[index] = _chunk_results(saved)
-    todo = [index for index in range(len(groups)) if index not in partials]
-    if partials and progress is not None:
-        progress(len(partials), len(groups))
-    results = (mapper or _serial)(run_chunk_group, [(ensemble, groups[index]) for index in todo])
-    for index, partial in zip(todo, results):
-        if store is not None:
-            store.save(f"{key}-{index}", _chunk_arrays(partial))
-        partials[index] = partial
-        if progress is not None:
-            progress(len(partials), len(groups))
-    return ensemble.merge([partials[index] for index in range(len(groups))])
+    partials: list[ChunkResults] = []
+    chunks, round_ = np.arange(ensemble.n_chunks), 0
+    while chunks is not None:  # one round unless the ensemble is sized by precision
+        groups = [chunks[group] for group in chunk_groups(chunks.size, CHECKPOINT_GROUPS)]
+        keys = [f"{key}-{index}" if round_ == 0 else f"{key}-r{round_}-{index}" for index in range(len(groups))]
+        done: dict[int, ChunkResults] = {}
+        for index in range(len(groups)):
+            saved = None if store is None else store.load(keys[index])
+            if saved is not None and saved["_fingerprint"] == ensemble.fingerprint():
+                done[index] = _chunk_results(saved)
+        todo = [index for index in range(len(groups)) if index not in done]
+        if done and progress is not None:
+            progress(len(done), len(groups))
+        results = (mapper or _serial)(run_chunk_group, [(ensemble, groups[index]) for index in todo])
+        for index, partial in zip(todo, results):
+            if store is not None:
+                store.save(keys[index], _chunk_arrays(partial))
+            done[index] = partial
+            if progress is not None:
+                progress(len(done), len(groups))
+        partials += [done[index] for index in range(len(groups))]
+        chunks, round_ = ensemble.more_chunks(partials), round_ + 1
+    return ensemble.merge(partials)
 
 
 def identity(case: Case | QMECase) -> CaseIdentity:

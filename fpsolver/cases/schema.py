@@ -183,7 +183,7 @@ EnsembleConfig = create_model(
     models=(list[str] | None, Field(None, description="labels of [models.*] to simulate; default all")),
     **_option_fields(
         OverdampedOptions,
-        ("n_particles", "dt", "t_end", "burn_in", "sample_interval", "scheme", "seed", "x0", "chunk_size", "time_blocks", "table_points"),
+        ("n_particles", "precision", "dt", "t_end", "burn_in", "sample_interval", "scheme", "seed", "x0", "chunk_size", "time_blocks", "table_points"),
         x0=(float | Literal["uniform"], {}),
     ),
     **_option_fields(

@@ -30,9 +30,9 @@ import numpy as np
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals_lanes
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
-from fpsolver.ensembles._tables import inertial_table
+from fpsolver.ensembles._tables import inertial_step_table, inertial_table
 from fpsolver.ensembles.options import InertialOptions
 from fpsolver.models.base import Model
 from fpsolver.results.ensemble import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
@@ -68,7 +68,7 @@ class InertialEnsemble(ChunkedEnsemble):
         # Maxwell velocities at the local Gamma/gamma, from each chunk's own stream
         normals = np.empty(x.size)
         for c in range(bounds.size - 1):
-            fill_normals(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F)
+            fill_normals_lanes(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F)
         local = self.table.interpolate(x)
         return normals * np.sqrt(local[:, 2] / local[:, 1] / self.mass)
 
@@ -82,23 +82,25 @@ class InertialEnsemble(ChunkedEnsemble):
             xc, vc = x[bounds[c] : bounds[c + 1]], v[bounds[c] : bounds[c + 1]]
             plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc), vc.sum(), np.sum(vc * vc))
         lookup, table = s.lookup, self.table
+        step_table = inertial_step_table(table, s.dt, self.mass)
+        kick = table.interpolate(x)[:, 0] * (0.5 * s.dt / self.mass)
         v_min, v_inverse_width = self.v_faces[0], self.velocity_bins / (self.v_faces[-1] - self.v_faces[0])
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_inertial(
                 x,
                 v,
+                kick,
                 plan.states,
                 bounds,
                 plan.normals,
                 first_step,
                 n_steps,
                 s.n_steps,
-                s.dt,
-                self.mass,
+                0.5 * s.dt,
                 s.domain[0],
                 s.domain[1],
-                table.values,
+                step_table,
                 table.x_min,
                 table.inverse_spacing,
                 ZIGGURAT_X,
@@ -173,6 +175,7 @@ class InertialEnsemble(ChunkedEnsemble):
                 "v0": self.v0,
                 "boundary": "reflecting (specular)",
                 "error_batches": batches,
+                "precision_reached": s.reached_precision(arrays),
             },
         )
 

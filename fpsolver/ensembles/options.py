@@ -50,9 +50,27 @@ class EnsembleOptions(Options):
         return max(1, int(round(sample_interval / dt)))
 
 
+#: a run sized by ``precision`` has at least this many chunks (error batches), so the
+#: batch-means errors behind chi^2 are themselves good to ~20%, and at most this many particles
+MIN_PRECISION_CHUNKS = 16
+MAX_PRECISION_PARTICLES = 2**20
+
+
 class LineEnsembleOptions(EnsembleOptions):
     """Options of the 1D ensembles (overdamped and inertial)."""
 
+    n_particles: int | None = Field(
+        None,
+        ge=1,
+        description=f"number of particles; default: as many whole chunks as 'precision' asks (at least {MIN_PRECISION_CHUNKS} chunks, at most {MAX_PRECISION_PARTICLES} particles)",
+    )
+    precision: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="when n_particles is unset: target relative standard error (batch means) of the histogram density in a cell of average probability, "
+        "sqrt(cells * sum_i err_i^2); chunks are added in rounds until it is reached",
+    )
     x0: float | Literal["uniform"] | np.ndarray = Field("uniform", description='initial position, or "uniform" (spread evenly); from Python also an array of one position per particle')
     record_every: int | None = Field(None, ge=1, description="steps between records of <x>(t), Var x(t); default about 1000 records")
     time_blocks: int = Field(1, ge=1, description="time blocks of the sampling window (batches = chunks x blocks)")
