@@ -107,8 +107,10 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
 
     Raises
     ------
-    RuntimeError
-        If the ``gmsh`` executable is not on PATH.
+    FileNotFoundError
+        If the file or the ``gmsh`` executable (on PATH) does not exist.
+    ValueError
+        If Gmsh rejects the geometry, or for an unknown parameter.
     """
     path = Path(geo)
     if not path.suffix:
@@ -116,7 +118,7 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
     if not path.is_file():
         raise FileNotFoundError(f"mesh: geometry file {str(path)!r} does not exist")
     if shutil.which("gmsh") is None:
-        raise RuntimeError("mesh: the gmsh executable is not on PATH (pip install gmsh)")
+        raise FileNotFoundError("mesh: the gmsh executable is not on PATH (pip install gmsh, or the 'geometry' extra)")
     text = path.read_text()
     # later definitions win in Gmsh's .geo language, but the geometry uses the
     # values at the point of use: put overrides before the file's own lines

@@ -21,7 +21,7 @@ from scipy.sparse.linalg import LinearOperator, gmres, spilu, splu
 Method = Literal["direct", "iterative"]
 
 #: "auto" solves iteratively on 3D meshes with more cells than this
-AUTO_ITERATIVE_CELLS = 50_000
+AUTO_ITERATIVE_CELLS = 20_000
 ITERATIVE_TOLERANCE = 1e-12
 MAX_ITERATIONS = 500
 
