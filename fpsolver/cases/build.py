@@ -7,11 +7,11 @@ from pathlib import Path
 
 from fpsolver import _fipy, meshes
 from fpsolver._fipy import Mesh
+from fpsolver.cases.schema import CaseConfig, CaseError, CylindricalMeshConfig, GmshMeshConfig, GridMeshConfig, MeshConfig, QMECaseConfig, load_case
 from fpsolver.fields import nd, potentials, profiles
 from fpsolver.fields.base import TemperatureField
-from fpsolver.cases.schema import CaseConfig, CaseError, CylindricalMeshConfig, GmshMeshConfig, GridMeshConfig, MeshConfig, QMECaseConfig, load_case
-from fpsolver.models import Model, model_class
 from fpsolver.fields.potentials import Potential
+from fpsolver.models import Model, model_class
 
 
 @dataclass(frozen=True)

@@ -14,21 +14,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, create_model, model_validator
 
 from fpsolver._options import Options, OptionsT
-from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
-from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
+from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
 from fpsolver.fields import nd, potentials, profiles
 from fpsolver.models import MODELS
+from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.qme.systems import SYSTEMS, System
 
 LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
@@ -446,7 +446,8 @@ class QMECaseConfig(BaseModel):
 
 AnyCase = CaseConfig | QMECaseConfig
 
-_UNION_TAGS = {"str", "float", "int", "bool", "MeshConfig", "function-after[_check_axes(), GridMeshConfig]", "function-after[_check_axes(), CylindricalMeshConfig]", "GmshMeshConfig", "line", "grid", "cylindrical", "gmsh"}
+_UNION_TAGS = {"str", "float", "int", "bool", "MeshConfig", "GmshMeshConfig", "line", "grid", "cylindrical", "gmsh"}
+_UNION_TAGS |= {f"function-after[_check_axes(), {name}]" for name in ("GridMeshConfig", "CylindricalMeshConfig")}
 
 
 def _location(error: dict[str, Any]) -> str:

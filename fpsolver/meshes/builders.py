@@ -17,10 +17,10 @@ Named meshes live as TOML files in the package data folder ``fpsolver/meshes/dat
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import numpy as np
+import tomllib
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh

@@ -30,10 +30,10 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models import Model
-from fpsolver.fields.profiles import TemperatureProfile
 
 __all__ = [
     "steady_state",

@@ -145,9 +145,9 @@ class FokkerPlanckOperator:
         ring the duplicate wall face FiPy keeps carries the flux of the face joining the ends.
         """
         matrix = self.matrix
-        l, r = self.left_cells, self.right_cells
+        low, high = self.left_cells, self.right_cells
         flux = np.zeros(self.x_faces.shape[-1])
-        flux[self.interior_faces] = np.asarray(matrix[r, l]).ravel() * P[l] - np.asarray(matrix[l, r]).ravel() * P[r]
+        flux[self.interior_faces] = np.asarray(matrix[high, low]).ravel() * P[low] - np.asarray(matrix[low, high]).ravel() * P[high]
         if self.dimension > 1:
             return flux
         wall_low, wall_high = int(np.argmin(self.x_faces)), int(np.argmax(self.x_faces))

@@ -10,10 +10,10 @@ import scipy.sparse as sp
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
+from fpsolver.models import Model
 from fpsolver.pde import linear
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
 from fpsolver.pde.options import SteadyOptions
-from fpsolver.models import Model
 from fpsolver.results.field import SteadyState, provenance
 
 # If the pinned cell's density is this many times below the maximum, pin again at

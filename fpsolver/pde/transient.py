@@ -29,10 +29,10 @@ import scipy.sparse as sp
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
+from fpsolver.models import Model
 from fpsolver.pde import linear
 from fpsolver.pde.operator import build_operator
 from fpsolver.pde.options import TransientOptions
-from fpsolver.models import Model
 from fpsolver.results.field import TransientSolution, provenance
 
 ProgressCallback = Callable[[float, float], None]
@@ -65,7 +65,7 @@ class TransientState:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "TransientState":
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> TransientState:
         t, dt, steps, rejected = arrays["scalars"]
         return cls(
             t=float(t),
