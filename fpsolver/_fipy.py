@@ -159,11 +159,34 @@ def gmsh_2d(geo_text: str) -> Mesh:
     ValueError
         If Gmsh rejects the geometry or produces no cells (the message quotes Gmsh's first error).
     """
-    try:
-        return fipy.Gmsh2D(geo_text)
-    except fipy.GmshException as exc:
-        errors = [line.strip() for line in str(exc).splitlines() if line.strip().startswith("Error")]
-        raise ValueError(f"Gmsh rejected the geometry: {errors[0] if errors else 'it produced no 2D cells'}") from None
+    messages: list[str] = []
+    with _captured_stderr(messages):
+        try:
+            return fipy.Gmsh2D(geo_text)
+        except fipy.GmshException as exc:
+            messages.append(str(exc))
+    errors = [line.strip() for line in "\n".join(messages).splitlines() if line.strip().startswith("Error") and line.strip("Error :-")]
+    raise ValueError(f"Gmsh rejected the geometry: {errors[0] if errors else 'it produced no 2D cells'}")
+
+
+@contextmanager
+def _captured_stderr(messages: list[str]) -> Iterator[None]:
+    """Within the block, file descriptor 2 (where the gmsh executable writes its messages) goes
+    to a temporary file whose text is appended to ``messages`` at the end."""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            log.seek(0)
+            messages.append(log.read())
 
 
 def is_periodic(mesh: Mesh) -> bool:
