@@ -2,8 +2,9 @@
 
 The systems are M-matrices (the pinned generator of the steady state, V - dt M of implicit
 steps): nonsingular, diagonally dominant by columns, with the sparsity of the mesh. SuperLU
-(COLAMD ordering) solves them exactly and fast in 1D and 2D, but its fill-in grows like
-n^(4/3) (memory) and n^2 (time) on 3D grids. There, ``"iterative"`` uses pyamg's
+(COLAMD ordering) solves them exactly and fast in 1D and on moderate 2D meshes, but its
+fill-in grows like n^(4/3) (memory) and n^2 (time) on 3D grids and its time faster than
+n on large 2D ones. There, ``"iterative"`` uses pyamg's
 classical (Ruge-Stuben) algebraic multigrid as the preconditioner of GMRES (the matrices
 are not symmetric), iterated to a relative residual of ``ITERATIVE_TOLERANCE``; without
 pyamg it uses SciPy's incomplete LU (``spilu``) instead of multigrid.
@@ -20,8 +21,9 @@ from scipy.sparse.linalg import LinearOperator, gmres, spilu, splu
 
 Method = Literal["direct", "iterative"]
 
-#: "auto" solves iteratively on 3D meshes with more cells than this
+#: "auto" solves iteratively on 3D and 2D meshes with more cells than these
 AUTO_ITERATIVE_CELLS = 20_000
+AUTO_ITERATIVE_CELLS_2D = 250_000
 ITERATIVE_TOLERANCE = 1e-12
 MAX_ITERATIONS = 500
 
@@ -31,7 +33,8 @@ def choose(linear_solver: str, dimension: int, cells: int) -> Method:
     if linear_solver not in ("auto", "direct", "iterative"):
         raise ValueError(f"linear_solver must be 'auto', 'direct' or 'iterative', got {linear_solver!r}")
     if linear_solver == "auto":
-        return "iterative" if dimension == 3 and cells > AUTO_ITERATIVE_CELLS else "direct"
+        large = (dimension == 3 and cells > AUTO_ITERATIVE_CELLS) or (dimension == 2 and cells > AUTO_ITERATIVE_CELLS_2D)
+        return "iterative" if large else "direct"
     return linear_solver  # type: ignore[return-value]
 
 

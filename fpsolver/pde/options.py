@@ -30,7 +30,7 @@ class SteadyOptions(Options):
     quadrature_order: int = Field(16, ge=1, description="Gauss-Legendre points per cell of the exact face velocities")
     linear_solver: LinearSolver = Field(
         "auto",
-        description='"direct" (SuperLU), "iterative" (algebraic multigrid-preconditioned GMRES, pyamg) or "auto" (iterative for 3D meshes above 20000 cells, else direct)',
+        description='"direct" (SuperLU), "iterative" (algebraic multigrid-preconditioned GMRES, pyamg) or "auto" (iterative above 20000 cells in 3D and 250000 in 2D, else direct)',
     )
 
 

@@ -24,7 +24,8 @@ def test_iterative_and_direct_steady_states_agree_in_3d():
 
 def test_auto_chooses_multigrid_only_for_large_3d_meshes():
     assert linear.choose("auto", 3, linear.AUTO_ITERATIVE_CELLS + 1) == "iterative"
-    assert linear.choose("auto", 3, 1000) == linear.choose("auto", 2, 10**6) == "direct"
+    assert linear.choose("auto", 2, linear.AUTO_ITERATIVE_CELLS_2D + 1) == "iterative"
+    assert linear.choose("auto", 3, 1000) == linear.choose("auto", 2, 10**5) == linear.choose("auto", 1, 10**6) == "direct"
 
 
 def test_iterative_transient_matches_direct():
