@@ -165,7 +165,8 @@ def gmsh_2d(geo_text: str) -> Mesh:
             return fipy.Gmsh2D(geo_text)
         except fipy.GmshException as exc:
             messages.append(str(exc))
-    errors = [line.strip() for line in "\n".join(messages).splitlines() if line.strip().startswith("Error") and line.strip("Error :-")]
+    lines = [line.strip() for line in "\n".join(messages).splitlines()]
+    errors = [line for line in lines if line.startswith("Error") and line.removeprefix("Error").strip(" :-")]
     raise ValueError(f"Gmsh rejected the geometry: {errors[0] if errors else 'it produced no 2D cells'}")
 
 

@@ -207,7 +207,7 @@ def reference_markdown() -> str:
         *_section("[domain]", schema.DomainConfig, "The interval of the 1D problem."),
         *_section("[mesh]", schema.MeshConfig, "Inline 1D mesh on the domain."),
         *_section('[mesh] kind = "grid"', schema.GridMeshConfig, "A 2D or 3D box (`fpsolver.meshes.grid`); `[domain]` is not used."),
-        *_section('[mesh] kind = "cylindrical"', schema.CylindricalMeshConfig, "An axisymmetric (r, z) grid (`fpsolver.meshes.cylindrical`): formulas use x for r and y for z; densities are per radian."),
+        *_section('[mesh] kind = "cylindrical"', schema.CylindricalMeshConfig, "An axisymmetric (r, z) grid (`fpsolver.meshes.cylindrical`): x stands for r and y for z; densities are per radian."),
         *_section('[mesh] kind = "gmsh"', schema.GmshMeshConfig, "A 2D Gmsh geometry (`fpsolver.meshes.gmsh_mesh`; needs the `gmsh` executable, the `geometry` extra)."),
         "### [boundary]",
         "",

@@ -5,8 +5,8 @@ import json
 
 import numpy as np
 import pytest
-
 from cli_helpers import copy_case, fpsolver
+
 from fpsolver.cases.run import run_case_directory
 
 T1 = "1 + 0.6*tanh(3*(x - 0.2))"

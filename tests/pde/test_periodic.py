@@ -45,7 +45,7 @@ def test_closed_form_reduces_to_boltzmann_without_tilt_at_constant_temperature()
 
 @pytest.mark.parametrize("face_velocity", ["exact", "exact-flux"])
 def test_discrete_ring_against_the_closed_form(face_velocity):
-    """"exact-flux" is exact at the cell centres for a current-carrying state; "exact" is 2nd order."""
+    """ "exact-flux" is exact at the cell centres for a current-carrying state; "exact" is 2nd order."""
     model = _tilted()
     mesh = meshes.geometric(*RING, 60, ratio=1.04, refine=0.3, periodic=True)
     solution = fpsolver.solve_steady(model, mesh, face_velocity=face_velocity)
