@@ -46,9 +46,7 @@ class FormulaError(ValueError):
     """A user formula that cannot be parsed or uses unknown names."""
 
 
-def parse_formula(
-    text: str, variables: tuple[str, ...], parameters: Mapping[str, float] | None = None
-) -> sympy.Expr:
+def parse_formula(text: str, variables: tuple[str, ...], parameters: Mapping[str, float] | None = None) -> sympy.Expr:
     """Parse ``text`` into a sympy expression in ``variables``.
 
     Parameters
@@ -97,10 +95,7 @@ def parse_formula(
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
             if node.func.id not in _FUNCTIONS:
-                raise FormulaError(
-                    f"formula {text!r} calls unknown function {node.func.id!r} "
-                    f"(known: {', '.join(sorted(_FUNCTIONS))})"
-                )
+                raise FormulaError(f"formula {text!r} calls unknown function {node.func.id!r} (known: {', '.join(sorted(_FUNCTIONS))})")
             if len(node.args) != 1:
                 raise FormulaError(f"formula {text!r}: {node.func.id}() takes exactly one argument")
             return _FUNCTIONS[node.func.id](build(node.args[0]))
@@ -130,7 +125,7 @@ class SymbolicFunction:
         self._compiled: dict[int, object] = {}
 
     @classmethod
-    def from_text(cls, text: str, variable: str = "x", parameters: Mapping[str, float] | None = None) -> "SymbolicFunction":
+    def from_text(cls, text: str, variable: str = "x", parameters: Mapping[str, float] | None = None) -> SymbolicFunction:
         return cls(parse_formula(text, (variable,), parameters), variable)
 
     @cached_property
@@ -175,9 +170,7 @@ class SymbolicField:
         self._compiled: dict[str, object] = {}
 
     @classmethod
-    def from_text(
-        cls, text: str, variables: tuple[str, ...], parameters: Mapping[str, float] | None = None
-    ) -> "SymbolicField":
+    def from_text(cls, text: str, variables: tuple[str, ...], parameters: Mapping[str, float] | None = None) -> SymbolicField:
         return cls(parse_formula(text, tuple(variables), parameters), tuple(variables))
 
     @property
@@ -208,9 +201,7 @@ class SymbolicField:
 
     def gradient(self, points: np.ndarray) -> np.ndarray:
         """grad f at the points, shape ``(dim, n)``."""
-        return np.array(
-            [self._evaluate(f"d{i}", sympy.diff(self.expression, s), points) for i, s in enumerate(self._symbols)]
-        ).reshape(self.dimension, -1)
+        return np.array([self._evaluate(f"d{i}", sympy.diff(self.expression, s), points) for i, s in enumerate(self._symbols)]).reshape(self.dimension, -1)
 
     def laplacian(self, points: np.ndarray) -> np.ndarray:
         """Laplacian of f at the points, shape ``(n,)``."""
@@ -218,9 +209,4 @@ class SymbolicField:
 
     def gradient_laplacian(self, points: np.ndarray) -> np.ndarray:
         """grad of the Laplacian of f, shape ``(dim, n)``."""
-        return np.array(
-            [
-                self._evaluate(f"dlap{i}", sympy.diff(self._laplacian_expression, s), points)
-                for i, s in enumerate(self._symbols)
-            ]
-        ).reshape(self.dimension, -1)
+        return np.array([self._evaluate(f"dlap{i}", sympy.diff(self._laplacian_expression, s), points) for i, s in enumerate(self._symbols)]).reshape(self.dimension, -1)

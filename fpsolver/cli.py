@@ -193,7 +193,9 @@ class CaseKind(str, Enum):
 def new(
     name: Annotated[Path, typer.Argument(help="Directory of the new case.")],
     kind: Annotated[CaseKind, typer.Option("--kind", help="Case kind: a Fokker-Planck case or a quantum master equation (qme) case.")] = CaseKind.fokker_planck,
-    profile: Annotated[str | None, typer.Option("--profile", help="fokker-planck: temperature profile: linear, exponential (default), gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="fokker-planck: temperature profile: linear, exponential (default), gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")
+    ] = None,
     system: Annotated[str | None, typer.Option("--system", help="qme: name of a registered quantum system (fpsolver.qme.SYSTEMS, e.g. chain, the default).")] = None,
     dim: Annotated[int, typer.Option("--dim", min=1, max=3, help="fokker-planck: dimension (2 or 3: a grid with a formula temperature in x, y(, z)).")] = 1,
 ) -> None:

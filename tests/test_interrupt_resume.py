@@ -10,11 +10,10 @@ import sys
 import time
 
 import numpy as np
+import xarray as xr
+from cli_helpers import ENV, copy_case, fpsolver
 
 from fpsolver.io.lock import case_lock
-import xarray as xr
-
-from cli_helpers import ENV, copy_case, fpsolver
 
 LONG_ENSEMBLE = """
 [ensemble]
@@ -68,12 +67,13 @@ def test_kill_after_checkpoint_then_resume_matches_uninterrupted_run(tmp_path):
 def test_resume_reuses_checkpoints(tmp_path, monkeypatch):
     """In-process: a run stopped after some chunk groups resumes without recomputing them."""
     from fpsolver.cases.build import open_case
-    from fpsolver.io.checkpoint import CheckpointStore
     from fpsolver.cases.run import run_case
     from fpsolver.ensembles import OverdampedEnsemble
+    from fpsolver.io.checkpoint import CheckpointStore
 
     case = open_case(_long_case(tmp_path, "inproc"), fast=True)
     store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=False)
+
     class Interrupted(Exception):
         pass
 

@@ -5,9 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 import xarray as xr
-from PIL import Image
-
 from cli_helpers import CASES, copy_case, fpsolver
+from PIL import Image
 
 SHIPPED = sorted(p.name for p in CASES.iterdir() if (p / "case.toml").exists())
 

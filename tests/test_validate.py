@@ -27,7 +27,18 @@ def test_real_accepts_finite_numbers(value):
     assert real("x", value, positive=True) == float(value)
 
 
-@pytest.mark.parametrize(("value", "error", "fragment"), [(math.nan, ValueError, "finite"), (math.inf, ValueError, "finite"), (None, TypeError, "real number"), ("1", TypeError, "real number"), (True, TypeError, "real number"), (0.0, ValueError, "> 0"), (-1, ValueError, "> 0")])
+@pytest.mark.parametrize(
+    ("value", "error", "fragment"),
+    [
+        (math.nan, ValueError, "finite"),
+        (math.inf, ValueError, "finite"),
+        (None, TypeError, "real number"),
+        ("1", TypeError, "real number"),
+        (True, TypeError, "real number"),
+        (0.0, ValueError, "> 0"),
+        (-1, ValueError, "> 0"),
+    ],
+)
 def test_real_refuses_with_the_parameter_name(value, error, fragment):
     with pytest.raises(error, match=f"'kappa' must .*{fragment}"):
         real("kappa", value, positive=True)

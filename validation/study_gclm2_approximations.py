@@ -87,11 +87,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         if key == ("constant", "local"):
             result.check("Eq. 60 (constant + local): max rel. error of P vs exp(x/L)", compare.max_relative_error(steady.P, eq60), 0.0, 1e-9, "upper")
         else:
-            result.check(f"friction={friction}, temperature={temperature}: L1 distance from Eq. 60", distances[key], 0.0, 0.0, "info",
-                         "how far the paper's approximations are from this combination")
+            result.check(f"friction={friction}, temperature={temperature}: L1 distance from Eq. 60", distances[key], 0.0, 0.0, "info", "how far the paper's approximations are from this combination")
         table.append([friction, temperature, spread, distances[key], float(steady.P[-1] / steady.P[0])])
         axes[0].plot(steady.x, steady.P, label=f"{friction} / {temperature}")
-    axes[0].plot(x[::max(1, cells // 20)], eq60[::max(1, cells // 20)], "ko", mfc="none", ms=4, label="Eq. 60")
+    axes[0].plot(x[:: max(1, cells // 20)], eq60[:: max(1, cells // 20)], "ko", mfc="none", ms=4, label="Eq. 60")
 
     # eta2(x) growth and the local-temperature approximation
     wide = fpsolver.GCLM2(profiles.linear(T0=1.0, gradient=0.0), sigma=SIGMA, L=LENGTH)
@@ -105,8 +104,14 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     result.check("eta2(0) / (eta sqrt(pi) sigma / L): the paper's approximation at x = 0", float(wide.eta2(np.array([0.0]), WIDE_DOMAIN)[0] / constant), 1.0, 1e-8, "relative")
     full_friction = fpsolver.GCLM2(profile, sigma=SIGMA).eta2(x, DOMAIN) / constant
     peak, x_peak = float(full_friction.max()), float(abs(x[np.argmax(full_friction)]))
-    result.check(f"max over the domain of eta2(x) / (eta sqrt(pi) sigma / L) (at |x| = {x_peak:.3f}): the paper's 'approximately constant' friction", peak, 1.0, 0.0, "info",
-                 "the constant-friction approximation holds only for |x| << sigma")
+    result.check(
+        f"max over the domain of eta2(x) / (eta sqrt(pi) sigma / L) (at |x| = {x_peak:.3f}): the paper's 'approximately constant' friction",
+        peak,
+        1.0,
+        0.0,
+        "info",
+        "the constant-friction approximation holds only for |x| << sigma",
+    )
     flat = wide.Deff2(xs, WIDE_DOMAIN) / (wide.eta2(xs, WIDE_DOMAIN) * 1.0)
     result.check("constant T = 1: max |Deff2 / (eta2 k_B T) - 1|", float(np.max(np.abs(flat - 1.0))), 0.0, 1e-10, "upper")
     axes[1].semilogy(xs / SIGMA, eta2 / (np.sqrt(np.pi) * SIGMA / LENGTH), "o", mfc="none", ms=4, label="fpsolver eta2 / (eta sqrt(pi) sigma/L)")

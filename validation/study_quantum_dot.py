@@ -121,15 +121,19 @@ def _figures_2_to_4(result: StudyResult, eps: np.ndarray, out_dir: Path) -> Path
     result.check("Fig. 4: ANM points (J_L < 0) at eps >= 0 (paper: ANM only for eps < 0)", anm_positive_eps, 0, 0, "upper")
     shade_regimes(axes[2], eps, T_MEAN, 5.0, 5.0)
     shade_regimes(axes[0], eps, T_MEAN, 5.0, 0.0)
-    titles = ["Fig. 2: J_L, dT = 5, dV = 0", "Fig. 3: J_L, T = 7.5, dV = 0", "Fig. 4: J_L, T = 7.5, dV = 5 (shaded: dT = 5)",
-              "Fig. 2 inset: Q_L", "Fig. 3 inset: Q_L", ""]
+    titles = ["Fig. 2: J_L, dT = 5, dV = 0", "Fig. 3: J_L, T = 7.5, dV = 0", "Fig. 4: J_L, T = 7.5, dV = 5 (shaded: dT = 5)", "Fig. 2 inset: Q_L", "Fig. 3 inset: Q_L", ""]
     for ax, title in zip(axes[:5], titles):
         ax.set(xlabel="eps", title=title)
         ax.axhline(0, color="grey", lw=0.5)
         ax.legend(fontsize=7)
     axes[5].set_axis_off()
-    axes[5].text(0.0, 0.5, "Fig. 2: T = 5, 7.5, 10 (not given in the caption)\nFig. 3: T = 7.5 (chosen), dT = 2.5, 5, 7.5\n"
-                 "Fig. 4: dT = 0, 2.5, 5, 7.5 (chosen)\ngamma_L = gamma_R = 1, k_B = e = 1", fontsize=8, transform=axes[5].transAxes)
+    axes[5].text(
+        0.0,
+        0.5,
+        "Fig. 2: T = 5, 7.5, 10 (not given in the caption)\nFig. 3: T = 7.5 (chosen), dT = 2.5, 5, 7.5\nFig. 4: dT = 0, 2.5, 5, 7.5 (chosen)\ngamma_L = gamma_R = 1, k_B = e = 1",
+        fontsize=8,
+        transform=axes[5].transAxes,
+    )
     return save_figure(figure, out_dir, NAME, "figs2_to_4")
 
 
@@ -185,12 +189,16 @@ def _figures_8_9(result: StudyResult, out_dir: Path) -> Path:
         shade_regimes(ax, eps, T_MEAN, 5.0, dV)
         eps_r = float(analytic.reversible_level(**window))
         s_r = dot(eps_r, T_MEAN, 5.0, dV)
-        result.check(f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}): |J_L| and s at eps_r = {eps_r:g} (reversible level, Eq. 10)",
-                     max(abs(s_r.J_L), abs(s_r.entropy_production)), 0.0, 1e-14, "upper")
+        result.check(f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}): |J_L| and s at eps_r = {eps_r:g} (reversible level, Eq. 10)", max(abs(s_r.J_L), abs(s_r.entropy_production)), 0.0, 1e-14, "upper")
         regimes = [analytic.classify_dot_regime(eps=e, **window) for e in eps]
         changes = [0.5 * (eps[i] + eps[i + 1]) for i in range(len(eps) - 1) if regimes[i] != regimes[i + 1]]
-        result.table.append([f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}) regime sequence in eps",
-                             " -> ".join(dict.fromkeys(r for r in regimes if r != "reversible")), f"boundaries near eps = {', '.join(f'{c:.2f}' for c in changes)}"])
+        result.table.append(
+            [
+                f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}) regime sequence in eps",
+                " -> ".join(dict.fromkeys(r for r in regimes if r != "reversible")),
+                f"boundaries near eps = {', '.join(f'{c:.2f}' for c in changes)}",
+            ]
+        )
         nearest = min(changes, key=lambda c: abs(c - eps_r))
         result.check(f"Fig. {8 if dV > 0 else 9}: a regime boundary at eps_r (nearest boundary found on the grid)", nearest, eps_r, eps[1] - eps[0], "absolute")
         ax.axhline(0, color="grey", lw=0.5)

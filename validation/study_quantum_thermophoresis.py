@@ -52,8 +52,7 @@ def _three_level_checks(result: StudyResult, axes) -> None:
     result.check(f"Lambda: max |Delta_builder - Eq. 8| over {grid}", lam_err, 0.0, 1e-10, "upper")
     result.check("V: max |Delta_V builder - closed form (PHYSICS.md 4.3)| over the same pairs", v_err, 0.0, 1e-10, "upper")
     result.check("Lambda: max |m* Omega^2 <X>_builder - F_q (Eq. 10)| over the same pairs", force_err, 0.0, 1e-10, "upper")
-    result.check("V: pairs where the particle does not move towards the hot bath (Delta_V dn <= 0)", v_sign_violations, 0, 0, "upper",
-                 "Eq. 14: negative thermophoresis, F_V = -F_q")
+    result.check("V: pairs where the particle does not move towards the hot bath (Delta_V dn <= 0)", v_sign_violations, 0, 0, "upper", "Eq. 14: negative thermophoresis, F_V = -F_q")
     T_2 = np.geomspace(0.02, 20.0, 60)
     for T_1 in (0.1, 1.0):
         lam = [qme.lambda_system(T_1=T_1, T_2=t).population_imbalance for t in T_2[::4]]
@@ -86,11 +85,16 @@ def _high_temperature_checks(result: StudyResult, ax, table: list) -> None:
         table.append([T, X, high_T, ratio_to_eq10[-1], gradient_form[-1], eq11_error[-1]])
     slope = fitted_slope(means, eq11_error)
     result.check("Eq. 11 steady state <X> = F_q^highT / (4 m* Omega^2/3) vs builder: rel. error decays as 1/T (slope)", slope, -1.0, 0.1, "slope")
-    result.check(f"Eq. 11 steady state vs builder: rel. error at k_B T = {means[-1]:g} hbar omega", eq11_error[-1], 0.0, 1.0 / means[-1], "upper",
-                 "bound 1/nbar: the first neglected order")
+    result.check(f"Eq. 11 steady state vs builder: rel. error at k_B T = {means[-1]:g} hbar omega", eq11_error[-1], 0.0, 1.0 / means[-1], "upper", "bound 1/nbar: the first neglected order")
     result.check(f"Eq. 12: gradient form -(T'/T) Gamma^2 d^2/6 over -(dn/3nbar) Gamma^2 d/2 at T = {means[-1]:g}", gradient_form[-1], 1.0, 1.0 / means[-1], "absolute")
-    result.check(f"F_q^highT (Eq. 12) / F_q (Eq. 10) at k_B T = {means[-1]:g}: 4/3, not 1", ratio_to_eq10[-1], 4.0 / 3.0, 1.0 / means[-1], "absolute",
-                 "Eq. 11 rescales the stiffness to 4 m* Omega^2 / 3, so its force is 4/3 of Eq. 10's; both give the same <X>")
+    result.check(
+        f"F_q^highT (Eq. 12) / F_q (Eq. 10) at k_B T = {means[-1]:g}: 4/3, not 1",
+        ratio_to_eq10[-1],
+        4.0 / 3.0,
+        1.0 / means[-1],
+        "absolute",
+        "Eq. 11 rescales the stiffness to 4 m* Omega^2 / 3, so its force is 4/3 of Eq. 10's; both give the same <X>",
+    )
     ax.loglog(means, eq11_error, "o-", label="|<X>_builder / <X>_Eq.11 - 1|")
     ax.loglog(means, np.abs(np.array(ratio_to_eq10) - 4 / 3), "s-", label="|F_q^highT / F_q - 4/3|")
     ax.loglog(means, np.abs(np.array(gradient_form) - 1), "^-", label="|Eq. 12 gradient form / first form - 1|")
@@ -125,13 +129,18 @@ def _chain_panels(result: StudyResult, axes) -> dict[str, object]:
             P = _populations(panel["T_L"], panel["T_R"], g)
             ax.plot(sites, P, "o-", ms=3, label=f"g = {g:g}h")
         peaks[key] = P
-    result.check("Fig. 2(d), k_B T_L = 0.8h, T_R = 0.4h, g = 1.3h: most populated site (paper: 3)", int(np.argmax(peaks["d"])) + 1, 3, 0, "absolute",
-                 "negative thermophoresis: migration towards the hot side")
+    result.check(
+        "Fig. 2(d), k_B T_L = 0.8h, T_R = 0.4h, g = 1.3h: most populated site (paper: 3)", int(np.argmax(peaks["d"])) + 1, 3, 0, "absolute", "negative thermophoresis: migration towards the hot side"
+    )
     result.check("Fig. 2(e), k_B T_L = 0.3h, T_R = 0.1h, g = 1.3h: most populated site (paper: 5 or 6)", int(np.argmax(peaks["e"])) + 1, 5.5, 0.5, "absolute")
     asymmetry = float(np.max(np.abs(peaks["e"] - peaks["e"][::-1])) / peaks["e"].max())
     result.check("Fig. 2(e), g = 1.3h: max |P_k - P_{11-k}| / max P (paper: 'symmetrically delocalized')", asymmetry, 0.0, 0.0, "info")
-    titles = {0: f"(b) g = 0.1h, T_L - T_R = {PANEL_B['T_L - T_R']:g}h", 1: f"(c) g = 0.1h, mean {PANEL_C['mean']:g}h",
-              2: "(d) k_B T_L = 0.8h, k_B T_R = 0.4h", 3: "(e) k_B T_L = 0.3h, k_B T_R = 0.1h"}
+    titles = {
+        0: f"(b) g = 0.1h, T_L - T_R = {PANEL_B['T_L - T_R']:g}h",
+        1: f"(c) g = 0.1h, mean {PANEL_C['mean']:g}h",
+        2: "(d) k_B T_L = 0.8h, k_B T_R = 0.4h",
+        3: "(e) k_B T_L = 0.3h, k_B T_R = 0.1h",
+    }
     for i, ax in enumerate(axes[:4]):
         ax.set(xlabel="site (1 = left, hot)", ylabel="site population", title=titles[i])
         ax.legend(fontsize=7)

@@ -29,9 +29,7 @@ TITLE = "Small-mass limit of the inertial ensembles: Ito (paper) or Kramers form
 def _model(name: str, overdamped: str) -> fpsolver.Model:
     if name == "gclm2":
         return fpsolver.GCLM2(profiles.exponential(T0=1.0, length=0.8), sigma=0.6, overdamped=overdamped)
-    return fpsolver.GCLM1(
-        profiles.gaussian_hotspot(T_background=1.0, amplitude=1.0, center=-0.2, width=0.4), kappa=0.5, alpha_tilde=0.1, overdamped=overdamped
-    )
+    return fpsolver.GCLM1(profiles.gaussian_hotspot(T_background=1.0, amplitude=1.0, center=-0.2, width=0.4), kappa=0.5, alpha_tilde=0.1, overdamped=overdamped)
 
 
 def run(fast: bool, out_dir: Path) -> StudyResult:
@@ -72,16 +70,18 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         result.check(f"{name}: L1(histogram, Ito form) at M = {masses[-1]:g}", rows[-1, 1], 0.0, 0.0, "info")
         result.check(
             f"{name}: L1(histogram, Kramers form) at M = {masses[-1]:g} is below half the Ito-Kramers separation (Hottovy-Volpe-Wehr)",
-            rows[-1, 2], 0.0, 0.5 * separation, "upper",
+            rows[-1, 2],
+            0.0,
+            0.5 * separation,
+            "upper",
         )
-        verdicts.append(f"{name}: closer to the {'Kramers' if rows[-1, 2] < rows[-1, 1] else 'Ito'} form "
-                        f"(L1 {rows[-1, 2]:.3f} vs {rows[-1, 1]:.3f} at M = {masses[-1]:g})")
+        verdicts.append(f"{name}: closer to the {'Kramers' if rows[-1, 2] < rows[-1, 1] else 'Ito'} form (L1 {rows[-1, 2]:.3f} vs {rows[-1, 1]:.3f} at M = {masses[-1]:g})")
     result.figures.append(save_figure(figure, out_dir, NAME, "l1_vs_mass"))
     result.table = table
     result.paragraph = (
         "As M decreases the inertial position histograms approach the **Kramers** (noise-induced drift) form, not the "
         "overdamped Ito form of the gCLm paper (Eqs. 30 and 57): " + "; ".join(verdicts) + ". With position-dependent "
         "friction the paper's overdamped equations are therefore not the small-mass limit of its own Langevin equations "
-        "(Eqs. 27, 48); fpsolver offers both forms (overdamped=\"ito\" | \"kramers\")."
+        '(Eqs. 27, 48); fpsolver offers both forms (overdamped="ito" | "kramers").'
     )
     return result

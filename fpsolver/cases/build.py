@@ -65,9 +65,7 @@ def fast_variant(config: CaseConfig) -> CaseConfig:
     meshes (24 or 10 per axis on 2D or 3D grids; Gmsh meshes unchanged), at most 4096
     particles, 5 transient snapshots; everything else unchanged."""
     mesh = _fast_mesh(config.mesh)
-    ensemble = config.ensemble.model_copy(
-        update={"n_particles": min(config.ensemble.n_particles, FAST_PARTICLES), "chunk_size": min(config.ensemble.chunk_size, 512)}
-    )
+    ensemble = config.ensemble.model_copy(update={"n_particles": min(config.ensemble.n_particles, FAST_PARTICLES), "chunk_size": min(config.ensemble.chunk_size, 512)})
     pde = config.pde.model_copy(update={"snapshots": min(config.pde.snapshots, FAST_SNAPSHOTS)})
     return config.model_copy(update={"mesh": mesh, "ensemble": ensemble, "pde": pde})
 

@@ -356,7 +356,7 @@ class CaseConfig(BaseModel):
                 raise ValueError("boundary.walls: name the periodic pairs of walls (left/right, bottom/top, front/back)")
         for low, high in WALL_PAIRS[:dimension]:
             if (self.boundary.get(low) == "periodic") != (self.boundary.get(high) == "periodic"):
-                raise ValueError(f"boundary.{low}: periodic walls come in pairs: set both {low} and {high} to \"periodic\"")
+                raise ValueError(f'boundary.{low}: periodic walls come in pairs: set both {low} and {high} to "periodic"')
         if self.absorbing_walls() and self.pde.steady:
             raise ValueError("boundary: absorbing walls leave no normalisable steady state; set pde.steady = false (and pde.transient = true)")
 

@@ -14,13 +14,13 @@ import copy
 import itertools
 import json
 import os
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import tomllib
 
 from fpsolver.cases.schema import CaseError, case_file, parse_case
 
@@ -170,11 +170,7 @@ def run_sweep(
         done += 1
         if progress is not None:
             progress("sweep", done, len(digests))
-    return [
-        {**overrides, **row}
-        for overrides, digest in zip(settings, digests)
-        for row in json.loads((cache / f"{digest}.json").read_text())
-    ]
+    return [{**overrides, **row} for overrides, digest in zip(settings, digests) for row in json.loads((cache / f"{digest}.json").read_text())]
 
 
 @dataclass(frozen=True)

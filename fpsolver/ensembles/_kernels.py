@@ -75,12 +75,37 @@ def _mirror(x: float, lo: float, hi: float) -> float:
 
 @numba.njit(parallel=True, cache=True)
 def advance_overdamped(
-    x, alive, exit_time, exit_side, states, bounds, normals,
-    first_step, n_steps, total_steps, dt, scheme, absorbing, lo, hi,
-    table, table_min, table_inverse_spacing, zx, zf,
-    faces, lookup_min, lookup_inverse_spacing, lookup_start,
-    burn_steps, sample_every, time_blocks, record_every,
-    histogram, steady, moments,
+    x,
+    alive,
+    exit_time,
+    exit_side,
+    states,
+    bounds,
+    normals,
+    first_step,
+    n_steps,
+    total_steps,
+    dt,
+    scheme,
+    absorbing,
+    lo,
+    hi,
+    table,
+    table_min,
+    table_inverse_spacing,
+    zx,
+    zf,
+    faces,
+    lookup_min,
+    lookup_inverse_spacing,
+    lookup_start,
+    burn_steps,
+    sample_every,
+    time_blocks,
+    record_every,
+    histogram,
+    steady,
+    moments,
 ):  # pragma: no cover - compiled; exercised through run_ensemble
     """Advance ``n_steps`` steps of dx = a dt + b dW (Ito) for every chunk.
 
@@ -118,12 +143,7 @@ def advance_overdamped(
                     a_bar = _interpolate(table, table_min, table_inverse_spacing, base + b0 * dw, 0)
                     b_plus = _interpolate(table, table_min, table_inverse_spacing, base + b0 * sqrt_dt, 1)
                     b_minus = _interpolate(table, table_min, table_inverse_spacing, base - b0 * sqrt_dt, 1)
-                    x1 = (
-                        x0
-                        + 0.5 * (a_bar + a0) * dt
-                        + 0.25 * (b_plus + b_minus + 2.0 * b0) * dw
-                        + 0.25 * (b_plus - b_minus) * (dw * dw - dt) / sqrt_dt
-                    )
+                    x1 = x0 + 0.5 * (a_bar + a0) * dt + 0.25 * (b_plus + b_minus + 2.0 * b0) * dw + 0.25 * (b_plus - b_minus) * (dw * dw - dt) / sqrt_dt
                 if absorbing:
                     side = 0
                     if x1 <= lo:
@@ -170,13 +190,38 @@ def advance_overdamped(
 
 @numba.njit(parallel=True, cache=True)
 def advance_inertial(
-    x, v, states, bounds, normals,
-    first_step, n_steps, total_steps, dt, mass, lo, hi,
-    table, table_min, table_inverse_spacing, zx, zf,
-    faces, lookup_min, lookup_inverse_spacing, lookup_start,
-    v_min, v_inverse_width, v_bins,
-    burn_steps, sample_every, time_blocks, record_every,
-    histogram, v_histogram, steady, moments,
+    x,
+    v,
+    states,
+    bounds,
+    normals,
+    first_step,
+    n_steps,
+    total_steps,
+    dt,
+    mass,
+    lo,
+    hi,
+    table,
+    table_min,
+    table_inverse_spacing,
+    zx,
+    zf,
+    faces,
+    lookup_min,
+    lookup_inverse_spacing,
+    lookup_start,
+    v_min,
+    v_inverse_width,
+    v_bins,
+    burn_steps,
+    sample_every,
+    time_blocks,
+    record_every,
+    histogram,
+    v_histogram,
+    steady,
+    moments,
 ):  # pragma: no cover - compiled; exercised through run_inertial_ensemble
     """Advance ``n_steps`` BAOAB steps of M x'' = F - gamma x' + F_L for every chunk.
 

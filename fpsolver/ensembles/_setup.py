@@ -15,7 +15,6 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-
 from fpsolver._version import __version__
 from fpsolver.ensembles._random import chunk_seeds
 from fpsolver.ensembles._tables import cell_lookup

@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 
 from fpsolver._fipy import Mesh
-
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
@@ -87,13 +86,38 @@ class InertialEnsemble(ChunkedEnsemble):
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_inertial(
-                x, v, plan.states, bounds, plan.normals,
-                first_step, n_steps, s.n_steps, s.dt, self.mass, s.domain[0], s.domain[1],
-                table.values, table.x_min, table.inverse_spacing, ZIGGURAT_X, ZIGGURAT_F,
-                lookup.faces, lookup.x_min, lookup.inverse_spacing, lookup.start,
-                v_min, v_inverse_width, self.velocity_bins,
-                s.burn_steps, s.sample_every, s.time_blocks, s.record_every,
-                plan.histogram, v_histogram, plan.steady, plan.moments,
+                x,
+                v,
+                plan.states,
+                bounds,
+                plan.normals,
+                first_step,
+                n_steps,
+                s.n_steps,
+                s.dt,
+                self.mass,
+                s.domain[0],
+                s.domain[1],
+                table.values,
+                table.x_min,
+                table.inverse_spacing,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                lookup.faces,
+                lookup.x_min,
+                lookup.inverse_spacing,
+                lookup.start,
+                v_min,
+                v_inverse_width,
+                self.velocity_bins,
+                s.burn_steps,
+                s.sample_every,
+                s.time_blocks,
+                s.record_every,
+                plan.histogram,
+                v_histogram,
+                plan.steady,
+                plan.moments,
             )
 
         def finish() -> dict[str, np.ndarray]:
@@ -116,9 +140,7 @@ class InertialEnsemble(ChunkedEnsemble):
         # the velocity density is normalised by all samples, so velocities outside the bins lower its mass
         v_widths = np.diff(self.v_faces)
         v_density = v_counts.sum(axis=0) / (steady[:, 0].sum() * v_widths)
-        v_density_error = density_from_counts(
-            np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0)
-        )[1][:-1]
+        v_density_error = density_from_counts(np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0))[1][:-1]
         v_mean, v_mean_error = ratio_with_error(steady[:, 3], steady[:, 0])
         v_square, v_square_error = ratio_with_error(steady[:, 4], steady[:, 0])
         x_history = moments_versus_time(arrays["moments"], first=1)

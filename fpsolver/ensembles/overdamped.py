@@ -24,7 +24,6 @@ from typing import get_args
 import numpy as np
 
 from fpsolver._fipy import Mesh
-
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
@@ -73,12 +72,37 @@ class OverdampedEnsemble(ChunkedEnsemble):
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_overdamped(
-                x, alive, exit_time, exit_side, plan.states, bounds, plan.normals,
-                first_step, n_steps, s.n_steps, s.dt, self.scheme.code, self.boundary == "absorbing",
-                s.domain[0], s.domain[1], table.values, table.x_min, table.inverse_spacing, ZIGGURAT_X, ZIGGURAT_F,
-                lookup.faces, lookup.x_min, lookup.inverse_spacing, lookup.start,
-                s.burn_steps, s.sample_every, s.time_blocks, s.record_every,
-                plan.histogram, plan.steady, plan.moments,
+                x,
+                alive,
+                exit_time,
+                exit_side,
+                plan.states,
+                bounds,
+                plan.normals,
+                first_step,
+                n_steps,
+                s.n_steps,
+                s.dt,
+                self.scheme.code,
+                self.boundary == "absorbing",
+                s.domain[0],
+                s.domain[1],
+                table.values,
+                table.x_min,
+                table.inverse_spacing,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                lookup.faces,
+                lookup.x_min,
+                lookup.inverse_spacing,
+                lookup.start,
+                s.burn_steps,
+                s.sample_every,
+                s.time_blocks,
+                s.record_every,
+                plan.histogram,
+                plan.steady,
+                plan.moments,
             )
 
         def finish() -> dict[str, np.ndarray]:

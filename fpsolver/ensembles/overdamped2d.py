@@ -26,7 +26,6 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels2d import CARTESIAN, DISC, POLAR, RECTANGLE, advance_overdamped_2d, initial_positions_2d
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
@@ -38,6 +37,7 @@ from fpsolver.results.ensemble import density_from_counts
 
 __all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "OverdampedEnsemble2D", "run_ensemble_2d"]
 
+
 @dataclass(frozen=True)
 class Rectangle:
     """The box [lower[0], upper[0]] x [lower[1], upper[1]]."""
@@ -46,7 +46,7 @@ class Rectangle:
     upper: tuple[float, float]
 
     @classmethod
-    def from_mesh(cls, mesh: Mesh) -> "Rectangle":
+    def from_mesh(cls, mesh: Mesh) -> Rectangle:
         lower, upper = bounding_box(mesh)
         return cls((float(lower[0]), float(lower[1])), (float(upper[0]), float(upper[1])))
 
@@ -215,10 +215,31 @@ class OverdampedEnsemble2D(ChunkedEnsemble):
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_overdamped_2d(
-                px, py, states, bounds, normals, first_step, n_steps, s.dt,
-                shape, geometry, self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y,
-                ZIGGURAT_X, ZIGGURAT_F, binning, self.bins.edges_a, self.bins.edges_b,
-                self.bins.origin[0], self.bins.origin[1], s.burn_steps, s.sample_every, histogram,
+                px,
+                py,
+                states,
+                bounds,
+                normals,
+                first_step,
+                n_steps,
+                s.dt,
+                shape,
+                geometry,
+                self.table,
+                self.table_x0,
+                self.table_y0,
+                self.table_inv_x,
+                self.table_inv_y,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                binning,
+                self.bins.edges_a,
+                self.bins.edges_b,
+                self.bins.origin[0],
+                self.bins.origin[1],
+                s.burn_steps,
+                s.sample_every,
+                histogram,
             )
 
         return advance, lambda: {"histogram": histogram, "particle_x": px, "particle_y": py}, 2 * particles.size

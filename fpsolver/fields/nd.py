@@ -31,6 +31,7 @@ from fpsolver.fields.potentials import Potential
 
 __all__ = ["TemperatureField", "SymbolicTemperatureField", "TabulatedField", "PotentialField", "formula", "tabulated_grid", "potential_formula"]
 
+
 def _variables(dimension: int) -> tuple[str, ...]:
     if dimension not in (2, 3):
         raise ValueError(f"field dimension must be 2 or 3, got {dimension!r} (use fpsolver.fields.profiles in 1D)")
@@ -125,12 +126,7 @@ class TabulatedField(TemperatureField):
     def check_domain(self, x: np.ndarray) -> None:
         points = np.asarray(x, dtype=float).reshape(2, -1)
         tolerance = 1e-12 * max(1.0, float(np.abs(self.x_data).max()), float(np.abs(self.y_data).max()))
-        outside = (
-            (points[0] < self.x_data[0] - tolerance)
-            | (points[0] > self.x_data[-1] + tolerance)
-            | (points[1] < self.y_data[0] - tolerance)
-            | (points[1] > self.y_data[-1] + tolerance)
-        )
+        outside = (points[0] < self.x_data[0] - tolerance) | (points[0] > self.x_data[-1] + tolerance) | (points[1] < self.y_data[0] - tolerance) | (points[1] > self.y_data[-1] + tolerance)
         if np.any(outside):
             first = int(np.argmax(outside))
             raise ValueError(

@@ -44,9 +44,7 @@ def _axis_widths(lower: tuple[float, ...], upper: tuple[float, ...], cells: tupl
     return [geometric_widths(lo, hi, n, ratio=r, refine=f) for lo, hi, n, r, f in zip(lower, upper, cells, ratios, refines, strict=True)]
 
 
-def grid(
-    lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...], *, ratio: PerAxis = 1.0, refine: PerAxis = "walls", periodic: tuple[str, ...] = ()
-) -> Mesh:
+def grid(lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...], *, ratio: PerAxis = 1.0, refine: PerAxis = "walls", periodic: tuple[str, ...] = ()) -> Mesh:
     """``Grid2D``/``Grid3D`` on the box [lower, upper] with ``cells`` cells per axis.
 
     Parameters

@@ -32,9 +32,9 @@ from typing import ClassVar
 import numpy as np
 
 from fpsolver._quadrature import integrate_between
+from fpsolver.fields.base import TemperatureField
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.potentials import none as no_potential
-from fpsolver.fields.base import TemperatureField
 
 # 1D: (x_min, x_max); 2D/3D: (lower corner, upper corner) of the mesh's bounding box.
 Domain = tuple[float, float] | tuple[np.ndarray, np.ndarray]
@@ -109,14 +109,9 @@ class Model(ABC):
     def check_dimension(self, dimension: int) -> None:
         """Raise ``ValueError`` unless the model can be solved on a ``dimension``-D mesh."""
         if dimension > self.max_dimension:
-            raise ValueError(
-                f"{self.name}: the model is defined in {self.max_dimension}D only, got a {dimension}D mesh"
-            )
+            raise ValueError(f"{self.name}: the model is defined in {self.max_dimension}D only, got a {dimension}D mesh")
         if self.profile.dimension != dimension:
-            raise ValueError(
-                f"{self.name}: the temperature profile is {self.profile.dimension}D but the mesh is {dimension}D "
-                "(use fpsolver.fields.nd for 2D/3D temperature fields)"
-            )
+            raise ValueError(f"{self.name}: the temperature profile is {self.profile.dimension}D but the mesh is {dimension}D (use fpsolver.fields.nd for 2D/3D temperature fields)")
         if not self.potential.is_zero and self.potential.dimension != dimension:
             raise ValueError(f"{self.name}: the potential is {self.potential.dimension}D but the mesh is {dimension}D")
 

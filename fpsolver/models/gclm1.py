@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
 
 
 class GCLM1(Model):
@@ -95,7 +95,7 @@ class GCLM1(Model):
         eta: float = 1.0,
         kB: float = 1.0,
         **options: object,
-    ) -> "GCLM1":
+    ) -> GCLM1:
         """Build from physical parameters (gCLm Eq. 4/28 and the text after Eq. 28).
 
         kappa = p V_p / (2 T_ref) and alpha_tilde = (tau_R / (pi eta)) kappa, with

@@ -9,10 +9,10 @@ from scipy import integrate
 from scipy.interpolate import BSpline, make_interp_spline
 
 from fpsolver._expression import SymbolicFunction, parse_formula
-from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
-from fpsolver.models._convolution import convolve_on_grid
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.models._convolution import convolve_on_grid
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
 
 TEMPERATURE_OPTIONS = ("nonlocal", "local")
 FRICTION_OPTIONS = ("full", "constant")
@@ -186,5 +186,3 @@ class GCLM2(Model):
             "friction": self.friction,
             "aux_points": self.aux_points,
         }
-
-

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
 
 
 class Ito(Model):

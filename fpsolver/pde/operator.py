@@ -250,8 +250,7 @@ def _check_periodic(model: Model, points: np.ndarray, domain: tuple[np.ndarray, 
         mismatch = float(np.max(np.abs(coefficients(shifted) - here) / scale))
         if not mismatch <= PERIODIC_TOLERANCE:
             raise ValueError(
-                f"the mesh is periodic along {'xyz'[axis]} but the model's coefficients are not (relative mismatch {mismatch:.2g} one period apart): "
-                "T, grad T and grad V must be periodic"
+                f"the mesh is periodic along {'xyz'[axis]} but the model's coefficients are not (relative mismatch {mismatch:.2g} one period apart): T, grad T and grad V must be periodic"
             )
 
 

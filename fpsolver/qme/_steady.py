@@ -164,9 +164,7 @@ def _liouvillian_steady_state(me: MasterEquation) -> np.ndarray:
     try:
         lu = splu(system)
     except RuntimeError as err:  # SuperLU: "Factor is exactly singular"
-        raise ValueError(
-            "the steady state is not unique: the null space of the Liouvillian is not one-dimensional"
-        ) from err
+        raise ValueError("the steady state is not unique: the null space of the Liouvillian is not one-dimensional") from err
     _check_pivots(lu.U.diagonal(), "Liouvillian")
     rhs = np.zeros(d * d, dtype=complex)
     rhs[0] = 1.0

@@ -154,9 +154,7 @@ def reversible_level(*, T_L, T_R, mu_L, mu_R) -> np.ndarray:
     return np.where(dT == 0, np.nan, (mu_R * T_L - mu_L * T_R) / safe)
 
 
-def classify_dot_regime(
-    *, eps: float, T_L: float, T_R: float, mu_L: float, mu_R: float, gamma_L: float = 1.0, gamma_R: float = 1.0, k_B: float = 1.0
-) -> str:
+def classify_dot_regime(*, eps: float, T_L: float, T_R: float, mu_L: float, mu_R: float, gamma_L: float = 1.0, gamma_R: float = 1.0, k_B: float = 1.0) -> str:
     """Transport regime of the quantum dot (quantum-dot paper Secs. III-VI, Figs. 2-9).
 
     With dT = T_L - T_R, dV = mu_L - mu_R (e = 1), "heat out of the hot reservoir"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
+import tomllib
 from cli_helpers import fpsolver
 
 from fpsolver.cases import load_case

@@ -69,9 +69,7 @@ def test_lambda_heat_currents_are_minus_trace_of_bath_dissipator_times_h():
     rho = result.steady_state.density_matrix
     hamiltonian = me.basis @ me.hamiltonian @ me.basis.conj().T
     for k, bath in enumerate(me.baths):
-        dk = me.to_original(
-            (me.bath_dissipators()[k] @ me.to_basis(rho).ravel(order="F")).reshape((3, 3), order="F")
-        )
+        dk = me.to_original((me.bath_dissipators()[k] @ me.to_basis(rho).ravel(order="F")).reshape((3, 3), order="F"))
         assert -np.trace(dk @ hamiltonian).real == pytest.approx(result.heat_currents[k], rel=1e-10)
 
 
@@ -136,9 +134,7 @@ def test_builder_mean_position_approaches_overdamped_eq11_at_high_temperature():
         T_1, T_2 = 1.25 * T, 0.75 * T
         result = qme.lambda_system(T_1=T_1, T_2=T_2, gamma=1.0, d=1.0)
         n_1, n_2 = occupations(T_1, T_2, 1.0, 1.0)
-        overdamped = analytic.lambda_force_high_T(n_1=n_1, n_2=n_2) / (
-            4 * analytic.effective_mass(n_1=n_1, n_2=n_2) * analytic.lambda_omega_squared(n_1=n_1, n_2=n_2) / 3
-        )
+        overdamped = analytic.lambda_force_high_T(n_1=n_1, n_2=n_2) / (4 * analytic.effective_mass(n_1=n_1, n_2=n_2) * analytic.lambda_omega_squared(n_1=n_1, n_2=n_2) / 3)
         errors.append(abs(result.mean_position / overdamped - 1.0))
     slope = np.polyfit(np.log(temperatures), np.log(errors), 1)[0]
     assert slope == pytest.approx(-1.0, abs=0.1)
