@@ -199,6 +199,7 @@ def new(
         str | None, typer.Option("--profile", help="fokker-planck: temperature profile: linear, exponential (default), gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")
     ] = None,
     system: Annotated[str | None, typer.Option("--system", help="qme: name of a registered quantum system (fpsolver.qme.SYSTEMS, e.g. chain, the default).")] = None,
+    dim: Annotated[int, typer.Option("--dim", min=1, max=3, help="fokker-planck: dimension (2 or 3: a grid with a formula temperature in x, y(, z)).")] = 1,
 ) -> None:
     """Scaffold a documented case.toml with every key at its default."""
     from fpsolver.cases.scaffold import scaffold_case
@@ -207,8 +208,10 @@ def new(
         _fail("--profile applies to fokker-planck cases; a qme case takes --system")
     if kind is CaseKind.fokker_planck and system is not None:
         _fail("--system applies to qme cases (add --kind qme)")
+    if dim != 1 and (kind is CaseKind.qme or profile is not None):
+        _fail("--dim applies to fokker-planck cases without --profile (2D/3D cases use a formula temperature)")
     try:
-        path = scaffold_case(name, (profile or "exponential").replace("-", "_"), kind=kind.value, system=system or "chain")
+        path = scaffold_case(name, (profile or "exponential").replace("-", "_"), kind=kind.value, system=system or "chain", dim=dim)
     except ValueError as exc:
         _fail(str(exc))
     console.print(f"wrote [bold]{path}[/]; run it with: fpsolver run {name}")
