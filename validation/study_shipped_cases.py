@@ -53,7 +53,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
             ax.plot(solution.x, solution.P, color=f"C{index}", lw=1, label=label)
             if label in outcome.ensembles:
                 ensemble = outcome.ensembles[label]
-                ax.errorbar(ensemble.x[::3], ensemble.density[::3], yerr=ensemble.density_error[::3], fmt=".", ms=2, color=f"C{index}")
+                ax.errorbar(ensemble.x[::3], ensemble.P[::3], yerr=ensemble.P_error[::3], fmt=".", ms=2, color=f"C{index}")
         ax.set(title=name, xlabel="x", ylabel="P")
         ax.legend(fontsize=6)
     for ax in np.ravel(axes)[len(fokker_planck) :]:

@@ -54,9 +54,9 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         for mass, factor in [(m, 1.0) for m in masses] + [(masses[-1], 0.5)]:
             dt = factor * 0.1 * mass / gamma_max
             ensemble = run_inertial_ensemble(ito, mesh, particles, dt, 3.0, mass=mass, burn_in=1.5, seed=3, sample_interval=max(1, int(0.01 / dt)) * dt, chunk_size=1024, table_points=8193)
-            l1_ito = compare.l1_distance(ensemble.density, P_ito, volumes)
-            l1_kramers = compare.l1_distance(ensemble.density, P_kramers, volumes)
-            noise = float(np.sqrt(2 / np.pi) * np.sum(ensemble.density_error * volumes))
+            l1_ito = compare.l1_distance(ensemble.P, P_ito, volumes)
+            l1_kramers = compare.l1_distance(ensemble.P, P_kramers, volumes)
+            noise = float(np.sqrt(2 / np.pi) * np.sum(ensemble.P_error * volumes))
             table.append([name, mass, dt, l1_ito, l1_kramers, noise])
             if factor == 1.0:
                 rows.append((mass, l1_ito, l1_kramers))

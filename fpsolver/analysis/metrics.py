@@ -59,8 +59,8 @@ def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference:
     sigma_i the per-cell standard error); and the steady <x> with its standard error.
     Every key is prefixed with ``prefix`` (e.g. ``"sde"``).
     """
-    metrics = compare(result.density, reference, result.volumes, result.density_error)
-    metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.density_error * result.volumes))
+    metrics = compare(result.P, reference, result.volumes, result.P_error)
+    metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.P_error * result.volumes))
     metrics["mean_position"] = float(result.steady_mean)
     metrics["mean_position_error"] = float(result.steady_mean_error)
     return {f"{prefix}_{name}": value for name, value in metrics.items()}

@@ -85,13 +85,15 @@ class LineEnsembleOptions(EnsembleOptions):
         tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
         t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
         by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
-        errors and chi^2 are meaningful)."""
+        errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
+        when that is shorter (a short run still samples its histogram)."""
         length = domain[1] - domain[0]
         D = model.coefficients(cell_centres, domain).D
         tau = length**2 / (np.pi**2 * D.min())
         t_end = self.t_end if self.t_end is not None else 10.0 * tau
         dt = self.dt if self.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
-        interval = self.sample_interval if self.sample_interval is not None else tau / 8.0
+        window = t_end - (0.5 * t_end if self.burn_in is None else self.burn_in)
+        interval = self.sample_interval if self.sample_interval is not None else min(tau / 8.0, max(window, dt))
         return dt, t_end, self.sample_steps(interval, dt)
 
 

@@ -202,8 +202,8 @@ class OverdampedEnsemble2D(ChunkedEnsemble):
         density, density_error, counts = density_from_counts(arrays["histogram"], self.bins.areas)
         return Ensemble2DResult(
             bins=self.bins,
-            density=density,
-            density_error=density_error,
+            P=density,
+            P_error=density_error,
             counts=counts,
             final_x=arrays["particle_x"],
             final_y=arrays["particle_y"],

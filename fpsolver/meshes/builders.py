@@ -52,7 +52,8 @@ def from_spacings(x_min: float, spacings: np.ndarray, *, periodic: bool = False)
         if spacings.size < 3:
             raise ValueError("mesh: a periodic mesh needs at least 3 cells")
         return _fipy.periodic_grid([spacings], (float(x_min),), ("x",))
-    return _fipy.grid_1d(x_min, spacings, spacings.size)
+    uniform_width = bool(np.all(spacings == spacings[0]))  # a scalar width puts the last face exactly at x_min + cells dx
+    return _fipy.grid_1d(x_min, spacings[0] if uniform_width else spacings, spacings.size)
 
 
 def uniform(x_min: float, x_max: float, cells: int, *, periodic: bool = False) -> Mesh:

@@ -105,8 +105,8 @@ class EnsembleResult:
     ----------
     x, x_faces, volumes
         Cell centres, faces (histogram bin edges) and cell volumes of the mesh.
-    density, density_error
-        Histogram density after burn-in, normalised so sum(density * volumes) = 1
+    P, P_error
+        Histogram density after burn-in, normalised so sum(P * volumes) = 1
         over the samples taken (survivors only with absorbing walls), and its
         batch-means standard error per cell (see module docstring).
     counts
@@ -130,8 +130,8 @@ class EnsembleResult:
     x: np.ndarray
     x_faces: np.ndarray
     volumes: np.ndarray
-    density: np.ndarray
-    density_error: np.ndarray
+    P: np.ndarray
+    P_error: np.ndarray
     counts: np.ndarray
     steady_mean: float
     steady_mean_error: float
@@ -169,8 +169,8 @@ class EnsembleResult:
         particle = np.arange(self.n_particles)
         return xr.Dataset(
             {
-                "density": _var("x", self.density, "1/length", "steady histogram density after burn-in"),
-                "density_error": _var("x", self.density_error, "1/length", "batch-means standard error of density"),
+                "P": _var("x", self.P, "1/length", "steady histogram density after burn-in"),
+                "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
                 "counts": _var("x", self.counts, "1", "samples per cell"),
                 "volume": _var("x", self.volumes, "length", "cell volume"),
                 "alive": _var("time", self.alive, "1", "particles still in the domain"),
@@ -202,7 +202,7 @@ class InertialEnsembleResult:
 
     Attributes
     ----------
-    x, x_faces, volumes, density, density_error, counts
+    x, x_faces, volumes, P, P_error, counts
         Position histogram on the mesh cells, as in :class:`EnsembleResult`.
     v_faces, v_density, v_density_error
         Velocity histogram on uniform bins (density in time/length; velocities
@@ -221,8 +221,8 @@ class InertialEnsembleResult:
     x: np.ndarray
     x_faces: np.ndarray
     volumes: np.ndarray
-    density: np.ndarray
-    density_error: np.ndarray
+    P: np.ndarray
+    P_error: np.ndarray
     counts: np.ndarray
     v_faces: np.ndarray
     v_density: np.ndarray
@@ -256,8 +256,8 @@ class InertialEnsembleResult:
     def to_xarray(self) -> xr.Dataset:
         return xr.Dataset(
             {
-                "density": _var("x", self.density, "1/length", "steady position histogram density after burn-in"),
-                "density_error": _var("x", self.density_error, "1/length", "batch-means standard error of density"),
+                "P": _var("x", self.P, "1/length", "steady position histogram density after burn-in"),
+                "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
                 "counts": _var("x", self.counts, "1", "samples per cell"),
                 "volume": _var("x", self.volumes, "length", "cell volume"),
                 "v_density": _var("v", self.v_density, "time/length", "steady velocity histogram density"),
@@ -311,7 +311,7 @@ class Ensemble2DResult:
     ----------
     bins
         The bins (with their areas).
-    density, density_error
+    P, P_error
         Counts / (samples x bin area) (sum(density * areas) = 1) and its batch-means
         error over chunks.
     counts
@@ -323,8 +323,8 @@ class Ensemble2DResult:
     """
 
     bins: Bins
-    density: np.ndarray
-    density_error: np.ndarray
+    P: np.ndarray
+    P_error: np.ndarray
     counts: np.ndarray
     final_x: np.ndarray
     final_y: np.ndarray
@@ -340,8 +340,8 @@ class Ensemble2DResult:
         particle = np.arange(self.final_x.size)
         return xr.Dataset(
             {
-                "P": _var("bin", self.density, "1/length^2", "steady histogram density after burn-in"),
-                "P_error": _var("bin", self.density_error, "1/length^2", "batch-means standard error of P"),
+                "P": _var("bin", self.P, "1/length^2", "steady histogram density after burn-in"),
+                "P_error": _var("bin", self.P_error, "1/length^2", "batch-means standard error of P"),
                 "counts": _var("bin", self.counts, "1", "samples per bin"),
                 "area": _var("bin", self.bins.areas, "length^2", "bin area"),
                 "final_x": _var("particle", self.final_x, "length", "x at t_end"),

@@ -60,7 +60,7 @@ def test_kill_after_checkpoint_then_resume_matches_uninterrupted_run(tmp_path):
     reference = fpsolver("run", fresh, "--only", "sde", "--quiet", cwd=tmp_path)
     assert reference.returncode == 0, reference.stderr
     with xr.open_dataset(case / "results" / "ensemble.nc", engine="h5netcdf") as a, xr.open_dataset(fresh / "results" / "ensemble.nc", engine="h5netcdf") as b:
-        np.testing.assert_array_equal(a["density"].sel(model="ito").values, b["density"].sel(model="ito").values)
+        np.testing.assert_array_equal(a["P"].sel(model="ito").values, b["P"].sel(model="ito").values)
         np.testing.assert_array_equal(a["mean"].sel(model="ito").values, b["mean"].sel(model="ito").values)
 
 
@@ -98,7 +98,7 @@ def test_resume_reuses_checkpoints(tmp_path, monkeypatch):
     assert not set(done_before) & set(calls)
     monkeypatch.setattr(OverdampedEnsemble, "run_chunks", original)
     straight = run_case(case, only=frozenset({"sde"}))
-    np.testing.assert_array_equal(resumed.ensembles["ito"].density, straight.ensembles["ito"].density)
+    np.testing.assert_array_equal(resumed.ensembles["ito"].P, straight.ensembles["ito"].P)
 
 
 def test_second_run_of_a_locked_case_is_refused(tmp_path):

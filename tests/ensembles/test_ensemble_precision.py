@@ -15,7 +15,7 @@ RUN = dict(dt=2e-3, t_end=0.4, burn_in=0.1, sample_interval=0.02, chunk_size=32,
 
 def _reached(result):
     """sqrt(cells * sum_i (err_i V_i)^2), recomputed from the result's own errors."""
-    return float(np.sqrt(result.volumes.size * np.sum((result.density_error * result.volumes) ** 2)))
+    return float(np.sqrt(result.volumes.size * np.sum((result.P_error * result.volumes) ** 2)))
 
 
 def test_a_run_without_n_particles_grows_until_the_precision_is_reached():

@@ -41,7 +41,7 @@ def test_rectangle_ensemble_histogram_matches_2d_pde():
     p = fine.reshape(12, 8, 12, 8).mean(axis=(1, 3)).ravel() * bins.areas
     result = run_ensemble_2d(model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=1)
     assert result.counts.sum() == 30000 * 10
-    assert np.sum(result.density * bins.areas) == pytest.approx(1.0)
+    assert np.sum(result.P * bins.areas) == pytest.approx(1.0)
     _check_multinomial(result.counts, p)
 
 
