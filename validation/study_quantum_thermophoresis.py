@@ -180,7 +180,8 @@ def _dufour_and_first_law(result: StudyResult, ax) -> dict[str, float]:
     result.check("Dufour transient: times with P_2 > P_1 but J_1 <= J_2 (paper: J_1 > J_2)", violations, 0, 0, "upper")
     inverted = P[:, 2] > np.max(P[:, :2], axis=1) * n / (n + 1)
     result.check("Dufour transient: times with population inversion but not J_1 > J_2 > 0", int(np.sum(inverted & ~((J[:, 0] > J[:, 1]) & (J[:, 1] > 0)))), 0, 0, "upper")
-    result.check("Dufour transient: J_1 - J_2 at t = 0 (heat leaves faster into bath 1)", float(J[0, 0] - J[0, 1]), 0.0, 0.0, "info")
+    dufour_t0 = float(J[0, 0] - J[0, 1])
+    result.check("Dufour transient: J_1 - J_2 at t = 0 (heat leaves faster into bath 1)", dufour_t0, 0.0, 0.0, "info")
     ax.plot(times, J[:, 0], label="J_1 (builder)")
     ax.plot(times, J[:, 1], label="J_2 (builder)")
     ax.plot(times, J[:, 1] + dufour, "k:", label="J_2 + hbar omega Gamma n (P_2 - P_1)")
@@ -204,7 +205,7 @@ def _dufour_and_first_law(result: StudyResult, ax) -> dict[str, float]:
     )
     result.check("Lambda transient: first law max_t |d<H_S>/dt + J_1 + J_2| / max_t |J_1 + J_2|", np.max(np.abs(rate + closed.sum(axis=1))) / scale, 0.0, 1e-10, "upper")
     result.check("Lambda transient: max_t |J_1 + J_2| (not zero out of the steady state)", scale, 0.0, 0.0, "info")
-    return {"dufour_t0": float(J[0, 0] - J[0, 1]), "first_law_scale": scale}
+    return {"dufour_t0": dufour_t0, "first_law_scale": scale}
 
 
 def _populations(T_L: float, T_R: float, g: float, approach: str = "global") -> np.ndarray:
