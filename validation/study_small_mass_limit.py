@@ -58,7 +58,7 @@ def noise_l1(error: np.ndarray, volumes: np.ndarray) -> float:
 
 def run(fast: bool, out_dir: Path) -> StudyResult:
     masses = (0.02, 0.005) if fast else (0.02, 0.01, 0.005, 0.0025)
-    particles = 3000 if fast else 6000
+    particles = 3000 if fast else 4000
     t_end, burn_in = 2.0, 1.0
     result = StudyResult(NAME, TITLE)
     result.parameters = {
