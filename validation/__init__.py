@@ -13,6 +13,7 @@ STUDIES: dict[str, str] = {
     "gclm1_eq31": "validation.study_gclm1_eq31",
     "gclm1_curvature": "validation.study_gclm1_curvature",
     "gclm2_eq60_and_approximations": "validation.study_gclm2_approximations",
+    "gclm_paper_text": "validation.study_gclm_text",
     "convergence": "validation.study_convergence",
     "soret_across_families": "validation.study_soret_families",
     "quantum_thermophoresis": "validation.study_quantum_thermophoresis",
