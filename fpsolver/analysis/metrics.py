@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from fpsolver._fipy import Mesh, cell_volumes
 from fpsolver.analysis.compare import compare, l1_distance, max_relative_error
 from fpsolver.analysis.observables import effective_soret
+from fpsolver.models import Model
+from fpsolver.pde import exact
 from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
 from fpsolver.results.field import SteadyState, TransientSolution
 
@@ -82,3 +85,16 @@ def transient_agreement(solution: TransientSolution, ensemble: EnsembleResult) -
         error = np.interp(times, ensemble.t, getattr(ensemble, f"{name}_error"))
         z[f"transient_{name}_max_z"] = float(np.max(np.abs(sde - pde) / error))
     return {**z, "transient_snapshots": float(times.size)}
+
+
+def uniform_temperature_departure(uniform_model: Model, mesh: Mesh) -> dict[str, float]:
+    """How far a model at uniform temperature (no potential) is from the flat density.
+
+    With friction and noise obeying the fluctuation-dissipation relation the free
+    steady state at uniform T is flat, P = 1/|Omega|; ``uniform_T_l1_to_flat`` =
+    sum_i |P_i - 1/|Omega|| V_i (dimensionless, 0 when the relation holds) with P the
+    exact zero-flux density of ``uniform_model`` (e.g. :meth:`fpsolver.GCLM2.at_uniform_temperature`).
+    """
+    P = exact.steady_state(uniform_model, mesh)
+    volumes = cell_volumes(mesh)
+    return {"uniform_T_l1_to_flat": l1_distance(P, np.full_like(P, 1.0 / volumes.sum()), volumes)}

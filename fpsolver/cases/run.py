@@ -9,6 +9,7 @@ same configuration gives bit-identical numbers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ import numpy as np
 from fpsolver import _fipy, meshes
 from fpsolver.analysis import compare
 from fpsolver.analysis.checks import Check
-from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics, transient_agreement
+from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics, transient_agreement, uniform_temperature_departure
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
@@ -29,7 +30,7 @@ from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
 from fpsolver.io.output import read_metrics, write_results
-from fpsolver.models import Model
+from fpsolver.models import GCLM2, Model
 from fpsolver.pde import exact
 from fpsolver.pde.options import TransientOptions
 from fpsolver.pde.steady import solve_steady
@@ -195,6 +196,9 @@ def run_case(
     sde_models = ensemble.models if ensemble.models is not None else list(case.models)
     for label, model in case.models.items():
         values = metrics.setdefault(label, {})
+        if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
+            warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
+            values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
         if "pde" in only and pde.steady:
             solution = solve_steady(model, case.mesh, face_velocity=pde.face_velocity)
             reference = exact.steady_state(model, case.mesh)
