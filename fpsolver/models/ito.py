@@ -34,10 +34,9 @@ class Ito(Model):
     alpha
         Stochastic convention in [0, 1].
     overdamped
-        ``"ito"`` (default) or ``"kramers"``. The Kramers form is the small-mass limit of
-        M x'' = -V' - eta x' + sqrt(2 eta k_B T(x)) xi, which for constant eta has no
-        noise-induced drift: it is the alpha = 0 model, so ``"kramers"`` with alpha != 0
-        (a convention that no inertial equation of this form reaches) raises ValueError.
+        ``"ito"`` (default) or ``"kramers"``, the small-mass limit of
+        M x'' = -V' - eta x' + sqrt(2 eta k_B T(x)) xi: with constant eta it has no
+        noise-induced drift, i.e. it is the alpha = 0 model, so alpha != 0 raises ValueError.
 
     In 2D/3D (a :mod:`fpsolver.fields.nd` temperature field and potential)
     the same model is isotropic: D = k_B T(r)/eta, A = grad V/eta - alpha grad D, and
