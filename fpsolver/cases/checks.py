@@ -11,8 +11,10 @@ SECOND_LAW_SLACK = 1e-12
 
 
 def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]]) -> list[Check]:
-    """PDE vs exact (L1), transient mass drift, and SDE vs exact (chi^2/dof and L1,
-    the latter against ``sde_l1`` or ``sde_l1_factor`` x the expected noise L1)."""
+    """PDE vs exact (L1), transient mass drift, SDE vs exact (chi^2/dof and L1,
+    the latter against ``sde_l1`` or ``sde_l1_factor`` x the expected noise L1), and the
+    PDE transient vs the SDE ensemble from the same start (max z-score of <x> and of
+    Var x over the snapshots, against ``transient_z``)."""
     tolerances = config.validation
     checks = []
     for label, values in metrics.items():
@@ -28,6 +30,9 @@ def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]
             checks.append(Check(label, "sde_chi2_per_dof", values["sde_chi2_per_dof"], tolerances.sde_chi2_per_dof))
             limit = tolerances.sde_l1 if tolerances.sde_l1 is not None else tolerances.sde_l1_factor * values["sde_expected_l1"]
             checks.append(Check(label, "sde_l1", values["sde_l1"], limit))
+        for name in ("transient_mean_max_z", "transient_variance_max_z"):
+            if name in values:
+                checks.append(Check(label, name, values[name], tolerances.transient_z))
     return checks
 
 
