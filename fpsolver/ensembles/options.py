@@ -23,7 +23,7 @@ from fpsolver._options import Options
 from fpsolver.models.base import Domain, Model
 
 OverdampedScheme = Literal["weak2", "euler"]
-Boundary = Literal["reflecting", "absorbing"]
+Boundary = Literal["reflecting", "absorbing", "periodic"]
 
 
 class EnsembleOptions(Options):
@@ -101,7 +101,11 @@ class OverdampedOptions(LineEnsembleOptions):
     """Options of :func:`~fpsolver.ensembles.run_ensemble` (dx = -A dt + sqrt(2 D) dW)."""
 
     scheme: OverdampedScheme = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
-    boundary: Boundary = Field("reflecting", description='"reflecting" (mirror, particle number conserved) or "absorbing" (exit times recorded; x0 strictly inside)')
+    boundary: Boundary = Field(
+        "reflecting",
+        description='"reflecting" (mirror, particle number conserved), "absorbing" (exit times recorded; x0 strictly inside) '
+        'or "periodic" (a ring: positions wrap, the steady current is counted; the coefficients must be periodic)',
+    )
 
 
 class InertialOptions(LineEnsembleOptions):

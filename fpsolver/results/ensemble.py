@@ -122,6 +122,17 @@ class EnsembleResult:
         right, 0 none). Always NaN/0 with reflecting walls.
     final_x
         Positions at t_end (NaN for absorbed particles).
+    current, current_error
+        Periodic walls (a ring of length L): the steady probability current
+        J = (net crossings of the wall point x_min = x_max in the +x direction) /
+        (particles x duration of the sampling window t_end - burn_in), in 1/time, with
+        its batch-means standard error; it is the constant current of the steady
+        Fokker-Planck equation, J = A P + d(D P)/dx with sum(P V) = 1 (PHYSICS.md
+        section 8). NaN with other walls.
+    winding
+        Per particle: net number of wraps around the ring over the whole run (+1 per
+        crossing of x_max upwards), so final_x + L winding is the unwrapped position
+        (minus the start); always 0 without periodic walls.
     model, metadata
         ``Model.describe()`` and everything needed to reproduce the run (seed,
         dt, scheme, chunking, table, versions).
@@ -146,6 +157,9 @@ class EnsembleResult:
     exit_time: np.ndarray
     exit_side: np.ndarray
     final_x: np.ndarray
+    current: float
+    current_error: float
+    winding: np.ndarray
     model: dict[str, object]
     metadata: dict[str, object] = field(default_factory=dict)
 
@@ -181,6 +195,9 @@ class EnsembleResult:
                 "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
                 "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
                 "final_x": _var("particle", self.final_x, "length", "position at t_end (NaN: absorbed)"),
+                "winding": _var("particle", self.winding, "1", "net wraps around the ring, +1 per crossing of x_max upwards (0 without periodic walls)"),
+                "current": _var((), self.current, "1/time", "steady probability current: net crossings per particle and unit time after burn-in (NaN without periodic walls)"),
+                "current_error": _var((), self.current_error, "1/time", "batch-means standard error of current"),
                 "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
                 "steady_mean_error": _var((), self.steady_mean_error, "length", "standard error of steady_mean"),
                 "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2 after burn-in"),
