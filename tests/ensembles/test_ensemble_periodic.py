@@ -12,6 +12,7 @@ import fpsolver
 from fpsolver import meshes, potentials, profiles
 from fpsolver.analysis.compare import cell_averages, chi2_per_dof
 from fpsolver.cases.build import open_case
+from fpsolver.cases.run import run_case_directory
 from fpsolver.ensembles import OverdampedEnsemble
 from fpsolver.pde import exact
 
@@ -78,3 +79,42 @@ def test_walls_without_a_ring_record_no_current():
 def test_a_periodic_mesh_needs_periodic_walls():
     with pytest.raises(ValueError, match="'boundary' must be \"periodic\""):
         fpsolver.run_ensemble(_tilted(), meshes.uniform(*RING, 20, periodic=True), 100, 1e-3, 0.05)
+
+
+def test_ring_case_runs_the_ensemble_and_checks_its_current(tmp_path):
+    """Through the case workflow: the SDE stage runs on a ring, reports J with its error and
+    gates |J_SDE - J_exact| <= 4 sigma; the inertial ensemble (no periodic walls) is skipped with a note."""
+    case = tmp_path / "ring"
+    case.mkdir()
+    (case / "case.toml").write_text(
+        """
+[domain]
+x_min = 0.0
+x_max = 1.0
+[mesh]
+cells = 40
+[boundary]
+left = "periodic"
+right = "periodic"
+[temperature]
+profile = "formula"
+expression = "1 + 0.5*sin(2*pi*x)"
+[potential]
+kind = "formula"
+expression = "0.5*cos(2*pi*x) - 2*x"
+[models.ito]
+[ensemble]
+n_particles = 2048
+t_end = 2.0
+dt = 2e-4
+mass = 0.1
+"""
+    )
+    run = run_case_directory(case, only=frozenset({"sde"}))
+    metrics = run.results.metrics["ito"]
+    exact_current = exact.periodic_steady_state_at(_tilted(), np.array([0.0]), RING)[1]
+    assert metrics["sde_current_exact"] == pytest.approx(exact_current, rel=1e-12)
+    assert metrics["sde_current_deviation"] == pytest.approx(abs(metrics["sde_current"] - exact_current) / metrics["sde_current_error"])
+    (check,) = [check for check in run.checks if check.metric == "sde_current"]
+    assert check.passed and check.limit == pytest.approx(4.0 * metrics["sde_current_error"])
+    assert any("inertial ensemble skipped" in note for note in run.results.notes) and "ito" not in run.results.inertial
