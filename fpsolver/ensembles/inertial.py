@@ -20,13 +20,15 @@ step ~ sqrt(Gamma/(gamma M)) dt whose statistics are not those of the physical
 overdamped limit when gamma depends on x; resolve gamma dt / M <~ 0.5 when the
 small-mass limit itself is the question (``validation/small_mass_limit.py``
 checks its dt dependence). Walls mirror the position and reverse the velocity
-(specular, elastic). Absorbing walls are not offered for the inertial ensembles.
+(specular, elastic). Absorbing and periodic walls are not offered for the inertial
+ensembles (a periodic mesh is refused).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
@@ -53,6 +55,8 @@ class InertialEnsemble(ChunkedEnsemble):
     @accepts_options(InertialOptions)
     def __init__(self, model: Model, mesh: Mesh, options: InertialOptions) -> None:
         self.options = options
+        if _fipy.is_periodic(mesh):
+            raise ValueError("'mesh': the inertial ensemble has no periodic walls; use a mesh with walls (or the overdamped ensemble with boundary='periodic')")
         self.mass, self.v0, self.velocity_bins = options.mass, options.v0, options.velocity_bins
         self.setup = LineSetup(model, mesh, options, interior_x0=False)
         self.table = inertial_table(model, self.setup.domain, options.table_points)

@@ -77,8 +77,11 @@ def test_walls_without_a_ring_record_no_current():
 
 
 def test_a_periodic_mesh_needs_periodic_walls():
+    ring = meshes.uniform(*RING, 20, periodic=True)
     with pytest.raises(ValueError, match="'boundary' must be \"periodic\""):
-        fpsolver.run_ensemble(_tilted(), meshes.uniform(*RING, 20, periodic=True), 100, 1e-3, 0.05)
+        fpsolver.run_ensemble(_tilted(), ring, 100, 1e-3, 0.05)
+    with pytest.raises(ValueError, match="'mesh': the inertial ensemble has no periodic walls"):
+        fpsolver.run_inertial_ensemble(_tilted(), ring, 100, 1e-3, 0.05, mass=0.1)
 
 
 def test_ring_case_runs_the_ensemble_and_checks_its_current(tmp_path):
