@@ -258,6 +258,10 @@ def advance_inertial(
     n_steps,
     total_steps,
     half_dt,
+    absorbing,
+    alive,
+    exit_time,
+    exit_side,
     lo,
     hi,
     table,
@@ -289,6 +293,9 @@ def advance_inertial(
     with the friction and noise at the current x, v <- c v + s N(0,1); A; B.
     ``kick`` holds K at each particle's position (the closing B of a step and the
     opening B of the next use the same value, so each step looks up K once).
+    With ``absorbing`` a particle whose position leaves [lo, hi] in an A half-step is
+    removed: ``alive`` 0, ``exit_time`` the end of the step, ``exit_side`` -1 or +1
+    (the path is C^1, so no bridge correction: the position is monitored every half-step).
     Accumulators as in :func:`advance_overdamped` with columns (samples, sum x,
     sum x^2, sum v, sum v^2) and a velocity histogram on ``v_bins`` uniform bins
     (velocities outside are not counted).
@@ -307,15 +314,23 @@ def advance_inertial(
             r = g // record_every
             n_sum = x_sum = x2_sum = v_sum = v2_sum = 0.0
             for i in range(first, last):
+                if absorbing and not alive[i]:
+                    continue
                 xi = x[i]
                 vi = v[i] + kick[i]
                 xi += half_dt * vi
                 if xi < lo or xi > hi:
+                    if absorbing:
+                        _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
+                        continue
                     xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
                 damping, spread = _interpolate_pair(table, table_min, table_inverse_spacing, xi, 1)
                 vi = damping * vi + spread * z[i - first]
                 xi += half_dt * vi
                 if xi < lo or xi > hi:
+                    if absorbing:
+                        _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
+                        continue
                     xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
                 k = _interpolate(table, table_min, table_inverse_spacing, xi, 0)
                 vi += k
@@ -346,6 +361,14 @@ def _add_sums(row: np.ndarray, n: float, x: float, x2: float, v: float, v2: floa
     row[2] += x2
     row[3] += v
     row[4] += v2
+
+
+@numba.njit(cache=True)
+def _absorb(i: int, x: float, lo: float, t: float, alive: np.ndarray, exit_time: np.ndarray, exit_side: np.ndarray) -> None:
+    """Remove particle i, which left the domain at x, at time t (out of line: once per particle)."""
+    alive[i] = 0
+    exit_time[i] = t
+    exit_side[i] = -1 if x < lo else 1
 
 
 @numba.njit(cache=True)

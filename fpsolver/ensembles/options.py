@@ -24,6 +24,7 @@ from fpsolver.models.base import Domain, Model
 
 OverdampedScheme = Literal["weak2", "euler"]
 Boundary = Literal["reflecting", "absorbing", "periodic"]
+InertialBoundary = Literal["reflecting", "absorbing"]
 
 
 class EnsembleOptions(Options):
@@ -114,6 +115,9 @@ class InertialOptions(LineEnsembleOptions):
     mass: float = Field(gt=0, description="particle mass M of the inertial ensemble (Eqs. 27, 48)")
     v0: float | Literal["thermal"] = Field("thermal", description='initial velocity, or "thermal" (Maxwell velocities with variance Gamma/(gamma M) at the initial position)')
     velocity_bins: int = Field(101, ge=1, description="uniform velocity-histogram bins spanning +-6 thermal velocities")
+    boundary: InertialBoundary = Field(
+        "reflecting", description='"reflecting" (specular: the velocity reverses) or "absorbing" (a particle leaving the domain is removed; exit times recorded; x0 strictly inside)'
+    )
 
 
 class Ensemble2DOptions(EnsembleOptions):
