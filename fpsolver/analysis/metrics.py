@@ -55,18 +55,26 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray | None, T: np.nd
     return values
 
 
-def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference: np.ndarray, prefix: str) -> dict[str, float]:
+def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference: np.ndarray, prefix: str, current: float | None = None) -> dict[str, float]:
     """An ensemble histogram against exact cell averages ``reference`` (1/length).
 
     L1, Hellinger, KS and chi^2/dof from :func:`fpsolver.analysis.compare.compare`; the
     expected L1 of pure noise, sqrt(2/pi) sum_i sigma_i V_i (normal approximation, with
     sigma_i the per-cell standard error); and the steady <x> with its standard error.
+    On a ring (an overdamped result with a current): ``current`` and ``current_error``
+    (1/time), and with the exact ``current`` J_exact also ``current_exact`` and
+    ``current_deviation`` = |J - J_exact| / sigma_J, the deviation in standard errors.
     Every key is prefixed with ``prefix`` (e.g. ``"sde"``).
     """
     metrics = compare(result.P, reference, result.volumes, result.P_error)
     metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.P_error * result.volumes))
     metrics["mean_position"] = float(result.steady_mean)
     metrics["mean_position_error"] = float(result.steady_mean_error)
+    if isinstance(result, EnsembleResult) and np.isfinite(result.current):
+        metrics["current"], metrics["current_error"] = float(result.current), float(result.current_error)
+        if current is not None:
+            metrics["current_exact"] = float(current)
+            metrics["current_deviation"] = abs(result.current - current) / result.current_error
     return {f"{prefix}_{name}": value for name, value in metrics.items()}
 
 

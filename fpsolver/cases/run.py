@@ -65,12 +65,19 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
 
 #: why the SDE stage is skipped on a geometry, or None where the ensembles apply
 def sde_skip_reason(case: Case) -> str | None:
-    """None when the 1D overdamped ensembles apply to ``case``; else the note the report shows."""
+    """None when the 1D overdamped ensembles apply to ``case`` (walls or a ring); else the note the report shows."""
     if case.dimension > 1:
         return f"SDE stage skipped: no ensemble for this geometry yet ({case.dimension}D mesh)"
-    if case.config.periodic_axes():
-        return "SDE stage skipped: no ensemble for this geometry yet (periodic walls)"
     return None
+
+
+def ring_current(case: Case, model: Model) -> float | None:
+    """The exact steady current (1/time, density normalised by ∫ P dx = 1) of ``model`` on a
+    1D ring, the reference of the ensemble's current; None without periodic walls."""
+    if not case.config.periodic_axes():
+        return None
+    low, high = meshes.extent(case.mesh)
+    return exact.periodic_steady_state_at(model, np.array([low]), (low, high))[1]
 
 
 def steady_reference(case: Case, model: Model) -> tuple[np.ndarray | None, float | None, str | None]:
@@ -235,6 +242,9 @@ def run_case(
     skip_sde = sde_skip_reason(case)
     if skip_sde is not None and "sde" in only and ensemble.enabled:
         notes.append(skip_sde)
+    ring = bool(case.config.periodic_axes())
+    if ring and "sde" in only and ensemble.enabled and ensemble.mass is not None:
+        notes.append("inertial ensemble skipped: no periodic walls for it yet (the overdamped ensemble runs on the ring)")
     for label, model in case.models.items():
         values = metrics.setdefault(label, {})
         if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
@@ -262,10 +272,10 @@ def run_case(
             reference = compare.cell_averages(model, case.mesh)
             parts["exact_cell_averages"][label] = reference
             report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-            overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions))
+            overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions, **({"boundary": "periodic"} if ring else {})))
             parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
-            values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde"))
-            if ensemble.mass is not None:
+            values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde", ring_current(case, model)))
+            if ensemble.mass is not None and not ring:
                 inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
                 report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
                 parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
