@@ -191,13 +191,22 @@ class _Predictor:
     progress: Progress | None = None
     max_evaluations: int = 1
     nodes: tuple[np.ndarray, np.ndarray, int] | None = field(default=None)
+    last: tuple[bytes, np.ndarray] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.data.likelihood == "poisson":
             self.nodes = _bin_nodes(self.data.edges)
 
     def shape(self, theta: np.ndarray) -> np.ndarray:
-        """P(x_i; θ)/max P (gaussian) or normalised bin probabilities p_i (poisson)."""
+        """P(x_i; θ)/max P (gaussian) or normalised bin probabilities p_i (poisson); the
+        last one is kept, so varying only the scale (the ln s column of the Jacobian)
+        costs no model evaluation."""
+        key = np.asarray(theta, dtype=float).tobytes()
+        if self.last is None or self.last[0] != key:
+            self.last = (key, self._evaluate(theta))
+        return self.last[1]
+
+    def _evaluate(self, theta: np.ndarray) -> np.ndarray:
         self.evaluations += 1
         if self.progress is not None:
             self.progress("fit evaluations", min(self.evaluations, self.max_evaluations), self.max_evaluations)
