@@ -519,7 +519,10 @@ def fit_trajectories(
         ``progress(task, done, total)`` called at each likelihood evaluation.
 
     Optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in coordinates scaled by the
-    standard errors at the starting point, so every direction has unit curvature.
+    standard errors at the starting point, so every direction has unit curvature, with
+    the score Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)] (r = Δx - m; ∂m, ∂v by forward
+    differences, one moment evaluation per parameter) as gradient; it stops when the
+    scaled score is below :data:`SCORE_TOLERANCE`.
     """
     if not isinstance(data, Trajectories):
         raise TypeError("data must come from fpsolver.infer.trajectories(...)")
