@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import sympy
@@ -138,11 +138,32 @@ class SymbolicFunction:
     def __call__(self, x: np.ndarray, order: int = 0) -> np.ndarray:
         """Evaluate the ``order``-th derivative at the points ``x``."""
         if order not in self._compiled:
-            self._compiled[order] = sympy.lambdify(self._symbol, self.derivative_expression(order), modules="numpy")
+            template, constants = _template(self.expression)
+            self._compiled[order] = (_compiled_template(template, self._symbol, len(constants), order), constants)
+        function, constants = self._compiled[order]
         x = np.asarray(x, dtype=float)
         with np.errstate(all="ignore"):
-            value = self._compiled[order](x)
+            value = function(x, *constants)
         return np.broadcast_to(np.asarray(value, dtype=float), x.shape).copy()
+
+
+def _template(expression: sympy.Expr) -> tuple[sympy.Expr, tuple[float, ...]]:
+    """``expression`` with its float constants replaced by placeholder symbols, and their
+    values: formulas that differ only in parameter values (a model rebuilt at every step
+    of a fit) share one template, so they are differentiated and compiled once. Float
+    exponents stay literal (d/du u^c = c u^c / u would turn u^2.0 into 0/0 at u = 0)."""
+    exponents = {power.exp for power in expression.atoms(sympy.Pow)}
+    constants = sorted(expression.atoms(sympy.Float) - exponents, key=float)
+    placeholders = [sympy.Symbol(f"_constant_{i}", real=True) for i in range(len(constants))]
+    return expression.xreplace(dict(zip(constants, placeholders))), tuple(float(c) for c in constants)
+
+
+@lru_cache(maxsize=256)
+def _compiled_template(template: sympy.Expr, symbol: sympy.Symbol, n_constants: int, order: int):
+    """The ``order``-th derivative of ``template`` by ``symbol`` as a numpy function of (symbol, constants...)."""
+    placeholders = [sympy.Symbol(f"_constant_{i}", real=True) for i in range(n_constants)]
+    derivative = sympy.diff(template, symbol, order) if order else template
+    return sympy.lambdify((symbol, *placeholders), derivative, modules="numpy")
 
 
 class SymbolicField:

@@ -77,6 +77,12 @@ __all__ = [
 
 TRANSITIONS = ("euler", "kessler")
 DT_TOLERANCE = 1e-6
+#: -ln L (less its value at the start) returned where the model cannot be built, so the optimiser steps back
+INVALID_NEGATIVE_LOG = 1e12
+#: the optimiser stops when the score is below this in units of the standard errors (so θ̂ is within 1e-4 σ)
+SCORE_TOLERANCE = 1e-4
+#: points of the table on which :func:`kramers_moyal_bias` differentiates the model's fields
+BIAS_GRID_POINTS = 1025
 Progress = Callable[[str, float, float], None]
 
 
@@ -280,16 +286,26 @@ def kramers_moyal(data: Trajectories, bins: int | np.ndarray = 20, *, min_count:
     return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position)
 
 
-def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-    """The model's drift a = -A and D averaged over the increment starts in each bin
-    (what the binned estimates estimate as Δt -> 0)."""
+def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tuple[float, float], *, finite_dt: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The model's drift a = -A (length/time) and D (length^2/time) averaged over the
+    increment starts in each bin: what the binned estimates estimate as Δt -> 0.
+
+    With ``finite_dt`` the first-order finite-Δt biases at the data's Δt
+    (:func:`kramers_moyal_bias`) are added to every start's value, so the result is
+    E[â] and E[D̂] up to O(Δt^2).
+    """
     index = _bin_index(data, edges)
     inside = (index >= 0) & (index < edges.size - 1)
-    coefficients = model.coefficients(data.starts[inside], domain)
+    starts = data.starts[inside]
+    coefficients = model.coefficients(starts, domain)
+    drift_values, diffusion_values = -coefficients.A, coefficients.D
+    if finite_dt:
+        drift_bias, diffusion_bias = kramers_moyal_bias(model, starts, data.dt, domain)
+        drift_values, diffusion_values = drift_values + drift_bias, diffusion_values + diffusion_bias
     counts = np.bincount(index[inside], minlength=edges.size - 1).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        drift = np.bincount(index[inside], weights=-coefficients.A, minlength=edges.size - 1) / counts
-        diffusion = np.bincount(index[inside], weights=coefficients.D, minlength=edges.size - 1) / counts
+        drift = np.bincount(index[inside], weights=drift_values, minlength=edges.size - 1) / counts
+        diffusion = np.bincount(index[inside], weights=diffusion_values, minlength=edges.size - 1) / counts
     return drift, diffusion
 
 
@@ -313,11 +329,22 @@ def _table(model: Model, grid: np.ndarray, domain: tuple[float, float]) -> _Tabl
     return _Table(grid, a, da, np.gradient(da, grid, edge_order=2), D, dD, np.gradient(dD, grid, edge_order=2))
 
 
-def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
-    """First-order finite-Δt biases of â and D̂ at the points ``x`` (increasing; module docstring)."""
+def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[float, float], *, grid_points: int = BIAS_GRID_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """First-order finite-Δt biases of â (length/time) and D̂ (length^2/time) at the points ``x``:
+
+        Δt/2 (a a' + D a''),    Δt/2 (a^2 + a D' + 2 D a' + D D'')     (module docstring)
+
+    evaluated on a uniform table of ``grid_points`` over the range of ``x`` (a', a'', D''
+    by second-order differences) and interpolated linearly to ``x`` (any order).
+    """
     x = np.asarray(x, dtype=float)
-    t = _table(model, x, domain)
-    return 0.5 * dt * (t.a * t.da + t.D * t.d2a), 0.5 * dt * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
+    margin = 1e-6 * (domain[1] - domain[0])
+    grid = np.linspace(max(domain[0], float(x.min()) - margin), min(domain[1], float(x.max()) + margin), int(grid_points))
+    t = _table(model, grid, domain)
+    interpolate = _Interpolation(grid, x)
+    drift_bias = 0.5 * dt * (t.a * t.da + t.D * t.d2a)
+    diffusion_bias = 0.5 * dt * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
+    return interpolate(drift_bias), interpolate(diffusion_bias)
 
 
 class _Interpolation:
@@ -369,17 +396,35 @@ class _Likelihood:
         mean, variance = self.moments(theta)
         return float(0.5 * np.sum((self.step - mean) ** 2 / variance + np.log(2 * np.pi * variance)))
 
-    def information(self, theta: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-        back, forward = derivative_steps(theta, low, high)
-        _, variance = self.moments(theta)
+    def _derivatives(self, theta: np.ndarray, low: np.ndarray, high: np.ndarray, central: bool) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """m, v and their derivatives by θ_j (central differences, or forward ones:
+        one moment evaluation per parameter; one-sided at a bound)."""
+        back, forward = derivative_steps(theta, low, high, relative=1e-4 if central else 1e-6)
+        mean, variance = self.moments(theta)
         dm, dv = [], []
         for j in range(theta.size):
+            if not central:
+                back[j], forward[j] = (0.0, forward[j]) if forward[j] > 0 else (back[j], 0.0)
             plus, minus = theta.copy(), theta.copy()
             plus[j] += forward[j]
             minus[j] -= back[j]
-            (m_plus, v_plus), (m_minus, v_minus) = self.moments(plus), self.moments(minus)
+            (m_plus, v_plus) = self.moments(plus) if forward[j] > 0 else (mean, variance)
+            (m_minus, v_minus) = self.moments(minus) if back[j] > 0 else (mean, variance)
             dm.append((m_plus - m_minus) / (forward[j] + back[j]))
             dv.append((v_plus - v_minus) / (forward[j] + back[j]))
+        return mean, variance, dm, dv
+
+    def value_and_score(self, theta: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[float, np.ndarray]:
+        """-ln L and its gradient Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)], r = Δx - m (forward differences of m and v)."""
+        mean, variance, dm, dv = self._derivatives(theta, low, high, central=False)
+        residual = self.step - mean
+        value = float(0.5 * np.sum(residual**2 / variance + np.log(2 * np.pi * variance)))
+        weight_mean, weight_variance = residual / variance, 0.5 * (variance - residual**2) / variance**2
+        return value, np.array([np.sum(-weight_mean * m_j + weight_variance * v_j) for m_j, v_j in zip(dm, dv)])
+
+    def information(self, theta: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Expected Fisher information Σ [∂_j m ∂_k m / v + ∂_j v ∂_k v / (2 v^2)] (central differences)."""
+        _, variance, dm, dv = self._derivatives(theta, low, high, central=True)
         information = np.empty((theta.size, theta.size))
         for j in range(theta.size):
             for k in range(j, theta.size):
@@ -474,7 +519,10 @@ def fit_trajectories(
         ``progress(task, done, total)`` called at each likelihood evaluation.
 
     Optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in coordinates scaled by the
-    standard errors at the starting point, so every direction has unit curvature.
+    standard errors at the starting point, so every direction has unit curvature, with
+    the score Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)] (r = Δx - m; ∂m, ∂v by forward
+    differences, one moment evaluation per parameter) as gradient; it stops when the
+    scaled score is below :data:`SCORE_TOLERANCE`.
     """
     if not isinstance(data, Trajectories):
         raise TypeError("data must come from fpsolver.infer.trajectories(...)")
@@ -497,18 +545,20 @@ def fit_trajectories(
     if names:
         scale = np.sqrt(np.diag(covariance_from_information(likelihood.information(theta0, low, high), names)))
 
-        def objective(z: np.ndarray) -> float:
+        def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
             try:
-                return likelihood.negative_log(theta0 + scale * z) - baseline
+                value, score = likelihood.value_and_score(theta0 + scale * z, low, high)
             except ValueError:
-                return 1e12
+                return INVALID_NEGATIVE_LOG, np.zeros(z.size)
+            return value - baseline, scale * score
 
         solution = optimize.minimize(
             objective,
             np.zeros(theta0.size),
+            jac=True,
             method="L-BFGS-B",
             bounds=list(zip((low - theta0) / scale, (high - theta0) / scale)),
-            options={"ftol": 1e-10, "gtol": 1e-5, "maxiter": 200},
+            options={"ftol": 1e-12, "gtol": SCORE_TOLERANCE, "maxiter": 200},
         )
         best, success, message = theta0 + scale * solution.x, bool(solution.success), str(solution.message)
     covariance = covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))

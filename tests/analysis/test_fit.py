@@ -145,3 +145,12 @@ def test_coverage_of_95_percent_intervals_over_40_repetitions():
         inside.append((low <= [0.8, 0.3]) & ([0.8, 0.3] <= high))
     coverage = np.mean(inside, axis=0)
     assert np.all((coverage >= 0.85) & (coverage <= 0.99)), coverage
+
+
+def test_a_scale_only_fit_evaluates_the_model_once():
+    """With no free model parameter only ln s varies: the kept shape serves every
+    residual and Jacobian call, and the Poisson MLE of the scale is the total count."""
+    data = counts_from(ito({"alpha": 0.5}), 3000, seed=2)
+    result = fit.fit_profile(lambda values: ito({"alpha": 0.5}), {}, data, domain=DOMAIN)
+    assert result.evaluations == 1
+    assert result.scale == pytest.approx(3000, rel=1e-6)

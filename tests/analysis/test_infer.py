@@ -133,3 +133,32 @@ def test_likelihood_comparison_picks_the_ito_convention_of_the_data():
     free = infer.fit_trajectories(lambda v: fpsolver.Ito(profile, potential=trap, alpha=v["alpha"]), {"alpha": 0.5}, data, domain=domain)
     value, error = free.parameters["alpha"]
     assert abs(value - 1.0) < 4 * error and error < 0.2
+
+
+def test_first_order_bias_at_any_points_and_in_bin_averages():
+    """OU (k = D = 1): drift bias dt/2 (a a' + D a'') = dt x/2, diffusion bias
+    dt/2 (a^2 + a D' + 2 D a' + D D'') = dt/2 (x^2 - 2), at unsorted points and as bin
+    averages over the starts."""
+    model, dt = ou_model({"stiffness": 1.0}), 0.1
+    x = np.array([0.7, -1.3, 0.0, 1.9, -0.2])
+    drift_bias, diffusion_bias = infer.kramers_moyal_bias(model, x, dt, DOMAIN)
+    np.testing.assert_allclose(drift_bias, dt * x / 2, atol=1e-6)
+    np.testing.assert_allclose(diffusion_bias, dt / 2 * (x**2 - 2), atol=1e-6)
+    data = ou_transitions(2000, dt, seed=1)
+    edges = np.linspace(-2.0, 2.0, 5)
+    drift, diffusion = infer.bin_averages(model, data, edges, DOMAIN)
+    expected_drift, expected_diffusion = infer.bin_averages(model, data, edges, DOMAIN, finite_dt=True)
+    index = np.digitize(data.starts, edges) - 1
+    for b in range(4):
+        starts = data.starts[index == b]
+        assert expected_drift[b] - drift[b] == pytest.approx(np.mean(dt * starts / 2), abs=1e-6)
+        assert expected_diffusion[b] - diffusion[b] == pytest.approx(np.mean(dt / 2 * (starts**2 - 2)), abs=1e-6)
+
+
+def test_the_maximum_does_not_depend_on_the_start():
+    """L-BFGS-B with the score of the differenced moments stops within 1e-3 standard errors of one maximum from either side."""
+    data = infer.trajectories(ou_path(20_000, 0.02, seed=8), dt=0.02)
+    low, high = (infer.fit_trajectories(ou_model, {"stiffness": start}, data, domain=DOMAIN) for start in (0.3, 3.0))
+    (value_low, error), (value_high, _) = low.parameters["stiffness"], high.parameters["stiffness"]
+    assert abs(value_low - value_high) < 1e-3 * error
+    assert low.log_likelihood == pytest.approx(high.log_likelihood, abs=1e-6)
