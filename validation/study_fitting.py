@@ -220,7 +220,9 @@ def _recovery(result: StudyResult, table: list, sizes: Sizes, fast: bool) -> Syn
                 )
                 if gating:
                     result.check(f"{kind}, {label}: 95% interval coverage of {name} >= 0.85", coverage, 0.95, 0.85, "lower")
-                    result.check(f"{kind}, {label}: 95% interval coverage of {name} <= 0.99", coverage, 0.95, 0.99, "upper")
+                    # the upper bound 99% per row: 40/40 covered happens for an exact 95% interval in 13% of rows
+                    # (36% with the truth on a bound), so it is reported; over-coverage is gated on the pooled count below
+                    result.check(f"{kind}, {label}: 95% interval coverage of {name} <= 0.99 (stated bound)", coverage, 0.95, 0.0, "info", "not testable per row at 40 repetitions")
                 else:
                     result.check(f"{kind}, {label}: 95% interval coverage of {name}", coverage, 0.95, 0.0, "info", f"{sizes.repetitions} repetitions (fast mode: not gating)")
             selected = [min(fits, key=lambda f: fits[f].aic) for fits in all_fits]
@@ -239,10 +241,20 @@ def _recovery(result: StudyResult, table: list, sizes: Sizes, fast: bool) -> Syn
         table.append(["alpha discrimination", f"{kind}: {size}", "nearest of {0, 0.5, 1} is the truth", f"{100 * share:.0f}% of {len(alpha_hits[kind])}", sigma])
         result.check(f"alpha (0 vs 0.5 vs 1) identified from {kind} per repetition", share, 1.0, 0.9, "lower" if gating else "info", size)
     low, high = stats.binom.interval(0.95, pooled_intervals, 0.95)
+    gate_low, gate_high = stats.binom.interval(0.999, pooled_intervals, 0.975)  # 0.975: the nominal coverage on a parameter bound
     pooled = pooled_covered / pooled_intervals
     spread = f"a true 95% gives {100 * low / pooled_intervals:.1f}-{100 * high / pooled_intervals:.1f}% in 95% of studies"
     table.append(["coverage of the 95% interval", "all generators, parameters and kinds", "pooled", f"{pooled_covered}/{pooled_intervals} = {100 * pooled:.1f}%", spread])
     result.check("pooled 95% interval coverage over every generator, parameter and kind", pooled, 0.95, 0.0, "info", spread)
+    if gating:  # intervals that are too wide (over-coverage) show in the pooled count
+        result.check(
+            "pooled 95% interval coverage not above what exact intervals give (binomial, 99.9%)",
+            pooled,
+            0.95,
+            gate_high / pooled_intervals,
+            "upper",
+            f"<= {100 * gate_high / pooled_intervals:.1f}% (the 99.9% binomial bound at coverage 0.975, the largest nominal value)",
+        )
     return kept
 
 
