@@ -31,9 +31,7 @@ def end_corrected_weights(n_points: int, spacing: float) -> np.ndarray:
     return weights * spacing
 
 
-def convolve_on_grid(
-    kernels: Sequence[Callable[[np.ndarray], np.ndarray]], values: np.ndarray, spacing: float
-) -> list[np.ndarray]:
+def convolve_on_grid(kernels: Sequence[Callable[[np.ndarray], np.ndarray]], values: np.ndarray, spacing: float) -> list[np.ndarray]:
     """Return [∫ k(x_i - X) f(X) dX for each kernel k] on the grid of ``values``.
 
     Parameters

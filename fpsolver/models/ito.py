@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
+from fpsolver._validate import real
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
 
 
 class Ito(Model):
@@ -55,9 +56,7 @@ class Ito(Model):
     ) -> None:
         super().__init__(profile, potential=potential, overdamped=overdamped)
         require_positive("ito", eta=eta, kB=kB)
-        if not (np.isfinite(alpha) and 0.0 <= alpha <= 1.0):
-            raise ValueError(f"ito: parameter 'alpha' must lie in [0, 1], got {alpha!r}")
-        self.eta, self.kB, self.alpha = float(eta), float(kB), float(alpha)
+        self.eta, self.kB, self.alpha = float(eta), float(kB), real("alpha", alpha, nonnegative=True, maximum=1.0)
 
     def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
         temperature = self.profile.T(x)
