@@ -197,7 +197,7 @@ def new(
     system: Annotated[str | None, typer.Option("--system", help="qme: name of a registered quantum system (fpsolver.qme.SYSTEMS, e.g. chain, the default).")] = None,
 ) -> None:
     """Scaffold a documented case.toml with every key at its default."""
-    from fpsolver.io.scaffold import scaffold_case
+    from fpsolver.cases.scaffold import scaffold_case
 
     if kind is CaseKind.qme and profile is not None:
         _fail("--profile applies to fokker-planck cases; a qme case takes --system")

@@ -27,6 +27,6 @@ def test_readme_main_job_command_runs_and_says_where_the_report_is(tmp_path):
 
 
 def test_case_file_reference_is_generated_from_the_schema():
-    from fpsolver.io.scaffold import reference_markdown
+    from fpsolver.cases.scaffold import reference_markdown
 
-    assert (ROOT / "cases" / "README.md").read_text().strip() == reference_markdown().strip(), "run: python -m fpsolver.io.scaffold > cases/README.md"
+    assert (ROOT / "cases" / "README.md").read_text().strip() == reference_markdown().strip(), "run: python -m fpsolver.cases.scaffold > cases/README.md"

@@ -9,7 +9,7 @@ from cli_helpers import fpsolver
 
 from fpsolver.cases import load_case
 from fpsolver.cases.schema import QME_SCHEMAS, ScanConfig
-from fpsolver.io.scaffold import qme_case_template, scaffold_case
+from fpsolver.cases.scaffold import qme_case_template, scaffold_case
 from fpsolver.qme.systems import SYSTEMS
 
 
