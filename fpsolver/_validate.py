@@ -11,6 +11,8 @@ anything and call :func:`within_budget`, which refuses it with the estimate in t
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import numbers
 from collections.abc import Callable, Collection, Mapping
@@ -80,16 +82,10 @@ def real(
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"'{name}' must be a real number, got {_shown(value)}")
     number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"'{name}' must be finite, got {value!r}")
-    if positive and not number > 0:
-        raise ValueError(f"'{name}' must be > 0, got {value!r}")
-    if nonnegative and not number >= 0:
-        raise ValueError(f"'{name}' must be >= 0, got {value!r}")
-    if nonzero and number == 0:
-        raise ValueError(f"'{name}' must be non-zero, got {value!r}")
-    if maximum is not None and not number <= maximum:
-        raise ValueError(f"'{name}' must be <= {maximum:g}, got {value!r}")
+    checks = {"> 0": (positive, number > 0), ">= 0": (nonnegative, number >= 0), "!= 0": (nonzero, number != 0), f"<= {maximum}": (maximum is not None, maximum is None or number <= maximum)}
+    wanted = [condition for condition, (asked, _) in checks.items() if asked]
+    if not math.isfinite(number) or any(asked and not holds for asked, holds in checks.values()):
+        raise ValueError(f"'{name}' must be {' and '.join(['finite', *wanted])}, got {value!r}")
     return number
 
 
@@ -132,3 +128,32 @@ def _shown(value: object) -> str:
         return f"an array of shape {value.shape}"
     text = repr(value)
     return text if len(text) <= 60 else f"a {type(value).__name__}"
+
+
+def _annotation(parameter: inspect.Parameter) -> str:
+    annotation = parameter.annotation
+    return annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+
+
+def checked(function: Callable[..., T]) -> Callable[..., T]:
+    """Decorate ``function`` so that its arguments annotated ``float`` (a finite real number),
+    ``int`` (an integer) or ``str`` (a string), each optionally ``| None``, are checked before
+    it runs, with one-line errors naming the parameter (ranges stay the function's own checks)."""
+    signature = inspect.signature(function)
+    kinds = {name: _annotation(parameter).replace(" ", "") for name, parameter in signature.parameters.items()}
+
+    @functools.wraps(function)
+    def checked_call(*args: object, **kwargs: object) -> T:
+        for name, value in signature.bind(*args, **kwargs).arguments.items():
+            kind = kinds[name]
+            if value is None and kind.endswith("|None"):
+                continue
+            if kind.startswith("float"):
+                real(name, value)
+            elif kind.startswith("int"):
+                integer(name, value, minimum=-(2**63))
+            elif kind.startswith("str") and not isinstance(value, str):
+                raise TypeError(f"'{name}' must be a string, got {_shown(value)}")
+        return function(*args, **kwargs)
+
+    return checked_call

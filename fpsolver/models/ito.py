@@ -56,7 +56,9 @@ class Ito(Model):
     ) -> None:
         super().__init__(profile, potential=potential, overdamped=overdamped)
         require_positive("ito", eta=eta, kB=kB)
-        self.eta, self.kB, self.alpha = float(eta), float(kB), real("alpha", alpha, nonnegative=True, maximum=1.0)
+        self.eta, self.kB, self.alpha = float(eta), float(kB), real("alpha", alpha)
+        if not 0.0 <= self.alpha <= 1.0:
+            raise ValueError(f"'alpha' must lie in [0, 1], got {alpha!r}")
 
     def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
         temperature = self.profile.T(x)

@@ -189,7 +189,7 @@ def solve_transient(
     dt = t_end / 100.0 if options.dt is None else options.dt
     snapshot_times = np.unique(np.append(reals("times", times if times is not None else []).ravel(), t_end))
     if snapshot_times[0] <= 0 or snapshot_times[-1] > t_end:
-        raise ValueError(f"'times' must lie in (0, t_end] = (0, {t_end:g}], got {snapshot_times[0] if snapshot_times[0] <= 0 else snapshot_times[-1]:g}")
+        raise ValueError(f"snapshot times ('times') must lie in (0, t_end] = (0, {t_end:g}], got {snapshot_times[0] if snapshot_times[0] <= 0 else snapshot_times[-1]:g}")
     if resume is not None and not isinstance(resume, TransientState):
         raise TypeError(f"'resume' must be a TransientState or None, got {type(resume).__name__}")
     steps = max(t_end / dt, snapshot_times.size)
