@@ -7,11 +7,11 @@ from pathlib import Path
 
 from fpsolver import meshes
 from fpsolver._fipy import Mesh
+from fpsolver.cases.schema import CaseConfig, CaseError, QMECaseConfig, case_file, load_case
 from fpsolver.fields import potentials, profiles
-from fpsolver.cases.schema import CaseConfig, CaseError, QMECaseConfig, load_case
-from fpsolver.models import Model, model_class
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.models import Model, model_class
 
 
 @dataclass(frozen=True)
@@ -68,18 +68,19 @@ def guard(key: str, build):
 
 def build_mesh(config: CaseConfig) -> Mesh:
     if isinstance(config.mesh, str):
-        mesh = guard("mesh", lambda: meshes.load_named(config.mesh))
-        return mesh
+        path = config.files["mesh"].path
+        return guard("mesh", lambda: meshes.load_named(path.stem, path.parent))
     m, d = config.mesh, config.domain
     if m.kind == "uniform":
         return guard("mesh", lambda: meshes.uniform(d.x_min, d.x_max, m.cells))
     return guard("mesh", lambda: meshes.geometric(d.x_min, d.x_max, m.cells, ratio=m.ratio, refine=m.refine))
 
 
-def build_profile(config: CaseConfig, directory: Path) -> TemperatureProfile:
+def build_profile(config: CaseConfig) -> TemperatureProfile:
     parameters = config.temperature.parameters()
     if config.temperature.profile == "tabulated":
-        parameters["file"] = directory / parameters["file"]
+        data = config.files["temperature.file"]
+        return guard("temperature", lambda: profiles.tabulated_csv(data.data, source=str(data.path), smoothing=parameters["smoothing"]))
     if config.temperature.profile == "formula":
         parameters.update(parameters.pop("parameters", {}))
     return guard("temperature", lambda: profiles.make_profile(config.temperature.profile, **parameters))
@@ -99,9 +100,8 @@ def open_case(case: str | Path, *, fast: bool = False) -> Case | QMECase:
     CaseError
         With a one-line message naming the key at fault.
     """
-    directory = Path(case)
-    directory = directory.parent if directory.is_file() else directory
-    return build_case(directory, load_case(directory), fast=fast)
+    path = case_file(case)
+    return build_case(path.parent, load_case(path), fast=fast)
 
 
 def build_case(directory: Path, config: CaseConfig | QMECaseConfig, *, fast: bool = False) -> Case | QMECase:
@@ -109,11 +109,12 @@ def build_case(directory: Path, config: CaseConfig | QMECaseConfig, *, fast: boo
     if isinstance(config, QMECaseConfig):
         _check_qme_parameters(config)
         return QMECase(directory=directory, config=config)
+    config.attach_files(directory)
     if fast:
         config = fast_variant(config)
     mesh = build_mesh(config)
     domain = meshes.extent(mesh)
-    profile = build_profile(config, directory)
+    profile = build_profile(config)
     potential = build_potential(config)
     guard("temperature", lambda: profile.check_domain(meshes.cell_centers(mesh).tolist() + list(domain)))
     models: dict[str, Model] = {}

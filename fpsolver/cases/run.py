@@ -17,22 +17,22 @@ import numpy as np
 
 from fpsolver import meshes
 from fpsolver.analysis import compare
+from fpsolver.analysis.checks import Check
 from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
-from fpsolver.analysis.checks import Check
 from fpsolver.cases.checks import case_checks
-from fpsolver.cases.schema import AnyCase, CaseError, load_case
+from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
+from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
 from fpsolver.io.output import read_metrics, write_results
-from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
 from fpsolver.models import Model
 from fpsolver.pde import exact
-from fpsolver.pde.steady import solve_steady
 from fpsolver.pde.options import TransientOptions
+from fpsolver.pde.steady import solve_steady
 from fpsolver.pde.transient import TransientState, solve_transient
 from fpsolver.qme.systems import SYSTEMS
 from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
@@ -279,7 +279,7 @@ def validate_case(path: str | Path, *, fast: bool = False, rerun: bool = False) 
     run first (:func:`run_case_directory`, which writes its results).
     """
     config = _configuration(path, fast)
-    stored = None if rerun else read_metrics(Path(path) / "results", config.digest())
+    stored = None if rerun else read_metrics(case_file(path).parent / "results", config.digest())
     if stored is not None:
         return case_checks(config, stored)
     return run_case_directory(path, fast=fast).checks
