@@ -28,9 +28,9 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver.pde.exact import steady_state_at
 from fpsolver.meshes.builders import extent
 from fpsolver.models import Model
+from fpsolver.pde.exact import steady_state_at
 
 __all__ = ["l1_distance", "hellinger_distance", "ks_statistic", "max_relative_error", "chi2_per_dof", "expected_l1", "cell_averages", "compare"]
 

@@ -10,6 +10,7 @@ same configuration gives bit-identical numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +116,18 @@ def run_chunked(
     return ensemble.merge([partials[index] for index in range(len(groups))])
 
 
+@contextmanager
+def model_errors(key: str) -> Iterator[None]:
+    """Turn a solver's ValueError, TypeError or RuntimeError (coefficients too extreme for the
+    mesh, a step size underflow, a budget exceeded) into a :class:`CaseError` naming ``key``."""
+    try:
+        yield
+    except CaseError:
+        raise
+    except (ValueError, TypeError, RuntimeError) as exc:
+        raise CaseError(f"{key}: {exc}") from None
+
+
 def identity(case: Case | QMECase) -> CaseIdentity:
     """The identity that a case's results carry: name, directory, title, configuration."""
     config = case.config
@@ -142,27 +155,28 @@ def run_case(
     sde_models = ensemble.models if ensemble.models is not None else list(case.models)
     for label, model in case.models.items():
         values = metrics.setdefault(label, {})
-        if "pde" in only and pde.steady:
-            solution = solve_steady(model, case.mesh, face_velocity=pde.face_velocity)
-            reference = exact.steady_state(model, case.mesh)
-            parts["steady"][label], parts["exact"][label] = solution, reference
-            parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
-            values.update(steady_metrics(solution, reference, T))
-        if "pde" in only and pde.transient:
-            parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
-            values["max_mass_drift"] = float(np.max(np.abs(parts["transient"][label].mass - 1.0)))
-        if "sde" in only and ensemble.enabled and label in sde_models:
-            reference = compare.cell_averages(model, case.mesh)
-            parts["exact_cell_averages"][label] = reference
-            report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-            overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions))
-            parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
-            values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde"))
-            if ensemble.mass is not None:
-                inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
-                report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
-                parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
-                values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
+        with model_errors(f"models.{label}"):
+            if "pde" in only and pde.steady:
+                solution = solve_steady(model, case.mesh, face_velocity=pde.face_velocity)
+                reference = exact.steady_state(model, case.mesh)
+                parts["steady"][label], parts["exact"][label] = solution, reference
+                parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
+                values.update(steady_metrics(solution, reference, T))
+            if "pde" in only and pde.transient:
+                parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
+                values["max_mass_drift"] = float(np.max(np.abs(parts["transient"][label].mass - 1.0)))
+            if "sde" in only and ensemble.enabled and label in sde_models:
+                reference = compare.cell_averages(model, case.mesh)
+                parts["exact_cell_averages"][label] = reference
+                report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
+                overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions))
+                parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
+                values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde"))
+                if ensemble.mass is not None:
+                    inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
+                    report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
+                    parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
+                    values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
     return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, **parts)
 
 

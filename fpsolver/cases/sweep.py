@@ -190,11 +190,7 @@ def run_sweep(
         done += 1
         if progress is not None:
             progress("sweep", done, len(digests))
-    return [
-        {**overrides, **row}
-        for overrides, digest in zip(settings, digests)
-        for row in json.loads((cache / f"{digest}.json").read_text())
-    ]
+    return [{**overrides, **row} for overrides, digest in zip(settings, digests) for row in json.loads((cache / f"{digest}.json").read_text())]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 
 from fpsolver._fipy import Mesh
-
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals

@@ -24,7 +24,6 @@ from typing import get_args
 import numpy as np
 
 from fpsolver._fipy import Mesh
-
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X

@@ -26,7 +26,6 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels2d import CARTESIAN, DISC, POLAR, RECTANGLE, advance_overdamped_2d, initial_positions_2d
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
@@ -46,7 +45,7 @@ class Rectangle:
     upper: tuple[float, float]
 
     @classmethod
-    def from_mesh(cls, mesh: Mesh) -> "Rectangle":
+    def from_mesh(cls, mesh: Mesh) -> Rectangle:
         lower, upper = bounding_box(mesh)
         return cls((float(lower[0]), float(lower[1])), (float(upper[0]), float(upper[1])))
 

@@ -10,8 +10,8 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from fpsolver.io.atomic import atomic_directory
 from fpsolver._version import __version__
+from fpsolver.io.atomic import atomic_directory
 
 Row = dict[str, object]
 

@@ -222,3 +222,14 @@ def require_positive(owner: str, **values: object) -> None:
     """Raise ``TypeError`` (not a number) or ``ValueError`` (not finite and > 0) naming the first bad parameter."""
     for key, value in values.items():
         real(key, value, positive=True)
+
+
+def check_model_and_mesh(model: object, mesh: object) -> None:
+    """Raise ``TypeError`` unless ``model`` is a fpsolver Model and ``mesh`` a FiPy mesh,
+    ``ValueError`` for a mesh of fewer than 2 cells."""
+    if not isinstance(model, Model):
+        raise TypeError(f"'model' must be a fpsolver Model (fpsolver.Ito, GCLM1, GCLM2), got {type(model).__name__}")
+    if not all(hasattr(mesh, name) for name in ("dim", "numberOfCells", "cellCenters", "faceCenters")):  # any FiPy mesh (they share no public base class)
+        raise TypeError(f"'mesh' must be a FiPy mesh (see fpsolver.meshes), got {type(mesh).__name__}")
+    if int(mesh.numberOfCells) < 2:
+        raise ValueError(f"'mesh' must have at least 2 cells, got {int(mesh.numberOfCells)}")

@@ -51,7 +51,7 @@ from fpsolver._validate import integer, one_of, within_budget
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.models import Model
-from fpsolver.models.base import Domain
+from fpsolver.models.base import Domain, check_model_and_mesh
 
 FACE_VELOCITIES = ("exact", "pointwise")
 BOUNDARIES = ("reflecting", "absorbing")
@@ -60,17 +60,6 @@ MAX_QUADRATURE_ORDER = 256
 #: quadrature node of a cell (the coefficients at the nodes), measured: 1.5 kB per cell at order 16.
 BYTES_PER_CELL = 256
 BYTES_PER_NODE = 80
-
-
-def check_model_and_mesh(model: object, mesh: object) -> None:
-    """Raise ``TypeError`` unless ``model`` is a fpsolver Model and ``mesh`` a FiPy mesh,
-    ``ValueError`` for a mesh of fewer than 2 cells."""
-    if not isinstance(model, Model):
-        raise TypeError(f"'model' must be a fpsolver Model (fpsolver.Ito, GCLM1, GCLM2), got {type(model).__name__}")
-    if not all(hasattr(mesh, name) for name in ("dim", "numberOfCells", "cellCenters", "faceCenters")):  # any FiPy mesh (they share no public base class)
-        raise TypeError(f"'mesh' must be a FiPy mesh (see fpsolver.meshes), got {type(mesh).__name__}")
-    if int(mesh.numberOfCells) < 2:
-        raise ValueError(f"'mesh' must have at least 2 cells, got {int(mesh.numberOfCells)}")
 
 
 @dataclass(frozen=True)
@@ -137,9 +126,7 @@ class FokkerPlanckOperator:
         return flux
 
 
-def _segment_exponent(
-    model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20
-) -> np.ndarray:
+def _segment_exponent(model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20) -> np.ndarray:
     """∫ A.t/D ds along the straight segments from ``points[:, left]`` to ``points[:, right]``.
 
     ``order``-point Gauss-Legendre on each segment, s = c_l + tau (c_r - c_l),
