@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from fpsolver import meshes
+from fpsolver._validate import within_budget
 from fpsolver.analysis import compare
 from fpsolver.analysis.checks import Check
 from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics
@@ -183,6 +184,8 @@ def run_case(
 def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStore | None, progress: Progress | None) -> TransientSolution:
     pde = case.config.pde
     key = f"transient-{label}"
+    cells = meshes.cell_centers(case.mesh).size
+    within_budget("solve_transient", memory_bytes=8.0 * (pde.snapshots + 1) * (cells + 1), detail=f"pde.snapshots = {pde.snapshots} of {cells} cells")
     saved = None if checkpoints is None else checkpoints.load(key)
     return solve_transient(
         model,
@@ -269,8 +272,14 @@ def run_case_directory(
                 results = run_qme_case(case, progress=progress)
                 store = None
             else:
+                fresh = not (case.directory / ".checkpoint").exists()
                 store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=resume)
-                results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
+                try:
+                    results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
+                except CaseError:
+                    if fresh:  # a refused input leaves no files behind (an interrupted run keeps its checkpoints)
+                        store.clear()
+                    raise
             checks = case_checks(case.config, results.metrics)
             target = write_results(results, checks)
             if store is not None:

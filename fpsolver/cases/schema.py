@@ -23,6 +23,7 @@ import tomllib
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
 
 from fpsolver._options import Options, OptionsT
+from fpsolver._validate import within_budget
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
 from fpsolver.cases.files import CaseFile, files_digest, read_file, read_files
@@ -285,6 +286,10 @@ class CaseConfig(BaseModel):
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+#: Memory per scan point (its observables; a chain's grow with N, which its own budget bounds).
+SCAN_BYTES_PER_POINT = 1024
+
+
 class ScanConfig(BaseModel):
     """``[scan]`` of a qme case: one system parameter over a list or a linspace."""
 
@@ -308,6 +313,8 @@ class ScanConfig(BaseModel):
             raise ValueError("give either 'values' or 'start' and 'stop'")
         if self.values is not None and not self.values:
             raise ValueError("'values' must not be empty")
+        count = len(self.values) if self.values is not None else self.num
+        within_budget("the scan", memory_bytes=SCAN_BYTES_PER_POINT * count, steps=count, detail=f"{count} points")
         return self
 
 
