@@ -127,7 +127,9 @@ def stale_inputs() -> list[Input]:
                 return f"first sweep failed ({first_code})"
             return None if len(after) == len(before) + 1 else f"the edited file was not re-read: cached points {len(before)} -> {len(after)}"
 
-        inputs.append(Input(f"stale-{name}", "stale", tabulated(), files={"profile.csv": CSV}, args=("sweep", "{case}", "--set", "models.ito.eta=1.0", "--quiet"), expect=(0,), setup=setup, check=check))
+        inputs.append(
+            Input(f"stale-{name}", "stale", tabulated(), files={"profile.csv": CSV}, args=("sweep", "{case}", "--set", "models.ito.eta=1.0", "--quiet"), expect=(0,), setup=setup, check=check)
+        )
     return inputs
 
 
@@ -139,7 +141,23 @@ def _cached_points(directory: Path) -> list[str]:
 def outside_inputs() -> list[Input]:
     """Class 2: data files and meshes outside the case directory."""
     inputs = []
-    for name in ("/etc/passwd", "../../../../etc/passwd", "../outside.csv", "/dev/null", "/dev/zero", "/proc/self/environ", "sub/../../outside.csv", "~/.bashrc", ".", "", " ", "sub", "link-out.csv", "link-dir/passwd", "fifo.csv"):
+    for name in (
+        "/etc/passwd",
+        "../../../../etc/passwd",
+        "../outside.csv",
+        "/dev/null",
+        "/dev/zero",
+        "/proc/self/environ",
+        "sub/../../outside.csv",
+        "~/.bashrc",
+        ".",
+        "",
+        " ",
+        "sub",
+        "link-out.csv",
+        "link-dir/passwd",
+        "fifo.csv",
+    ):
         files: dict[str, str | bytes] = {"sub/readme.txt": "x"}
         inputs.append(Input(f"outside-file-{name or 'empty'}", "outside", tabulated(**{"temperature.file": name}), files=files, fragment="temperature.file", setup=_outside_links))
     for name in ("../../x", "/etc/passwd", "../../../etc/passwd", "graded-walls/../unit-uniform", ".hidden", "a/b", "", "unit-uniform.toml/..", "no-such-mesh", "~root"):
@@ -159,8 +177,18 @@ def physics_inputs() -> list[Input]:
     """Class 3: invalid physics anywhere it is integrated, and non-numbers where numbers belong."""
     inputs = []
     for cells in (4, 10, 17, 40):
-        inputs.append(Input(f"physics-sin-{cells}", "physics", case(**{"mesh.cells": cells, "temperature": {"profile": "formula", "expression": "1 + 1.5*sin(10*pi*x)"}}), fragment="temperature|models.ito"))
-    for expression, fragment in (("x", "temperature"), ("-1", "temperature"), ("1/x", "temperature"), ("log(x)", "temperature"), ("sqrt(x)", "temperature"), ("1 + 2*cos(40*x)", "temperature|models.ito"), ("0*x", "temperature")):
+        inputs.append(
+            Input(f"physics-sin-{cells}", "physics", case(**{"mesh.cells": cells, "temperature": {"profile": "formula", "expression": "1 + 1.5*sin(10*pi*x)"}}), fragment="temperature|models.ito")
+        )
+    for expression, fragment in (
+        ("x", "temperature"),
+        ("-1", "temperature"),
+        ("1/x", "temperature"),
+        ("log(x)", "temperature"),
+        ("sqrt(x)", "temperature"),
+        ("1 + 2*cos(40*x)", "temperature|models.ito"),
+        ("0*x", "temperature"),
+    ):
         inputs.append(Input(f"physics-formula-{expression}", "physics", case(temperature={"profile": "formula", "expression": expression}), fragment=fragment))
     for line, value in ((2, "-5"), (7, "0"), (22, "-1e-300"), (12, "nan"), (5, "inf"), (9, "abc"), (3, "")):
         lines = CSV.splitlines()
@@ -171,8 +199,22 @@ def physics_inputs() -> list[Input]:
         inputs.append(Input(f"physics-dot-{key}-{value}", "physics", qme(**{key: value}), args=("run", "{case}", "--quiet"), fragment=key.split(".")[1]))
     for key, value in (("models.ito.eta", -1.0), ("models.ito.kB", 0.0), ("models.ito.alpha", 1.5), ("temperature.T0", -1.0), ("temperature.gradient", 2.0), ("models.ito.eta", math.nan)):
         inputs.append(Input(f"physics-key-{key}-{value}", "physics", case(**{key: value}), fragment=key.split(".")[0]))
-    inputs.append(Input("physics-gclm1-eta-eff", "physics", case(**{"models": {"gclm1": {"kappa": 0.5, "alpha_tilde": 10.0}}, "temperature": {"profile": "gaussian_hotspot", "width": 0.2}}), fragment="models.gclm1"))
-    inputs.append(Input("physics-gclm2-T-between", "physics", case(**{"models": {"gclm2": {"sigma": 0.3}}, "temperature": {"profile": "formula", "expression": "1 + 1.5*sin(10*pi*x)"}, "mesh.cells": 10}), fragment="models.gclm2"))
+    inputs.append(
+        Input(
+            "physics-gclm1-eta-eff",
+            "physics",
+            case(**{"models": {"gclm1": {"kappa": 0.5, "alpha_tilde": 10.0}}, "temperature": {"profile": "gaussian_hotspot", "width": 0.2}}),
+            fragment="models.gclm1",
+        )
+    )
+    inputs.append(
+        Input(
+            "physics-gclm2-T-between",
+            "physics",
+            case(**{"models": {"gclm2": {"sigma": 0.3}}, "temperature": {"profile": "formula", "expression": "1 + 1.5*sin(10*pi*x)"}, "mesh.cells": 10}),
+            fragment="models.gclm2",
+        )
+    )
     return inputs
 
 
@@ -294,13 +336,35 @@ def resource_inputs() -> list[Input]:
             data["ensemble"]["enabled"] = True
         args = RUN if key != "ensemble" else ("run", "{case}", "--quiet", "--only", "sde")
         inputs.append(Input(f"resources-{key}-{json.dumps(value)[:40]}", "resources", data, args=args, fragment=fragment))
-    for expression in ("10**10**10", "(2**64)**(2**64)", "9**9**9", "x**(10**6)", "exp(exp(exp(10)))", "(" * 150 + "x" + ")" * 150, "1" + "+1" * 1500, "-" * 900 + "x", "x" + "*x" * 600, "*".join(f"sin(x+{i})" for i in range(30)), "1" * 5000):
+    for expression in (
+        "10**10**10",
+        "(2**64)**(2**64)",
+        "9**9**9",
+        "x**(10**6)",
+        "exp(exp(exp(10)))",
+        "(" * 150 + "x" + ")" * 150,
+        "1" + "+1" * 1500,
+        "-" * 900 + "x",
+        "x" + "*x" * 600,
+        "*".join(f"sin(x+{i})" for i in range(30)),
+        "1" * 5000,
+    ):
         inputs.append(Input(f"resources-formula-{expression[:24]}", "resources", case(temperature={"profile": "formula", "expression": expression}), fragment="temperature"))
     for key, value in (("system.N", 10**9), ("system.N", 46000), ("system.N", 2**40)):
-        inputs.append(Input(f"resources-chain-{value}", "resources", {"kind": "qme", "system": {"kind": "chain", "N": value, "h": 1.0, "g": 0.5, "T_left": 1.0, "T_right": 0.5}}, args=("run", "{case}", "--quiet"), fragment="system"))
+        inputs.append(
+            Input(
+                f"resources-chain-{value}",
+                "resources",
+                {"kind": "qme", "system": {"kind": "chain", "N": value, "h": 1.0, "g": 0.5, "T_left": 1.0, "T_right": 0.5}},
+                args=("run", "{case}", "--quiet"),
+                fragment="system",
+            )
+        )
     inputs.append(Input("resources-scan-num", "resources", qme(scan={"parameter": "eps", "start": -1.0, "stop": 1.0, "num": 10**9}), args=("run", "{case}", "--quiet"), fragment="scan"))
     inputs.append(Input("resources-sweep-num", "resources", case(), args=("sweep", "{case}", "--set", "models.ito.eta=1:2:1000000000", "--quiet"), fragment="sweep"))
-    inputs.append(Input("resources-sweep-product", "resources", case(), args=("sweep", "{case}", "--set", "models.ito.eta=1:2:100000", "--set", "models.ito.kB=1:2:100000", "--quiet"), fragment="sweep"))
+    inputs.append(
+        Input("resources-sweep-product", "resources", case(), args=("sweep", "{case}", "--set", "models.ito.eta=1:2:100000", "--set", "models.ito.kB=1:2:100000", "--quiet"), fragment="sweep")
+    )
     return inputs
 
 
@@ -311,13 +375,27 @@ def traceback_inputs() -> list[Input]:
         Input("tracebacks-kappa-1e300", "tracebacks", case(models={"gclm1": {"kappa": 1e300}}), fragment="models.gclm1"),
         Input("tracebacks-kappa-1e30", "tracebacks", case(models={"gclm1": {"kappa": 1e30}}), fragment="models.gclm1"),
         Input("tracebacks-steep-potential", "tracebacks", case(potential={"kind": "harmonic", "stiffness": 1e12}), fragment="models.ito"),
-        Input("tracebacks-abs-gclm1", "tracebacks", case(models={"gclm1": {"kappa": 0.5, "alpha_tilde": 0.01}}, temperature={"profile": "formula", "expression": "1 + abs(x)"}), fragment="models.gclm1"),
-        Input("tracebacks-non-utf8", "tracebacks", raw=b"title = \"\xff\xfe\"\n", fragment="UTF-8"),
-        Input("tracebacks-sweep-non-utf8", "tracebacks", raw=b"title = \"\xff\xfe\"\n", args=("sweep", "{case}", "--set", "models.ito.eta=1,2", "--quiet"), fragment="UTF-8"),
+        Input(
+            "tracebacks-abs-gclm1", "tracebacks", case(models={"gclm1": {"kappa": 0.5, "alpha_tilde": 0.01}}, temperature={"profile": "formula", "expression": "1 + abs(x)"}), fragment="models.gclm1"
+        ),
+        Input("tracebacks-non-utf8", "tracebacks", raw=b'title = "\xff\xfe"\n', fragment="UTF-8"),
+        Input("tracebacks-sweep-non-utf8", "tracebacks", raw=b'title = "\xff\xfe"\n', args=("sweep", "{case}", "--set", "models.ito.eta=1,2", "--quiet"), fragment="UTF-8"),
         Input("tracebacks-sweep-qme", "tracebacks", qme(), args=("sweep", "{case}", "--set", "system.eps=1,2", "--quiet"), fragment="qme"),
         Input("tracebacks-sweep-case-toml", "tracebacks", case(), args=("sweep", "{case}/case.toml", "--set", "models.ito.eta=1,2", "--quiet"), expect=(0,)),
-        Input("tracebacks-scan-N-fraction", "tracebacks", {"kind": "qme", "system": {"kind": "chain", "N": 3, "h": 1.0, "g": 0.5, "T_left": 1.0, "T_right": 0.5}, "scan": {"parameter": "N", "values": [3.0, 3.7]}}, args=("run", "{case}", "--quiet"), fragment="scan"),
-        Input("tracebacks-scan-N", "tracebacks", {"kind": "qme", "system": {"kind": "chain", "N": 3, "h": 1.0, "g": 0.5, "T_left": 1.0, "T_right": 0.5}, "scan": {"parameter": "N", "values": [3, 4, 5]}}, args=("run", "{case}", "--quiet"), expect=(0,)),
+        Input(
+            "tracebacks-scan-N-fraction",
+            "tracebacks",
+            {"kind": "qme", "system": {"kind": "chain", "N": 3, "h": 1.0, "g": 0.5, "T_left": 1.0, "T_right": 0.5}, "scan": {"parameter": "N", "values": [3.0, 3.7]}},
+            args=("run", "{case}", "--quiet"),
+            fragment="scan",
+        ),
+        Input(
+            "tracebacks-scan-N",
+            "tracebacks",
+            {"kind": "qme", "system": {"kind": "chain", "N": 3, "h": 1.0, "g": 0.5, "T_left": 1.0, "T_right": 0.5}, "scan": {"parameter": "N", "values": [3, 4, 5]}},
+            args=("run", "{case}", "--quiet"),
+            expect=(0,),
+        ),
         Input("tracebacks-new-onto-file", "tracebacks", case(), args=("new", "{case}/case.toml/sub"), fragment="case.toml"),
         Input("tracebacks-new-existing-file", "tracebacks", None, files={"plain": "x"}, args=("new", "{case}/plain"), fragment="plain"),
         Input("tracebacks-new-tabulated-overwrite", "tracebacks", None, files={"t/profile.csv": CSV}, args=("new", "{case}/t", "--profile", "tabulated"), fragment="profile.csv"),
@@ -344,8 +422,14 @@ def message_inputs() -> list[Input]:
         Input("messages-run-file", "messages", case(), args=("run", "{case}/case.toml", "--quiet", "--only", "pde"), expect=(0,), check=_steady_results_hold),
         Input("messages-dev-null-file", "messages", tabulated(**{"temperature.file": "null"}), setup=lambda d: (d / "null").symlink_to("/dev/null"), fragment="temperature.file"),
         Input("messages-directory-file", "messages", tabulated(**{"temperature.file": "data"}), files={"data/x": "1"}, fragment="directory"),
-        Input("messages-g-nan", "messages", {"kind": "qme", "system": {"kind": "chain", "N": 3, "h": 1.0, "g": math.nan, "T_left": 1.0, "T_right": 0.5}}, args=("run", "{case}", "--quiet"), fragment="system.g"),
-        Input("messages-toml-error-position", "messages", None, raw=b"title = \"x\"\n[domain\n", fragment="line 2"),
+        Input(
+            "messages-g-nan",
+            "messages",
+            {"kind": "qme", "system": {"kind": "chain", "N": 3, "h": 1.0, "g": math.nan, "T_left": 1.0, "T_right": 0.5}},
+            args=("run", "{case}", "--quiet"),
+            fragment="system.g",
+        ),
+        Input("messages-toml-error-position", "messages", None, raw=b'title = "x"\n[domain\n', fragment="line 2"),
         Input("messages-unknown-key", "messages", case(**{"temperature.zz": 1.0}), fragment="zz"),
         Input("messages-csv-header", "messages", tabulated(), files={"profile.csv": "a,b\n1,2\n"}, fragment="line 1"),
         Input("messages-csv-columns", "messages", tabulated(), files={"profile.csv": CSV + "0.5\n"}, fragment="line 23"),
@@ -470,7 +554,11 @@ def hypothesis_inputs(examples: int, root: Path, timeout: float) -> list[dict]:
     import hypothesis.strategies as st
     from hypothesis import HealthCheck, Phase, given, settings
 
-    numbers = st.one_of(st.integers(-(10**6), 10**6).map(str), st.sampled_from(["1e308", "1e-308", "0", "0.0", "-0", "2**64", "10**400", "1e300*1e300", "pi", "e"]), st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda v: f"({v!r})"))
+    numbers = st.one_of(
+        st.integers(-(10**6), 10**6).map(str),
+        st.sampled_from(["1e308", "1e-308", "0", "0.0", "-0", "2**64", "10**400", "1e300*1e300", "pi", "e"]),
+        st.floats(allow_nan=False, allow_infinity=False, width=32).map(lambda v: f"({v!r})"),
+    )
     leaves = st.one_of(st.just("x"), numbers)
 
     def extend(children):
@@ -484,7 +572,12 @@ def hypothesis_inputs(examples: int, root: Path, timeout: float) -> list[dict]:
     formulas = st.recursive(leaves, extend, max_leaves=12)
     extreme = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(2**70), 2**70), st.sampled_from([0, -1, 1e-300, 1e300, 2**63, -(2**63)]))
     numeric_keys = ["mesh.cells", "domain.x_min", "domain.x_max", "temperature.T0", "temperature.gradient", "models.ito.eta", "models.ito.kB", "models.ito.alpha"]
-    paths = st.one_of(st.sampled_from(["profile.csv", "./profile.csv", "sub/../profile.csv", "../case/profile.csv", "/etc/passwd", "//etc//passwd", "..", "profile.csv/", "PROFILE.CSV", "profile.csv\u0000", "%2e%2e/x"]), st.text(alphabet="./ab~-_\\", min_size=1, max_size=12))
+    paths = st.one_of(
+        st.sampled_from(
+            ["profile.csv", "./profile.csv", "sub/../profile.csv", "../case/profile.csv", "/etc/passwd", "//etc//passwd", "..", "profile.csv/", "PROFILE.CSV", "profile.csv\u0000", "%2e%2e/x"]
+        ),
+        st.text(alphabet="./ab~-_\\", min_size=1, max_size=12),
+    )
     drawn = st.one_of(
         formulas.map(lambda f: ("formula", case(temperature={"profile": "formula", "expression": f}), "temperature")),
         st.tuples(st.sampled_from(numeric_keys), extreme).map(lambda kv: ("number", case(**{kv[0]: kv[1]}), kv[0].split(".")[0])),
@@ -501,7 +594,21 @@ def hypothesis_inputs(examples: int, root: Path, timeout: float) -> list[dict]:
         except (TypeError, ValueError):
             return  # not representable in TOML (e.g. an integer beyond 64 bits): no case file can say it
         check = _steady_results_hold
-        records.append(run_input(Input(f"hypothesis-{kind}-{len(records)}", {"formula": "physics", "number": "physics", "path": "outside"}[kind], data, files={"profile.csv": CSV}, expect=(0, 2), fragment=fragment, check=check), root, timeout))
+        records.append(
+            run_input(
+                Input(
+                    f"hypothesis-{kind}-{len(records)}",
+                    {"formula": "physics", "number": "physics", "path": "outside"}[kind],
+                    data,
+                    files={"profile.csv": CSV},
+                    expect=(0, 2),
+                    fragment=fragment,
+                    check=check,
+                ),
+                root,
+                timeout,
+            )
+        )
 
     each()
     return records

@@ -279,7 +279,7 @@ class TabulatedProfile(TemperatureProfile):
             raise ValueError(f"profile 'tabulated': row {bad + 1} is not finite (x={x[bad]!r}, T={temperature[bad]!r})")
         if np.any(temperature <= 0):
             bad = int(np.argmax(temperature <= 0))
-            raise ValueError(f"profile 'tabulated': row {bad + 1}: T must be > 0, got T = {temperature[bad]!r}")
+            raise ValueError(f"profile 'tabulated': row {bad + 1}: T must be > 0, got T = {float(temperature[bad])!r}")
         if smoothing is not None:
             real("smoothing", smoothing, nonnegative=True)
         order = np.argsort(x, kind="stable")
@@ -367,9 +367,9 @@ def tabulated_csv(data: bytes, *, source: str = "", smoothing: float | None = No
             except ValueError:
                 raise ValueError(f"profile 'tabulated': {name}, line {number}, column {columns[index]!r}: not a number") from None
         if not np.all(np.isfinite(values[row])):
-            raise ValueError(f"profile 'tabulated': {name}, line {number}: x and T must be finite, got x = {values[row, 0]!r}, T = {values[row, 1]!r}")
+            raise ValueError(f"profile 'tabulated': {name}, line {number}: x and T must be finite, got x = {float(values[row, 0])!r}, T = {float(values[row, 1])!r}")
         if not values[row, 1] > 0:
-            raise ValueError(f"profile 'tabulated': {name}, line {number}: T must be > 0, got T = {values[row, 1]!r}")
+            raise ValueError(f"profile 'tabulated': {name}, line {number}: T must be > 0, got T = {float(values[row, 1])!r}")
     return TabulatedProfile(values[:, 0], values[:, 1], smoothing=smoothing, source=source)
 
 
