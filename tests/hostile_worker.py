@@ -350,7 +350,7 @@ def resource_inputs() -> list[Input]:
         "1" * 5000,
     ):
         inputs.append(Input(f"resources-formula-{expression[:24]}", "resources", case(temperature={"profile": "formula", "expression": expression}), fragment="temperature"))
-    for key, value in (("system.N", 10**9), ("system.N", 46000), ("system.N", 2**40)):
+    for value in (10**9, 46000, 2**40):
         inputs.append(
             Input(
                 f"resources-chain-{value}",

@@ -18,7 +18,6 @@ import pytest
 import scipy.sparse as sp
 import tomli_w
 import xarray as xr
-
 from cli_helpers import ENV
 
 WORKER = Path(__file__).with_name("hostile_worker.py")

@@ -27,7 +27,18 @@ def test_real_accepts_finite_numbers(value):
     assert real("x", value, positive=True) == float(value)
 
 
-@pytest.mark.parametrize(("value", "error", "fragment"), [(math.nan, ValueError, "finite"), (math.inf, ValueError, "finite"), (None, TypeError, "real number"), ("1", TypeError, "real number"), (True, TypeError, "real number"), (0.0, ValueError, "> 0"), (-1, ValueError, "> 0")])
+@pytest.mark.parametrize(
+    ("value", "error", "fragment"),
+    [
+        (math.nan, ValueError, "finite"),
+        (math.inf, ValueError, "finite"),
+        (None, TypeError, "real number"),
+        ("1", TypeError, "real number"),
+        (True, TypeError, "real number"),
+        (0.0, ValueError, "> 0"),
+        (-1, ValueError, "> 0"),
+    ],
+)
 def test_real_refuses_with_the_parameter_name(value, error, fragment):
     with pytest.raises(error, match=f"'kappa' must .*{fragment}"):
         real("kappa", value, positive=True)
@@ -71,6 +82,11 @@ def test_reals_and_checked_name_the_parameter():
         return N * g
 
     assert solve(3, 0.5) == 1.5 and solve(np.int64(2), np.float64(1.0), width=None) == 2.0
-    for arguments, error, fragment in [((3.7, 1.0), TypeError, "'N' must be an integer"), ((3, math.nan), ValueError, "'g' must be finite"), ((3, None), TypeError, "'g' must be a real number"), ((3, 1.0, 5), TypeError, "'label' must be a string")]:
+    for arguments, error, fragment in [
+        ((3.7, 1.0), TypeError, "'N' must be an integer"),
+        ((3, math.nan), ValueError, "'g' must be finite"),
+        ((3, None), TypeError, "'g' must be a real number"),
+        ((3, 1.0, 5), TypeError, "'label' must be a string"),
+    ]:
         with pytest.raises(error, match=fragment):
             solve(*arguments)
