@@ -165,12 +165,17 @@ class Model(ABC):
         x = np.asarray(x, dtype=float)
         terms = self.checked_terms(x, domain)
         gamma, dgamma, noise, dnoise = terms.friction, terms.dfriction, terms.noise, terms.dnoise
-        D = noise / gamma**2
-        dD = dnoise / gamma**2 - 2.0 * noise * dgamma / gamma**3
-        if self.overdamped == "ito":
-            A = -terms.force / gamma - self.alpha * dD
-        else:
-            A = -terms.force / gamma + dgamma * noise / gamma**3
+        with np.errstate(all="ignore"):  # overflow or underflow of extreme parameters is refused just below
+            D = noise / gamma**2
+            dD = dnoise / gamma**2 - 2.0 * noise * dgamma / gamma**3
+            if self.overdamped == "ito":
+                A = -terms.force / gamma - self.alpha * dD
+            else:
+                A = -terms.force / gamma + dgamma * noise / gamma**3
+        points = x.reshape(self.dimension, -1)
+        require_values(self.name, "D = Gamma/gamma^2", D, points, positive=True)
+        require_values(self.name, "the drift A", A, points, positive=False)
+        require_values(self.name, "dD/dx", dD, points, positive=False)
         return Coefficients(x=x, A=A, D=D, dD=dD)
 
     @property
