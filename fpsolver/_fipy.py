@@ -93,17 +93,120 @@ def grid_1d(x_min: float, dx: float | np.ndarray, cells: int) -> Mesh:
     return fipy.Grid1D(dx=dx, nx=int(cells)) + ((float(x_min),),)
 
 
+def _grid_arguments(widths: list[np.ndarray]) -> dict[str, object]:
+    """dx, nx, dy, ny[, dz, nz] of FiPy's grids: a scalar width where an axis is uniform (FiPy's
+    uniform grids build far faster than its non-uniform ones)."""
+    arguments: dict[str, object] = {}
+    for axis, w in zip("xyz", widths):
+        arguments[f"d{axis}"] = float(w[0]) if np.all(w == w[0]) else w
+        arguments[f"n{axis}"] = w.size
+    return arguments
+
+
 def grid_nd(widths: list[np.ndarray], origin: tuple[float, ...]) -> Mesh:
     """FiPy ``Grid2D``/``Grid3D`` with the given cell widths per axis, shifted to ``origin``."""
-    arguments = {f"d{axis}": (w if w.size > 1 else float(w[0])) for axis, w in zip("xyz"[: len(widths)], widths, strict=True)}
-    arguments.update({f"n{axis}": w.size for axis, w in zip("xyz"[: len(widths)], widths, strict=True)})
+    arguments = _grid_arguments(widths)
     mesh = fipy.Grid2D(**arguments) if len(widths) == 2 else fipy.Grid3D(**arguments)
     return mesh + tuple((float(o),) for o in origin)
 
 
+#: FiPy's periodic grids by dimension and periodic axes ("x", "y", "z").
+_PERIODIC_GRIDS = {
+    ("x",): "PeriodicGrid1D",
+    ("x", "y"): "PeriodicGrid2D",
+    ("x", "2d"): "PeriodicGrid2DLeftRight",
+    ("y", "2d"): "PeriodicGrid2DTopBottom",
+    ("x", "y", "z"): "PeriodicGrid3D",
+    ("x", "3d"): "PeriodicGrid3DLeftRight",
+    ("y", "3d"): "PeriodicGrid3DTopBottom",
+    ("z", "3d"): "PeriodicGrid3DFrontBack",
+    ("x", "y", "3d"): "PeriodicGrid3DLeftRightTopBottom",
+    ("x", "z", "3d"): "PeriodicGrid3DLeftRightFrontBack",
+    ("y", "z", "3d"): "PeriodicGrid3DTopBottomFrontBack",
+}
+
+
+def periodic_grid(widths: list[np.ndarray], origin: tuple[float, ...], periodic: tuple[str, ...]) -> Mesh:
+    """FiPy ``PeriodicGrid1D/2D/3D...`` with the given cell widths per axis, periodic along the axes
+    ``periodic`` (a sorted subset of "x", "y", "z"), shifted to ``origin``.
+
+    Raises
+    ------
+    ValueError
+        If no FiPy periodic grid has these periodic axes.
+    """
+    dimension = len(widths)
+    axes = "xyz"[:dimension]
+    key = tuple(periodic) if len(periodic) == dimension else (*periodic, f"{dimension}d")
+    if not periodic or any(axis not in axes for axis in periodic) or key not in _PERIODIC_GRIDS:
+        raise ValueError(f"no periodic {dimension}D grid is periodic along {', '.join(periodic) or 'no axis'}")
+    arguments = _grid_arguments(widths)
+    return getattr(fipy, _PERIODIC_GRIDS[key])(**arguments) + tuple((float(o),) for o in origin)
+
+
+def cylindrical_grid(widths: list[np.ndarray], origin: tuple[float, float]) -> Mesh:
+    """FiPy ``CylindricalGrid2D`` with cell widths (dr, dz) starting at (r, z) = ``origin`` (r >= 0)."""
+    dr, dz = widths
+    mesh = fipy.CylindricalGrid2D(dr=dr if dr.size > 1 else float(dr[0]), dz=dz if dz.size > 1 else float(dz[0]), nr=dr.size, nz=dz.size)
+    return mesh + ((float(origin[0]),), (float(origin[1]),))
+
+
 def gmsh_2d(geo_text: str) -> Mesh:
-    """FiPy ``Gmsh2D`` meshed from the text of a ``.geo`` file (runs the ``gmsh`` executable)."""
-    return fipy.Gmsh2D(geo_text)
+    """FiPy ``Gmsh2D`` meshed from the text of a ``.geo`` file (runs the ``gmsh`` executable).
+
+    Raises
+    ------
+    ValueError
+        If Gmsh rejects the geometry or produces no cells (the message quotes Gmsh's first error).
+    """
+    messages: list[str] = []
+    with _captured_stderr(messages):
+        try:
+            return fipy.Gmsh2D(geo_text)
+        except fipy.GmshException as exc:
+            messages.append(str(exc))
+    lines = [line.strip() for line in "\n".join(messages).splitlines()]
+    errors = [line for line in lines if line.startswith("Error") and line.removeprefix("Error").strip(" :-")]
+    raise ValueError(f"Gmsh rejected the geometry: {errors[0] if errors else 'it produced no 2D cells'}")
+
+
+@contextmanager
+def _captured_stderr(messages: list[str]) -> Iterator[None]:
+    """Within the block, file descriptor 2 (where the gmsh executable writes its messages) goes
+    to a temporary file whose text is appended to ``messages`` at the end."""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            log.seek(0)
+            messages.append(log.read())
+
+
+def is_periodic(mesh: Mesh) -> bool:
+    """Whether ``mesh`` is one of FiPy's periodic grids (some faces connect opposite walls)."""
+    return type(mesh).__name__ in _PERIODIC_GRIDS.values()
+
+
+def periodic_axes(mesh: Mesh) -> tuple[int, ...]:
+    """Indices of the axes along which ``mesh`` is periodic (empty for non-periodic meshes)."""
+    name = type(mesh).__name__
+    for key, grid in _PERIODIC_GRIDS.items():
+        if grid == name:
+            return tuple("xyz".index(axis) for axis in key if axis in "xyz")
+    return ()
+
+
+def is_cylindrical(mesh: Mesh) -> bool:
+    """Whether ``mesh`` is one of FiPy's cylindrical grids (coordinates (r[, z]), volumes per radian)."""
+    return type(mesh).__name__.startswith("Cylindrical")
 
 
 # --- mesh geometry (plain NumPy arrays) ----------------------------------------
@@ -115,8 +218,13 @@ def dimension(mesh: Mesh) -> int:
 
 
 def cell_centers(mesh: Mesh) -> np.ndarray:
-    """Cell centres, shape (dim, n_cells)."""
-    return np.asarray(mesh.cellCenters.value, dtype=float).reshape(mesh.dim, -1)
+    """Cell centres, shape (dim, n_cells).
+
+    FiPy's ``PeriodicGrid1D`` reports its centres modulo the period (so a grid shifted to
+    [-1, 0] has centres in [0, 1]); the geometric centres of the generic mesh are used instead.
+    """
+    centers = fipy.meshes.mesh.Mesh.cellCenters.fget(mesh) if is_periodic(mesh) else mesh.cellCenters
+    return np.asarray(centers.value, dtype=float).reshape(mesh.dim, -1)
 
 
 def face_centers(mesh: Mesh) -> np.ndarray:
@@ -180,7 +288,30 @@ def exponential_scheme_peclet(exact_peclet: np.ndarray) -> np.ndarray:
     return np.where(np.abs(central) < CENTRAL_PECLET, central, exact_peclet)
 
 
-def assemble_generator(mesh: Mesh, D_faces: np.ndarray, u_faces: np.ndarray, *, absorbing: bool) -> sp.csr_matrix:
+def wall_faces(mesh: Mesh) -> dict[str, np.ndarray]:
+    """Exterior face ids by wall group: "left", "right" (x), "bottom", "top" (y), "front", "back" (z)
+    on grids; "walls" (every exterior face) on any mesh. FiPy's periodic grids have no exterior
+    faces on their periodic axes (the duplicate faces there carry no flux)."""
+    exterior = np.asarray(mesh.exteriorFaces.value, dtype=bool)
+    groups = {"walls": np.flatnonzero(exterior)}
+    if type(mesh).__name__.startswith("Gmsh"):
+        return groups
+    for name, attribute in (("left", "facesLeft"), ("right", "facesRight"), ("bottom", "facesBottom"), ("top", "facesTop"), ("front", "facesFront"), ("back", "facesBack"))[: 2 * mesh.dim]:
+        groups[name] = np.flatnonzero(np.asarray(getattr(mesh, attribute).value, dtype=bool) & exterior)
+    return groups
+
+
+def exponential_scheme_weight(peclet: np.ndarray) -> np.ndarray:
+    """g(Pe) with FiPy's coefficient of the upwind-side cell P_left in the face flux being
+    (D_f / d_f) g(Pe): Pe / (exp(Pe) - 1) on the exponential branch, 1 - Pe/2 where FiPy
+    differences centrally (|Pe| < ``CENTRAL_PECLET``)."""
+    peclet = np.asarray(peclet, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        exponential = np.where(peclet == 0.0, 1.0, peclet / np.expm1(peclet))
+    return np.where(np.abs(peclet) < CENTRAL_PECLET, 1.0 - 0.5 * peclet, exponential)
+
+
+def assemble_generator(mesh: Mesh, D_faces: np.ndarray, u_faces: np.ndarray, *, absorbing: bool | np.ndarray) -> sp.csr_matrix:
     """Matrix M of ``DiffusionTerm(D) + ExponentialConvectionTerm(u)`` on ``mesh``: d(V P)/dt = M P.
 
     Parameters
@@ -190,7 +321,8 @@ def assemble_generator(mesh: Mesh, D_faces: np.ndarray, u_faces: np.ndarray, *, 
     u_faces
         Convection velocity on every face, shape (dim, n_faces).
     absorbing
-        P = 0 on the exterior faces (else zero-flux walls).
+        P = 0 on the exterior faces (``True``), on the face ids given (an array), or nowhere
+        (``False``: zero-flux walls).
 
     Raises
     ------
@@ -199,7 +331,12 @@ def assemble_generator(mesh: Mesh, D_faces: np.ndarray, u_faces: np.ndarray, *, 
     """
     _require_scipy_suite()
     P = fipy.CellVariable(mesh=mesh, value=0.0)
-    if absorbing:
+    if isinstance(absorbing, np.ndarray):
+        if absorbing.size:
+            mask = np.zeros(mesh.numberOfFaces, dtype=bool)
+            mask[absorbing] = True
+            P.constrain(0.0, fipy.FaceVariable(mesh=mesh, value=mask))
+    elif absorbing:
         P.constrain(0.0, mesh.exteriorFaces)
     equation = fipy.DiffusionTerm(coeff=fipy.FaceVariable(mesh=mesh, value=D_faces)) + fipy.ExponentialConvectionTerm(coeff=fipy.FaceVariable(mesh=mesh, rank=1, value=u_faces))
     equation.cacheMatrix()

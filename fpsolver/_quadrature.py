@@ -43,4 +43,3 @@ def integrate_between(
     samples = edges[:-1, None] + width[:, None] * unit_nodes[None, :]
     pieces = width * (function(samples.ravel()).reshape(samples.shape) @ unit_weights)
     return np.bincount(owner, weights=pieces, minlength=points.size - 1)
-

@@ -65,6 +65,8 @@ def _progress(enabled: bool):
         yield update
 
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
 WorkersOption = Annotated[
     int | None,
     typer.Option("--workers", min=1, help="Run on a local Dask cluster of N worker processes (needs the 'distributed' extra)."),
@@ -115,8 +117,8 @@ def run(
     fast: Annotated[bool, typer.Option("--fast", help="Small sizes for smoke tests (<= 100 cells, <= 4096 particles).")] = False,
     only: Annotated[list[Stage] | None, typer.Option("--only", help="Run only these stages (repeatable): pde, sde, qme.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the last checkpoint of an interrupted run.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
@@ -199,8 +201,11 @@ class CaseKind(str, Enum):
 def new(
     name: Annotated[Path, typer.Argument(help="Directory of the new case.")],
     kind: Annotated[CaseKind, typer.Option("--kind", help="Case kind: a Fokker-Planck case or a quantum master equation (qme) case.")] = CaseKind.fokker_planck,
-    profile: Annotated[str | None, typer.Option("--profile", help="fokker-planck: temperature profile: linear, exponential (default), gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="fokker-planck: temperature profile: linear, exponential (default), gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated.")
+    ] = None,
     system: Annotated[str | None, typer.Option("--system", help="qme: name of a registered quantum system (fpsolver.qme.SYSTEMS, e.g. chain, the default).")] = None,
+    dim: Annotated[int, typer.Option("--dim", min=1, max=3, help="fokker-planck: dimension (2 or 3: a grid with a formula temperature in x, y(, z)).")] = 1,
 ) -> None:
     """Scaffold a documented case.toml with every key at its default."""
     from fpsolver.cases.scaffold import scaffold_case
@@ -209,8 +214,10 @@ def new(
         _fail("--profile applies to fokker-planck cases; a qme case takes --system")
     if kind is CaseKind.fokker_planck and system is not None:
         _fail("--system applies to qme cases (add --kind qme)")
+    if dim != 1 and (kind is CaseKind.qme or profile is not None):
+        _fail("--dim applies to fokker-planck cases without --profile (2D/3D cases use a formula temperature)")
     try:
-        path = scaffold_case(name, (profile or "exponential").replace("-", "_"), kind=kind.value, system=system or "chain")
+        path = scaffold_case(name, (profile or "exponential").replace("-", "_"), kind=kind.value, system=system or "chain", dim=dim)
     except ValueError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -224,7 +231,7 @@ def sweep(
     assignments: Annotated[list[str], typer.Option("--set", help="KEY=START:STOP:NUM, KEY=v1,v2 or KEY=value (repeatable: Cartesian product).")],
     only: Annotated[list[Stage] | None, typer.Option("--only", help="Stages per point (default pde).")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Small sizes.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: QuietOption = False,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
 ) -> None:
@@ -259,3 +266,77 @@ def show(case: Annotated[Path, typer.Argument(help="Case directory.")]) -> None:
     except CaseError as exc:
         _fail(f"{case}: {exc}")
     sys.stdout.write(json.dumps(config.resolved(), indent=2) + "\n")
+
+
+FreeOption = Annotated[
+    list[str] | None,
+    typer.Option("--free", help="A case-file key to fit, e.g. models.gclm1.kappa, temperature.gradient, potential.stiffness (repeatable); its case value is the start."),
+]
+NameOption = Annotated[str | None, typer.Option("--name", help="Name of the output folder CASE/fits/NAME (default: data file stem and free keys).")]
+
+
+def _print_fits(outcome, quiet: bool, as_json: bool) -> None:
+    """The fitted parameters of every model and where the results went."""
+    if as_json:
+        sys.stdout.write(json.dumps({"fits": str(outcome.target), "models": {label: fit.as_dict() for label, fit in outcome.fits.items()}}, indent=2, default=float) + "\n")
+        return
+    if quiet:
+        return
+    table = Table(title="fits (best AIC first)", title_justify="left")
+    for column in ("model", "parameter", "value", "error", "AIC"):
+        table.add_column(column)
+    for label, fit in sorted(outcome.fits.items(), key=lambda item: item[1].aic):
+        estimates = fit.parameters
+        rows = list(zip(estimates.names, estimates.values, estimates.errors)) or [("(none free)", float("nan"), float("nan"))]
+        for index, (name, value, error) in enumerate(rows):
+            table.add_row(label if index == 0 else "", name, f"{value:.6g}", f"{error:.2g}", f"{fit.aic:.6g}" if index == 0 else "")
+    console.print(table)
+    console.print(f"report: [bold]{outcome.target / 'report.html'}[/] (results in {outcome.target})")
+
+
+def _fit_command(case: Path, quiet: bool, as_json: bool, call) -> None:
+    """Run a fit or inference ``call(progress)`` of ``case`` and print its fits."""
+    try:
+        with _progress(not (quiet or as_json)) as progress:
+            outcome = call(progress)
+    except CaseError as exc:
+        _fail(f"{case}: {exc}")
+    _print_fits(outcome, quiet, as_json)
+
+
+@app.command()
+def fit(
+    case: Annotated[Path, typer.Argument(help="Case directory.")],
+    data: Annotated[Path, typer.Option("--data", help="Steady profile: CSV x,value,error or x,count[,width], or NetCDF with those variables.")],
+    free: FreeOption = None,
+    name: NameOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Fit model parameters to a steady profile; write CASE/fits/NAME/ (fit.json, fit.nc, figures, report)."""
+    from fpsolver.cases.fit import fit_case_directory
+
+    _fit_command(case, quiet, as_json, lambda progress: fit_case_directory(case, data, free or [], name=name, progress=progress))
+
+
+class Transition(str, Enum):
+    kessler = "kessler"
+    euler = "euler"
+
+
+@app.command()
+def infer(
+    case: Annotated[Path, typer.Argument(help="Case directory.")],
+    trajectories: Annotated[Path, typer.Option("--trajectories", help="Trajectories: CSV (x[,t][,id]), .npy, .npz or NetCDF.")],
+    free: FreeOption = None,
+    dt: Annotated[float | None, typer.Option("--dt", help="Sampling interval when the file has no times.")] = None,
+    bins: Annotated[int, typer.Option("--bins", min=1, help="Bins of the drift and D(x) estimates.")] = 20,
+    transition: Annotated[Transition, typer.Option("--transition", help="Transition density of the likelihood: kessler (bias O(dt^2)) or euler (O(dt)).")] = Transition.kessler,
+    name: NameOption = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Estimate drift and D(x) from trajectories and fit the case's models; write CASE/fits/NAME/."""
+    from fpsolver.cases.fit import infer_case_directory
+
+    _fit_command(case, quiet, as_json, lambda progress: infer_case_directory(case, trajectories, free or [], dt=dt, bins=bins, transition=transition.value, name=name, progress=progress))

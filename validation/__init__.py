@@ -13,6 +13,7 @@ STUDIES: dict[str, str] = {
     "gclm1_eq31": "validation.study_gclm1_eq31",
     "gclm1_curvature": "validation.study_gclm1_curvature",
     "gclm2_eq60_and_approximations": "validation.study_gclm2_approximations",
+    "gclm_paper_text": "validation.study_gclm_text",
     "convergence": "validation.study_convergence",
     "soret_across_families": "validation.study_soret_families",
     "quantum_thermophoresis": "validation.study_quantum_thermophoresis",
@@ -22,5 +23,6 @@ STUDIES: dict[str, str] = {
     "moment_relaxation": "validation.study_moment_relaxation",
     "sde_weak_order": "validation.study_sde_weak_order",
     "small_mass_limit": "validation.study_small_mass_limit",
+    "fitting": "validation.study_fitting",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""

@@ -94,10 +94,7 @@ def main(argv: list[str] | None = None, *, studies: Mapping[str, Study | str] | 
 
     markdown, page = write_report(results, out_dir, version=__version__, mode="fast" if args.fast else "full")
     count = totals(results)
-    print(
-        f"[validation] {count['passed']}/{count['checks']} gating checks pass, {count['failed']} fail, "
-        f"{count['errors']} studies raised; wrote {markdown} and {page}"
-    )
+    print(f"[validation] {count['passed']}/{count['checks']} gating checks pass, {count['failed']} fail, {count['errors']} studies raised; wrote {markdown} and {page}")
     return 1 if any(r.failed for r in results) else 0
 
 

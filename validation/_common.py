@@ -47,9 +47,7 @@ def ou_density(x: np.ndarray, t: float, *, mean0: float, variance0: float, stiff
     return np.exp(-((x - mean) ** 2) / (2.0 * variance)) / np.sqrt(2.0 * np.pi * variance)
 
 
-def gaussian_F_squared_integral(
-    x: np.ndarray, sigma: float, domain: tuple[float, float], weight=None
-) -> np.ndarray:
+def gaussian_F_squared_integral(x: np.ndarray, sigma: float, domain: tuple[float, float], weight=None) -> np.ndarray:
     """∫_Omega F(x,X)^2 w(X) dX for the Gaussian kernel by adaptive quadrature (scipy.quad).
 
     F(x, X) = g(u) + x g'(u), u = x - X, g(u) = exp(-u^2/(2 sigma^2)) (gCLm Eq. 35);
@@ -67,11 +65,7 @@ def gaussian_F_squared_integral(
     for xi in np.asarray(x, float):
         # split at the kernel centre so quad sees the peak
         cuts = sorted({domain[0], min(max(xi, domain[0]), domain[1]), domain[1]})
-        total = sum(
-            integrate.quad(integrand, a, b, args=(xi,), epsabs=1e-14, epsrel=1e-12, limit=400)[0]
-            for a, b in zip(cuts[:-1], cuts[1:])
-            if b > a
-        )
+        total = sum(integrate.quad(integrand, a, b, args=(xi,), epsabs=1e-14, epsrel=1e-12, limit=400)[0] for a, b in zip(cuts[:-1], cuts[1:]) if b > a)
         values.append(total)
     return np.array(values)
 

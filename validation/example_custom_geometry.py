@@ -46,8 +46,7 @@ model = GCLM1(profile, kappa=0.5, alpha_tilde=0.005, T0=1.0)
 
 # 4. Zero-flux steady state, normalised to sum(P * cell area) = 1.
 steady = solve_steady(model, mesh)
-print(f"{mesh.numberOfCells} cells, mass {steady.mass:.12f}, <r> = {steady.mean.round(4)}, "
-      f"residual {steady.metadata['relative_residual']:.1e}")
+print(f"{mesh.numberOfCells} cells, mass {steady.mass:.12f}, <r> = {steady.mean.round(4)}, residual {steady.metadata['relative_residual']:.1e}")
 
 # 5. Plot T and P on the cell centres (triangles inside the obstacle are masked).
 x, y = steady.points

@@ -50,24 +50,22 @@ def main():
     fig.savefig(FIGURE, dpi=110)
     print(f"wrote {FIGURE}")
 
-    cases = [("g = 0.1h, T = 0.8h/0.4h", 0.1, 0.8, 0.4)] + [
-        (f"panel {name[:3]} g = 1.3h", 1.3, T_left, T_right) for name, (T_left, T_right) in PANELS.items()
-    ]
+    cases = [("g = 0.1h, T = 0.8h/0.4h", 0.1, 0.8, 0.4)] + [(f"panel {name[:3]} g = 1.3h", 1.3, T_left, T_right) for name, (T_left, T_right) in PANELS.items()]
     for label, g, T_left, T_right in cases:
         global_ = qme.chain(N, H, g * H, T_left, T_right)
         local = qme.chain(N, H, g * H, T_left, T_right, approach="local")
-        print(f"\n{label}: argmax global = site {np.argmax(global_.site_populations) + 1}, "
-              f"local = site {np.argmax(local.site_populations) + 1}; "
-              f"entropy production global = {global_.entropy_production:.3e}, local = {local.entropy_production:.3e}")
+        print(
+            f"\n{label}: argmax global = site {np.argmax(global_.site_populations) + 1}, "
+            f"local = site {np.argmax(local.site_populations) + 1}; "
+            f"entropy production global = {global_.entropy_production:.3e}, local = {local.entropy_production:.3e}"
+        )
         print(f"{'site':>4} {'k_B T/h':>8} {'global':>9} {'local':>9} {'local-global':>13}")
         for k in range(N):
             p_g, p_l = global_.site_populations[k], local.site_populations[k]
             print(f"{k + 1:>4} {global_.site_temperatures[k]:>8.3f} {p_g:>9.5f} {p_l:>9.5f} {p_l - p_g:>13.2e}")
     print("\nmax |local - global| over sites, k_B T = 0.8h/0.4h:")
     for g in (0.01, 0.1, 0.5, 1.3):
-        diff = np.abs(
-            qme.chain_site_populations(N, H, g, 0.8, 0.4) - qme.chain_site_populations(N, H, g, 0.8, 0.4, approach="local")
-        ).max()
+        diff = np.abs(qme.chain_site_populations(N, H, g, 0.8, 0.4) - qme.chain_site_populations(N, H, g, 0.8, 0.4, approach="local")).max()
         print(f"  g = {g:<5} {diff:.3e}")
 
 

@@ -31,9 +31,7 @@ OU_DOMAIN = (-6.0, 6.0)
 def _ou_error(cells: int, dt: float, scheme: str, t_end: float = 1.0) -> float:
     model = fpsolver.Ito(profiles.linear(T0=1.0, gradient=0.0), potential=potentials.harmonic(stiffness=1.0))
     mesh = meshes.uniform(*OU_DOMAIN, cells)
-    solution = fpsolver.solve_transient(
-        model, mesh, lambda x: ou_density(x, 0.0, mean0=OU_MEAN0, variance0=OU_VARIANCE0), t_end, dt=dt, scheme=scheme
-    )
+    solution = fpsolver.solve_transient(model, mesh, lambda x: ou_density(x, 0.0, mean0=OU_MEAN0, variance0=OU_VARIANCE0), t_end, dt=dt, scheme=scheme)
     return compare.l1_distance(solution.P[-1], ou_density(solution.x, t_end, mean0=OU_MEAN0, variance0=OU_VARIANCE0), solution.volumes)
 
 

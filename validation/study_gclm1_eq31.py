@@ -62,7 +62,9 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         result.check(
             f"{label}: max rel. error of P vs Eq. 31 (geometric mesh)",
             compare.max_relative_error(refined.P, exact.normalise(exact.gclm1_linear_eq31(refined.x, kappa=kappa, T0=T0, gradient=gradient), refined.volumes)),
-            0.0, 1e-9, "upper",
+            0.0,
+            1e-9,
+            "upper",
         )
         # A from fpsolver's normalised density: P_i = A^-1 exp(-c x_i) at every cell centre
         A_fpsolver = float(np.mean(np.exp(-c * steady.x) / steady.P))
@@ -71,7 +73,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         midpoint_bound = (c * h) ** 2 / 24.0  # midpoint rule sum(P dV) = 1 vs the exact integral
         result.check(
             f"{label}: A from fpsolver vs ∫exp(-c u)du = (2/c) sinh(cL/2)",
-            A_fpsolver, A_integral, 2 * midpoint_bound, "relative",
+            A_fpsolver,
+            A_integral,
+            2 * midpoint_bound,
+            "relative",
             f"fpsolver normalises by the midpoint rule; its relative error is (ch)^2/24 = {midpoint_bound:.2g}",
         )
         quadrature = integrate.quad(lambda u: np.exp(-c * u), -L / 2, L / 2, epsabs=1e-15, epsrel=1e-13)[0]
@@ -79,12 +84,15 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         A_printed = normalisation_as_printed(c, L)
         result.check(
             f"{label}: paper's printed A = (2/c) sinh(cL) (ratio to the integral {A_printed / A_integral:.4f} = 2 cosh(cL/2))",
-            A_printed, A_integral, 0.0, "info", "typo in the paper: sinh argument should be cL/2",
+            A_printed,
+            A_integral,
+            0.0,
+            "info",
+            "typo in the paper: sinh argument should be cL/2",
         )
         cold_fraction = float(np.sum((steady.P * steady.volumes)[steady.x < 0]))
         cold_exact = (np.exp(c * L / 2) - 1.0) / (2.0 * np.sinh(c * L / 2))
-        result.check(f"{label}: probability on the cold side x < 0", cold_fraction, cold_exact, 5 * midpoint_bound, "relative",
-                     "Eq. 31: T0' > 0 concentrates the particle at x < 0")
+        result.check(f"{label}: probability on the cold side x < 0", cold_fraction, cold_exact, 5 * midpoint_bound, "relative", "Eq. 31: T0' > 0 concentrates the particle at x < 0")
         table.append([kappa, gradient, c, A_fpsolver, A_integral, A_printed, A_printed / A_integral])
         line = axes[0].plot(steady.x, steady.P, label=label)[0]
         stride = max(1, cells // 20)

@@ -48,7 +48,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     figure, axes = new_figure(2, width=4.2)
     table = [["model", "max |d<x>|/se", "max |dVar|/se"]]
     for index, (name, model) in enumerate(_models().items()):
-        ensemble = run_ensemble(model, mesh, particles, dt, T_END, seed=11, x0=x0, record_every=25, burn_in=0.5 * T_END, chunk_size=1024, table_points=8193)
+        ensemble = run_ensemble(model, mesh, particles, dt, T_END, seed=11, x0=x0, record_every=25, burn_in=0.5 * T_END, sample_interval=dt, chunk_size=1024, table_points=8193)
         times = ensemble.t[1:]
         pde = fpsolver.solve_transient(model, mesh, lambda x: np.exp(-((x - MEAN0) ** 2) / (2 * WIDTH0**2)), T_END, dt=dt, scheme="tr-bdf2")
         mean = np.interp(times, pde.t, pde.mean)

@@ -43,7 +43,9 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     result = StudyResult(NAME, TITLE)
     result.parameters = {
         "mesh": f"uniform, {cells} cells on [-1, 1]",
-        "ensemble": f"{particles} particles, Platen weak-2, dt = {dt:g}, t_end = {t_end:g}, burn-in {burn_in:g}, seed 1, uniform start, 40 chunks (batch-means errors), samples every L^2/(8 pi^2 D_min)",
+        "ensemble": (
+            f"{particles} particles, Platen weak-2, dt = {dt:g}, t_end = {t_end:g}, burn-in {burn_in:g}, seed 1, uniform start, 40 chunks (batch-means errors), samples every L^2/(8 pi^2 D_min)"
+        ),
         "models": "ito: tanh step 2 -> 0.5; gclm1: Gaussian hot spot (amplitude 1, width 0.4), kappa = 1, alpha_tilde = 0.05; gclm2: T = exp(-x/2), sigma = 0.3",
     }
     mesh = meshes.uniform(*DOMAIN, cells)
@@ -55,23 +57,17 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         # independent, so batch-means errors and chi^2 per cell mean what they say
         D_min = model.coefficients(meshes.cell_centers(mesh), DOMAIN).D.min()
         sample_interval = (DOMAIN[1] - DOMAIN[0]) ** 2 / (8 * np.pi**2 * D_min)
-        ensemble = run_ensemble(
-            model, mesh, particles, dt, t_end, burn_in=burn_in, seed=1, chunk_size=particles // 40, sample_interval=sample_interval, table_points=8193
-        )
+        ensemble = run_ensemble(model, mesh, particles, dt, t_end, burn_in=burn_in, seed=1, chunk_size=particles // 40, sample_interval=sample_interval, table_points=8193)
         reference = compare.cell_averages(model, mesh)
         pde = fpsolver.solve_steady(model, mesh)
-        metrics = compare.compare(ensemble.density, reference, ensemble.volumes, ensemble.density_error)
+        metrics = compare.compare(ensemble.P, reference, ensemble.volumes, ensemble.P_error)
         samples = float(np.sum(ensemble.counts))
-        result.check(f"{name}: chi^2 per cell of the SDE histogram vs exact cell averages", metrics["chi2_per_dof"], 1.0, chi2_bound, "upper",
-                     "bound 1 + 4 sqrt(2/n)")
+        result.check(f"{name}: chi^2 per cell of the SDE histogram vs exact cell averages", metrics["chi2_per_dof"], 1.0, chi2_bound, "upper", "bound 1 + 4 sqrt(2/n)")
         exact_mean = float(np.sum(reference * ensemble.volumes * ensemble.x))
-        result.check(f"{name}: steady <x> of the SDE vs exact (tolerance 4 standard errors)", ensemble.steady_mean, exact_mean,
-                     4 * ensemble.steady_mean_error, "absolute")
-        result.check(f"{name}: L1(SDE, exact); expected from noise with all samples independent: {compare.expected_l1(reference, ensemble.volumes, samples):.3g}",
-                     metrics["l1"], 0.0, 0.0, "info")
-        table.append([name, metrics["l1"], compare.expected_l1(reference, ensemble.volumes, samples), metrics["hellinger"], metrics["ks"],
-                      metrics["chi2_per_dof"], ensemble.steady_mean, exact_mean])
-        ax.errorbar(ensemble.x, ensemble.density, yerr=ensemble.density_error, fmt=".", ms=3, label="SDE histogram")
+        result.check(f"{name}: steady <x> of the SDE vs exact (tolerance 4 standard errors)", ensemble.steady_mean, exact_mean, 4 * ensemble.steady_mean_error, "absolute")
+        result.check(f"{name}: L1(SDE, exact); expected from noise with all samples independent: {compare.expected_l1(reference, ensemble.volumes, samples):.3g}", metrics["l1"], 0.0, 0.0, "info")
+        table.append([name, metrics["l1"], compare.expected_l1(reference, ensemble.volumes, samples), metrics["hellinger"], metrics["ks"], metrics["chi2_per_dof"], ensemble.steady_mean, exact_mean])
+        ax.errorbar(ensemble.x, ensemble.P, yerr=ensemble.P_error, fmt=".", ms=3, label="SDE histogram")
         ax.plot(pde.x, pde.P, "-", label="PDE")
         ax.plot(ensemble.x, reference, "k:", label="exact cell averages")
         ax.set(xlabel="x", ylabel="P(x)", title=name)
@@ -82,9 +78,13 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     failed = [f"{row[0]} (chi^2 per cell {row[5]:.2f})" for row in table[1:] if row[5] > chi2_bound]
     result.paragraph = (
         f"SDE histograms consistent with the exact cell averages within their batch-means errors: {', '.join(passed) or 'none'}. "
-        + (f"**Not consistent: {', '.join(failed)}** — a systematic difference that sampling noise does not explain; "
-           "it is reported, not hidden (a burn-in of 1 instead of 2 gave chi^2 6.7 for ito, so check relaxation, time step "
-           "and the wall treatment of the ensemble first). " if failed else "")
+        + (
+            f"**Not consistent: {', '.join(failed)}** — a systematic difference that sampling noise does not explain; "
+            "it is reported, not hidden (a burn-in of 1 instead of 2 gave chi^2 6.7 for ito, so check relaxation, time step "
+            "and the wall treatment of the ensemble first). "
+            if failed
+            else ""
+        )
         + "Mean positions are compared within 4 standard errors. Moment relaxation and the shipped cases are the studies "
         "`moment_relaxation` and `shipped_cases`."
     )

@@ -110,6 +110,14 @@ def _figures_2_to_4(result: StudyResult, eps: np.ndarray, out_dir: Path) -> Path
         axes[1].plot(eps, J, label=f"dT = {dT:g}")
         axes[4].plot(eps, sweep(eps, T_MEAN, dT, 0.0, "Q_L"), label=f"dT = {dT:g}")
     result.check("Fig. 3 (T = 7.5, dV = 0): AT strength max(-J_L) grows with dT (violations)", int(np.sum(np.diff(peaks) <= 0)), 0, 0, "upper")
+    heat = np.array([sweep(eps, T_MEAN, dT, 0.0, "Q_L") for dT in (2.5, 5.0, 7.5)])
+    result.check(
+        "Fig. 3 inset (T = 7.5, dV = 0): eps != 0 where Q_L does not grow with dT = 2.5 -> 5 -> 7.5 (paper: 'Q_L enhanced')",
+        int(np.sum(np.any(np.diff(heat, axis=0) <= 0, axis=0) & (eps != 0))),
+        0,
+        0,
+        "upper",
+    )
     anm_positive_eps = 0
     for dT in (0.0, 2.5, 5.0, 7.5):
         J = sweep(eps, T_MEAN, dT, 5.0, "J_L")
@@ -121,15 +129,22 @@ def _figures_2_to_4(result: StudyResult, eps: np.ndarray, out_dir: Path) -> Path
     result.check("Fig. 4: ANM points (J_L < 0) at eps >= 0 (paper: ANM only for eps < 0)", anm_positive_eps, 0, 0, "upper")
     shade_regimes(axes[2], eps, T_MEAN, 5.0, 5.0)
     shade_regimes(axes[0], eps, T_MEAN, 5.0, 0.0)
-    titles = ["Fig. 2: J_L, dT = 5, dV = 0", "Fig. 3: J_L, T = 7.5, dV = 0", "Fig. 4: J_L, T = 7.5, dV = 5 (shaded: dT = 5)",
-              "Fig. 2 inset: Q_L", "Fig. 3 inset: Q_L", ""]
+    titles = ["Fig. 2: J_L, dT = 5, dV = 0", "Fig. 3: J_L, T = 7.5, dV = 0", "Fig. 4: J_L, T = 7.5, dV = 5 (shaded: dT = 5)", "Fig. 2 inset: Q_L", "Fig. 3 inset: Q_L", ""]
     for ax, title in zip(axes[:5], titles):
         ax.set(xlabel="eps", title=title)
         ax.axhline(0, color="grey", lw=0.5)
         ax.legend(fontsize=7)
     axes[5].set_axis_off()
-    axes[5].text(0.0, 0.5, "Fig. 2: T = 5, 7.5, 10 (not given in the caption)\nFig. 3: T = 7.5 (chosen), dT = 2.5, 5, 7.5\n"
-                 "Fig. 4: dT = 0, 2.5, 5, 7.5 (chosen)\ngamma_L = gamma_R = 1, k_B = e = 1", fontsize=8, transform=axes[5].transAxes)
+    axes[5].text(
+        0.0,
+        0.5,
+        "Fig. 2: dT = 5, dV = 0 (caption); T = 5, 7.5, 10 (chosen)\n"
+        "Fig. 3: T = 7.5, dV = 0 (caption); dT = 2.5, 5, 7.5 (chosen)\n"
+        "Fig. 4: T = 7.5, dV = 5 (caption); dT = 0, 2.5, 5, 7.5 (chosen)\n"
+        "gamma_L = gamma_R = 1, k_B = e = 1",
+        fontsize=8,
+        transform=axes[5].transAxes,
+    )
     return save_figure(figure, out_dir, NAME, "figs2_to_4")
 
 
@@ -185,12 +200,16 @@ def _figures_8_9(result: StudyResult, out_dir: Path) -> Path:
         shade_regimes(ax, eps, T_MEAN, 5.0, dV)
         eps_r = float(analytic.reversible_level(**window))
         s_r = dot(eps_r, T_MEAN, 5.0, dV)
-        result.check(f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}): |J_L| and s at eps_r = {eps_r:g} (reversible level, Eq. 10)",
-                     max(abs(s_r.J_L), abs(s_r.entropy_production)), 0.0, 1e-14, "upper")
+        result.check(f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}): |J_L| and s at eps_r = {eps_r:g} (reversible level, Eq. 10)", max(abs(s_r.J_L), abs(s_r.entropy_production)), 0.0, 1e-14, "upper")
         regimes = [analytic.classify_dot_regime(eps=e, **window) for e in eps]
         changes = [0.5 * (eps[i] + eps[i + 1]) for i in range(len(eps) - 1) if regimes[i] != regimes[i + 1]]
-        result.table.append([f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}) regime sequence in eps",
-                             " -> ".join(dict.fromkeys(r for r in regimes if r != "reversible")), f"boundaries near eps = {', '.join(f'{c:.2f}' for c in changes)}"])
+        result.table.append(
+            [
+                f"Fig. {8 if dV > 0 else 9} (dV = {dV:g}) regime sequence in eps",
+                " -> ".join(dict.fromkeys(r for r in regimes if r != "reversible")),
+                f"boundaries near eps = {', '.join(f'{c:.2f}' for c in changes)}",
+            ]
+        )
         nearest = min(changes, key=lambda c: abs(c - eps_r))
         result.check(f"Fig. {8 if dV > 0 else 9}: a regime boundary at eps_r (nearest boundary found on the grid)", nearest, eps_r, eps[1] - eps[0], "absolute")
         ax.axhline(0, color="grey", lw=0.5)
@@ -199,12 +218,34 @@ def _figures_8_9(result: StudyResult, out_dir: Path) -> Path:
     return save_figure(figure, out_dir, NAME, "figs8_9")
 
 
+def _eq6_typo(result: StudyResult) -> float:
+    """Eq. 6 printed as J_L = W_10^L p_0 - W_01^R p_1; the left lead's outflow W_01^L is meant (PHYSICS.md 4.5).
+
+    W_10^nu = gamma_nu f_nu (into the dot), W_01^nu = gamma_nu (1 - f_nu) (out of it), p_1 = W_10 / (W_10 + W_01)
+    (Eqs. 2-5). Returns the largest deviation of the printed form from gamma (f_L - f_R).
+    """
+    corrected_error, printed_error = 0.0, 0.0
+    eps = np.linspace(-30.0, 30.0, 241)
+    for dV in (5.0, -5.0):
+        lead = leads(T_MEAN, 5.0, dV)
+        f_L = 1.0 / (1.0 + np.exp((eps - lead["mu_L"]) / lead["T_L"]))
+        f_R = 1.0 / (1.0 + np.exp((eps - lead["mu_R"]) / lead["T_R"]))
+        into, out = f_L + f_R, (1.0 - f_L) + (1.0 - f_R)
+        p_1 = into / (into + out)
+        J_L = sweep(eps, T_MEAN, 5.0, dV, "J_L")
+        corrected_error = max(corrected_error, float(np.max(np.abs(f_L * (1 - p_1) - (1 - f_L) * p_1 - J_L))))
+        printed_error = max(printed_error, float(np.max(np.abs(f_L * (1 - p_1) - (1 - f_R) * p_1 - J_L))))
+    result.check("Eq. 6 with W_01^L (corrected): max |W_10^L p_0 - W_01^L p_1 - J_L| over the Figs. 8-9 sweeps", corrected_error, 0.0, 1e-14, "upper")
+    result.check("Eq. 6 as printed (W_01^R, a typo): max |W_10^L p_0 - W_01^R p_1 - gamma (f_L - f_R)|", printed_error, 0.0, 0.0, "info", "not zero: the printed form is not the current")
+    return printed_error
+
+
 def run(fast: bool, out_dir: Path) -> StudyResult:
     result = StudyResult(NAME, TITLE)
     result.parameters = {
         "leads": "T_L = T + dT/2, T_R = T - dT/2, mu_L = dV/2, mu_R = -dV/2, gamma_L = gamma_R = 1, k_B = e = 1",
-        "captions": "Fig. 4-9: T = 7.5; Fig. 5: eps = -15, dV = 5 (a), dT = 5 (b); Fig. 6: dT = 5, dV = 0, 2.5, 5; Figs. 8/9: dT = 5, dV = ±5",
-        "chosen (not in the captions)": "Fig. 2: T = 5, 7.5, 10; Fig. 3: T = 7.5; Fig. 4: dT = 0, 2.5, 5, 7.5; Fig. 7: eps = -5",
+        "captions": "Fig. 2: dT = 5, dV = 0; Figs. 3-9: T = 7.5; Fig. 3: dV = 0; Fig. 4: dV = 5; Fig. 5: eps = -15, dV = 5 (a), dT = 5 (b); Fig. 6: dT = 5; Figs. 8/9: dT = 5, dV = ±5",
+        "chosen (not in the captions)": "Fig. 2: T = 5, 7.5, 10; Fig. 3: dT = 2.5, 5, 7.5; Fig. 4: dT = 0, 2.5, 5, 7.5; Fig. 6: dV = 0, 2.5, 5; Fig. 7: eps = -5",
     }
     result.table = [["item", "value", "value"]]
     eps = np.linspace(-30.0, 30.0, 121 if fast else 601)
@@ -212,6 +253,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     result.figures.append(_figures_2_to_4(result, eps, out_dir))
     result.figures.append(_figures_5_to_7(result, out_dir))
     result.figures.append(_figures_8_9(result, out_dir))
+    printed_error = _eq6_typo(result)
     result.paragraph = (
         "The single-level dot's closed forms (Eqs. 4-10) agree with the general Lindblad builder run with fermionic "
         "leads, and the entropy production from the heat currents equals Eq. 9 from the rates and is never "
@@ -221,7 +263,9 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "thresholds of Fig. 5 are exactly where eps_r = -dV T/dT crosses eps = -15. Reverse heat transport "
         "(Q_R < 0, Fig. 6) occupies exactly eps_r < eps < mu_R. In Figs. 8 and 9 the regimes are shaded from "
         "fpsolver's classification, with eps_r marked, where J_L and s vanish; the regime sequences and boundaries "
-        "are in the table. The captions give no temperatures for Figs. 2-3 and no dT values for Fig. 4: ours are "
-        "listed above."
+        "are in the table. Fig. 2's caption gives no temperatures, those of Figs. 3-4 no dT values and that of Fig. 6 no dV "
+        "values: ours are listed above. Fig. 3's claim that Q_L, like J_L, grows with dT is gated at every level eps != 0. "
+        "Eq. 6 as printed, J_L = W_10^L p_0 - W_01^R p_1, has a typo (PHYSICS.md 4.5): with W_01^L in the second term it equals "
+        f"gamma (f_L - f_R) to round-off, while the printed form is off by up to {printed_error:.3f} on the Figs. 8-9 sweeps (rows above)."
     )
     return result

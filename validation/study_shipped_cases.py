@@ -42,8 +42,9 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         for check in fokker_planck_checks(case.config, outcome.metrics):
             result.check(f"{directory.name}, {check.subject}: {check.metric}", check.value, 0.0, check.limit, "upper")
         for label, metrics in outcome.metrics.items():
-            table.append([directory.name, label, metrics.get("l1_pde_vs_exact", np.nan), metrics.get("sde_l1", np.nan),
-                          metrics.get("sde_expected_l1", np.nan), metrics.get("sde_chi2_per_dof", np.nan)])
+            table.append(
+                [directory.name, label, metrics.get("l1_pde_vs_exact", np.nan), metrics.get("sde_l1", np.nan), metrics.get("sde_expected_l1", np.nan), metrics.get("sde_chi2_per_dof", np.nan)]
+            )
     columns = 3
     rows = -(-len(fokker_planck) // columns)
     figure, axes = new_figure(columns, rows, width=3.6, height=2.8)
@@ -52,10 +53,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
             ax.plot(solution.x, solution.P, color=f"C{index}", lw=1, label=label)
             if label in outcome.ensembles:
                 ensemble = outcome.ensembles[label]
-                ax.errorbar(ensemble.x[::3], ensemble.density[::3], yerr=ensemble.density_error[::3], fmt=".", ms=2, color=f"C{index}")
+                ax.errorbar(ensemble.x[::3], ensemble.P[::3], yerr=ensemble.P_error[::3], fmt=".", ms=2, color=f"C{index}")
         ax.set(title=name, xlabel="x", ylabel="P")
         ax.legend(fontsize=6)
-    for ax in np.ravel(axes)[len(fokker_planck):]:
+    for ax in np.ravel(axes)[len(fokker_planck) :]:
         ax.set_visible(False)
     result.figures.append(save_figure(figure, out_dir, NAME, "steady"))
     result.table = table

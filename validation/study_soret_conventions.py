@@ -58,7 +58,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
             if profile_name == "tanh step":
                 result.check(f"tanh step, alpha={alpha:g}: max |S_T T - (1 - alpha)|", soret_error, 0.0, 1e-7, "upper")
                 axes[0].plot(steady.x, steady.P, label=f"alpha = {alpha:g}")
-                axes[0].plot(steady.x[::max(1, cells // 25)], reference[::max(1, cells // 25)], "k.", ms=3)
+                axes[0].plot(steady.x[:: max(1, cells // 25)], reference[:: max(1, cells // 25)], "k.", ms=3)
                 axes[1].plot(T_mid, S_T, label=f"PDE, alpha = {alpha:g}")
                 T_grid = np.linspace(T_mid.min(), T_mid.max(), 30)
                 axes[1].plot(T_grid, (1 - alpha) / T_grid, "k:", lw=1)
@@ -78,8 +78,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     axes[2].plot(steady.x[:: max(1, cells // 25)], closed[:: max(1, cells // 25)], "k.", ms=3, label="closed form")
     axes[2].plot(steady.x, equilibrium, "--", label="Boltzmann at T = 1")
     shift = float(np.sum(steady.x * steady.P * steady.volumes))
-    result.check("harmonic trap: mean position shifted to the cold side (<x> < 0)", shift, 0.0, 0.0, "upper",
-                 "thermophobic: the trapped particle moves towards lower T")
+    result.check("harmonic trap: mean position shifted to the cold side (<x> < 0)", shift, 0.0, 0.0, "upper", "thermophobic: the trapped particle moves towards lower T")
 
     axes[0].set(xlabel="x", ylabel="P(x)", title="Ito(alpha), tanh step (dots: T^(alpha-1))")
     axes[1].set(xlabel="T", ylabel="S_T = -d ln P/dT", title="Soret coefficient (dotted: (1-alpha)/T)")

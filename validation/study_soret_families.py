@@ -48,8 +48,14 @@ def _classical(result: StudyResult, ax, cells: int) -> None:
             error = float(np.max(np.abs(S_T * T_mid - expected(T_mid)) / np.abs(expected(T_mid))))
             result.check(f"{label}: max rel. error of S_T T vs closed form", error, 0.0, 1e-7, "upper")
         else:
-            result.check(f"{label}: range of S_T T along the profile", float(np.ptp(S_T * T_mid)), 0.0, 0.0, "info",
-                         f"S_T T from {np.min(S_T * T_mid):.3g} to {np.max(S_T * T_mid):.3g}: set by the friction landscape, not by T")
+            result.check(
+                f"{label}: range of S_T T along the profile",
+                float(np.ptp(S_T * T_mid)),
+                0.0,
+                0.0,
+                "info",
+                f"S_T T from {np.min(S_T * T_mid):.3g} to {np.max(S_T * T_mid):.3g}: set by the friction landscape, not by T",
+            )
 
 
 def _chain(result: StudyResult, ax) -> dict[str, tuple[float, float]]:
@@ -65,10 +71,17 @@ def _chain(result: StudyResult, ax) -> dict[str, tuple[float, float]]:
                 violations += int(np.sum(S_T <= 0))
                 ranges[f"{T_L:g}->{T_R:g}"] = (float(np.min(S_T * T_mid)), float(np.max(S_T * T_mid)))
             else:
-                result.check(f"chain g = 1.3h, k_B T = {T_L:g}h -> {T_R:g}h: pairs of sites with S_T < 0 (of {N_SITES - 1})",
-                             int(np.sum(S_T < 0)), 0, 0, "info", "negative thermophoresis at strong coupling")
-    result.check(f"chain g = 0.1h: pairs of neighbouring sites with S_T <= 0 (thermophilic) over {len(CHAIN_WINDOWS)} temperature windows",
-                 violations, 0, 0, "upper", "weak coupling: thermophobic, the sign of every classical model")
+                result.check(
+                    f"chain g = 1.3h, k_B T = {T_L:g}h -> {T_R:g}h: pairs of sites with S_T < 0 (of {N_SITES - 1})", int(np.sum(S_T < 0)), 0, 0, "info", "negative thermophoresis at strong coupling"
+                )
+    result.check(
+        f"chain g = 0.1h: pairs of neighbouring sites with S_T <= 0 (thermophilic) over {len(CHAIN_WINDOWS)} temperature windows",
+        violations,
+        0,
+        0,
+        "upper",
+        "weak coupling: thermophobic, the sign of every classical model",
+    )
     for window, (low, high) in ranges.items():
         result.check(f"chain g = 0.1h, k_B T = {window} h: S_T T from {low:.3g} to {high:.3g}, midpoint shown (classical Ito: 1)", 0.5 * (low + high), 1.0, 0.0, "info")
     return ranges
@@ -79,8 +92,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     result = StudyResult(NAME, TITLE)
     result.parameters = {
         "classical profile": f"T(x) = {T_HOT:g} + ({T_COLD:g} - {T_HOT:g}) x on [0, 1], uniform mesh of {cells} cells, eta = k_B = 1",
-        "chain": f"N = {N_SITES}, h = {H:g}, Gamma = 1, global master equation, g = 0.1h and 1.3h, "
-        f"(k_B T_L, k_B T_R) = {', '.join(f'({a:g}, {b:g})' for a, b in CHAIN_WINDOWS)} h",
+        "chain": f"N = {N_SITES}, h = {H:g}, Gamma = 1, global master equation, g = 0.1h and 1.3h, (k_B T_L, k_B T_R) = {', '.join(f'({a:g}, {b:g})' for a, b in CHAIN_WINDOWS)} h",
         "S_T": "-Δ ln P / ΔT between neighbouring cells or sites, at the logarithmic-mean temperature",
     }
     figure, axes = new_figure(1, width=6.5, height=4.2)

@@ -55,9 +55,7 @@ def _distributed():
     try:
         import distributed
     except ImportError:
-        raise DistributedUnavailableError(
-            "distributed execution needs Dask: pip install 'fpsolver[distributed]' (or: pip install 'dask[distributed]')"
-        ) from None
+        raise DistributedUnavailableError("distributed execution needs Dask: pip install 'fpsolver[distributed]' (or: pip install 'dask[distributed]')") from None
     return distributed
 
 
@@ -113,9 +111,7 @@ def _local_cluster(distributed, workers: int):
     saved = {name: os.environ.get(name) for name in environment}
     try:
         with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
-            return distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-            )
+            return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
     finally:
         for name, value in saved.items():
             if value is None:
@@ -145,9 +141,7 @@ def _tasks(argument_tuples: Sequence[tuple]) -> list[tuple[frozenset[int], tuple
     import cloudpickle
 
     counts = Counter(id(value) for arguments in argument_tuples for value in arguments if not isinstance(value, _SCALARS))
-    pickled = {
-        id(value): cloudpickle.dumps(value) for arguments in argument_tuples for value in arguments if counts[id(value)] > 1
-    }
+    pickled = {id(value): cloudpickle.dumps(value) for arguments in argument_tuples for value in arguments if counts[id(value)] > 1}
     tasks = []
     for arguments in argument_tuples:
         shared = frozenset(index for index, value in enumerate(arguments) if id(value) in pickled)
@@ -178,10 +172,7 @@ def dask_mapper(client: Client, progress: TaskProgress | None = None) -> Callabl
         argument_tuples = list(argument_tuples)
         if not argument_tuples:
             return
-        futures = [
-            client.submit(_call, function, shared, *arguments, pure=True, retries=RETRIES)
-            for shared, arguments in _tasks(argument_tuples)
-        ]
+        futures = [client.submit(_call, function, shared, *arguments, pure=True, retries=RETRIES) for shared, arguments in _tasks(argument_tuples)]
         # by identity, not key: identical calls share a key but each needs its slot
         position = {id(future): index for index, future in enumerate(futures)}
         finished: dict[int, Any] = {}

@@ -5,7 +5,9 @@ A case reads only
 * data files named by a ``file`` key (e.g. ``[temperature] file = "profile.csv"``), which
   must resolve, after following symbolic links, to a regular file inside the case
   directory, of at most :data:`MAX_FILE_BYTES`; and
-* named meshes (``mesh = "NAME"``), given by a bare name (letters, digits, ``_``, ``-``,
+* Gmsh geometries (``[mesh] geometry``): a ``.geo`` file in the case directory (same rules),
+  or a named one;
+* named meshes (``mesh = "NAME"``, ``geometry = "NAME"``), given by a bare name (letters, digits, ``_``, ``-``,
   ``.``; no path) of a ``NAME.toml`` or ``NAME.geo`` in the package's
   ``fpsolver/meshes/data/``.
 
@@ -152,8 +154,14 @@ def read_files(resolved: dict[str, Any], directory: Path | None) -> dict[str, Ca
         files[key] = read_case_file(directory, key, name)  # type: ignore[arg-type]
     mesh = resolved.get("mesh")
     if isinstance(mesh, str):
-        path = named_mesh_path(mesh)
-        files["mesh"] = _read_regular("mesh", path, repr(mesh))
+        files["mesh"] = _read_regular("mesh", named_mesh_path(mesh), repr(mesh))
+    geometry = mesh.get("geometry") if isinstance(mesh, dict) else None
+    if geometry is not None:
+        in_case = isinstance(geometry, str) and (Path(geometry).suffix == ".geo" or directory is not None and (Path(directory) / geometry).exists())
+        if in_case and directory is None:
+            raise CaseError("mesh.geometry: a case that reads files needs its directory")
+        named = None if in_case else named_mesh_path(geometry)
+        files["mesh.geometry"] = read_case_file(directory, "mesh.geometry", geometry) if in_case else _read_regular("mesh.geometry", named, repr(geometry))  # type: ignore[arg-type]
     return files
 
 

@@ -33,7 +33,7 @@ from fpsolver.io.lock import CaseLockedError, case_lock
 from fpsolver.io.output import read_metrics, write_results
 from fpsolver.models import Model
 from fpsolver.pde import exact
-from fpsolver.pde.options import TransientOptions
+from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.pde.steady import solve_steady
 from fpsolver.pde.transient import TransientState, solve_transient
 from fpsolver.qme.systems import SYSTEMS
@@ -49,12 +49,43 @@ CHECKPOINT_GROUPS = 8
 
 def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     """Initial density of transient runs: a Gaussian at pde.initial_mean (default the
-    domain centre) of width pde.initial_width (default 1/20 of the domain)."""
-    low, high = meshes.extent(case.mesh)
+    domain centre) of width pde.initial_width (default 1/20 of the domain). On 2D/3D
+    meshes: centred in the bounding box (pde.initial_mean, if set, on every axis), width
+    1/20 of its shortest side by default."""
     pde = case.config.pde
-    mean = 0.5 * (low + high) if pde.initial_mean is None else pde.initial_mean
-    width = (high - low) / 20.0 if pde.initial_width is None else pde.initial_width
-    return lambda x: np.exp(-((x - mean) ** 2) / (2.0 * width**2))
+    if case.dimension == 1:
+        low, high = meshes.extent(case.mesh)
+        mean = 0.5 * (low + high) if pde.initial_mean is None else pde.initial_mean
+        width = (high - low) / 20.0 if pde.initial_width is None else pde.initial_width
+        return lambda x: np.exp(-((x - mean) ** 2) / (2.0 * width**2))
+    lower, upper = meshes.bounding_box(case.mesh)
+    centre = 0.5 * (lower + upper) if pde.initial_mean is None else np.full(lower.size, pde.initial_mean)
+    width = float(np.min(upper - lower)) / 20.0 if pde.initial_width is None else pde.initial_width
+    return lambda points: np.exp(-np.sum((points - centre[:, None]) ** 2, axis=0) / (2.0 * width**2))
+
+
+#: why the SDE stage is skipped on a geometry, or None where the ensembles apply
+def sde_skip_reason(case: Case) -> str | None:
+    """None when the 1D overdamped ensembles apply to ``case``; else the note the report shows."""
+    if case.dimension > 1:
+        return f"SDE stage skipped: no ensemble for this geometry yet ({case.dimension}D mesh)"
+    if case.config.periodic_axes():
+        return "SDE stage skipped: no ensemble for this geometry yet (periodic walls)"
+    return None
+
+
+def steady_reference(case: Case, model: Model) -> tuple[np.ndarray | None, float | None, str | None]:
+    """The exact steady state of ``model`` on the case's cells (normalised like the PDE's:
+    sum(P V) = 1), its current on a 1D ring (else None), and a note where none exists."""
+    mesh = case.mesh
+    if case.dimension == 1 and case.config.periodic_axes():
+        P, current = exact.periodic_steady_state(model, mesh)
+        return P, current, None
+    if case.dimension == 1:
+        return exact.steady_state(model, mesh), None, None
+    if exact.zero_flux_reference_exists(model, mesh):
+        return exact.steady_state_nd(model, mesh), None, None
+    return None, None, f"{model.name}: no exact reference (A/D is not a gradient on this mesh, so the steady state carries circulating currents)"
 
 
 def _chunk_arrays(partial: ChunkResults) -> dict[str, np.ndarray]:
@@ -98,23 +129,29 @@ def run_chunked(
     :func:`fpsolver.cases.distributed.dask_mapper` runs them on a cluster). Each result is
     checkpointed as it arrives.
     """
-    groups = chunk_groups(ensemble.n_chunks, CHECKPOINT_GROUPS)
-    partials: dict[int, ChunkResults] = {}
-    for index in range(len(groups)):
-        saved = None if store is None else store.load(f"{key}-{index}")
-        if saved is not None and saved["_fingerprint"] == ensemble.fingerprint():
-            partials[index] = _chunk_results(saved)
-    todo = [index for index in range(len(groups)) if index not in partials]
-    if partials and progress is not None:
-        progress(len(partials), len(groups))
-    results = (mapper or _serial)(run_chunk_group, [(ensemble, groups[index]) for index in todo])
-    for index, partial in zip(todo, results):
-        if store is not None:
-            store.save(f"{key}-{index}", _chunk_arrays(partial))
-        partials[index] = partial
-        if progress is not None:
-            progress(len(partials), len(groups))
-    return ensemble.merge([partials[index] for index in range(len(groups))])
+    partials: list[ChunkResults] = []
+    chunks, round_ = np.arange(ensemble.n_chunks), 0
+    while chunks is not None:  # one round unless the ensemble is sized by precision
+        groups = [chunks[group] for group in chunk_groups(chunks.size, CHECKPOINT_GROUPS)]
+        keys = [f"{key}-{index}" if round_ == 0 else f"{key}-r{round_}-{index}" for index in range(len(groups))]
+        done: dict[int, ChunkResults] = {}
+        for index in range(len(groups)):
+            saved = None if store is None else store.load(keys[index])
+            if saved is not None and saved["_fingerprint"] == ensemble.fingerprint():
+                done[index] = _chunk_results(saved)
+        todo = [index for index in range(len(groups)) if index not in done]
+        if done and progress is not None:
+            progress(len(done), len(groups))
+        results = (mapper or _serial)(run_chunk_group, [(ensemble, groups[index]) for index in todo])
+        for index, partial in zip(todo, results):
+            if store is not None:
+                store.save(keys[index], _chunk_arrays(partial))
+            done[index] = partial
+            if progress is not None:
+                progress(len(done), len(groups))
+        partials += [done[index] for index in range(len(groups))]
+        chunks, round_ = ensemble.more_chunks(partials), round_ + 1
+    return ensemble.merge(partials)
 
 
 @contextmanager
@@ -149,24 +186,37 @@ def run_case(
     Dask cluster; PDE solves run in this process.
     """
     pde, ensemble = case.config.pde, case.config.ensemble
-    x = meshes.cell_centers(case.mesh)
+    x = meshes.cell_centers(case.mesh) if case.dimension == 1 else meshes.cell_points(case.mesh)
     T = case.profile.T(x)
     parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "soret")}
     metrics: dict[str, dict[str, float]] = {}
+    notes: list[str] = []
     sde_models = ensemble.models if ensemble.models is not None else list(case.models)
+    skip_sde = sde_skip_reason(case)
+    if skip_sde is not None and "sde" in only and ensemble.enabled:
+        notes.append(skip_sde)
     for label, model in case.models.items():
         values = metrics.setdefault(label, {})
         with model_errors(f"models.{label}"):
             if "pde" in only and pde.steady:
-                solution = solve_steady(model, case.mesh, face_velocity=pde.face_velocity)
-                reference = exact.steady_state(model, case.mesh)
-                parts["steady"][label], parts["exact"][label] = solution, reference
-                parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
-                values.update(steady_metrics(solution, reference, T))
+                solution = solve_steady(model, case.mesh, options=pde.options(SteadyOptions))
+                reference, current, note = steady_reference(case, model)
+                parts["steady"][label] = solution
+                if reference is not None:
+                    parts["exact"][label] = reference
+                if note is not None:
+                    notes.append(f"{label}: {note}")
+                if case.dimension == 1:
+                    parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
+                values.update(steady_metrics(solution, reference, T, current))
             if "pde" in only and pde.transient:
                 parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
-                values["max_mass_drift"] = float(np.max(np.abs(parts["transient"][label].mass - 1.0)))
-            if "sde" in only and ensemble.enabled and label in sde_models:
+                mass = parts["transient"][label].mass
+                if case.config.absorbing_walls():
+                    values["final_mass"] = float(mass[-1])
+                else:
+                    values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
+            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
                 reference = compare.cell_averages(model, case.mesh)
                 parts["exact_cell_averages"][label] = reference
                 report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
@@ -178,7 +228,7 @@ def run_case(
                     report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
                     parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
                     values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
-    return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, **parts)
+    return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, notes=notes, **parts)
 
 
 def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStore | None, progress: Progress | None) -> TransientSolution:
@@ -191,7 +241,7 @@ def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStor
         model,
         case.mesh,
         initial_gaussian(case),
-        options=pde.options(TransientOptions),
+        options=pde.options(TransientOptions, **({"boundary": case.config.absorbing_walls()} if case.config.absorbing_walls() else {})),
         times=np.linspace(0.0, pde.t_end, pde.snapshots + 1)[1:],
         progress=None if progress is None else (lambda t, t_end: progress(f"transient {label}", t, t_end)),
         checkpoint=None if checkpoints is None else (lambda state: checkpoints.save(key, state.to_arrays())),

@@ -58,7 +58,7 @@ def case_template(name: str, profile: str) -> str:
         "[domain]",
         *_table_lines(schema.DomainConfig),
         "",
-        "[mesh]                       # or, at the top, mesh = \"NAME\" for meshes/NAME.toml",
+        '[mesh]                       # or, at the top, mesh = "NAME" for meshes/NAME.toml',
         *_table_lines(schema.MeshConfig),
         "",
         "[temperature]",
@@ -71,6 +71,46 @@ def case_template(name: str, profile: str) -> str:
     ]
     for model in schema.MODEL_SCHEMAS:
         lines += [f"[models.{model}]", *_table_lines(schema.MODEL_SCHEMAS[model], EXAMPLE_VALUES), ""]
+    for title, model in (("pde", schema.PDEConfig), ("ensemble", schema.EnsembleConfig), ("validation", schema.ValidationConfig)):
+        lines += [f"[{title}]", *_table_lines(model), ""]
+    return "\n".join(lines)
+
+
+ND_EXAMPLE = {
+    2: {"lower": [-1.0, -1.0], "upper": [1.0, 1.0], "cells": [40, 40], "expression": "1 + exp(-((x - 0.3)**2 + y**2)/0.1)"},
+    3: {"lower": [-1.0, -1.0, -1.0], "upper": [1.0, 1.0, 1.0], "cells": [20, 20, 20], "expression": "1 + exp(-((x - 0.3)**2 + y**2 + z**2)/0.1)"},
+}
+
+
+def nd_case_template(name: str, dimension: int) -> str:
+    """A documented 2D or 3D case.toml: a grid, a formula temperature in x, y(, z), every nD model,
+    the wall groups, and the [pde], [ensemble] and [validation] keys at their defaults."""
+    if dimension not in ND_EXAMPLE:
+        raise ValueError(f"dim must be 1, 2 or 3, got {dimension!r}")
+    example = ND_EXAMPLE[dimension]
+    axes = "x, y" + (", z" if dimension == 3 else "")
+    walls = ", ".join(f'{group} = "reflecting"' for pair in schema.WALL_PAIRS[:dimension] for group in pair)
+    lines = [
+        f"# fpsolver case {name!r}: a {dimension}D case with every key at its default (see cases/README.md).",
+        f'title = "{name}: {dimension}D box with a hot spot"',
+        "",
+        '[mesh]                       # kind = "grid" (a box), "cylindrical" ((r, z) grid) or "gmsh" (geometry = "file.geo")',
+        'kind = "grid"',
+        *_table_lines(schema.GridMeshConfig, example, skip=("kind",)),
+        "",
+        '[boundary]                   # per wall group: "reflecting" (default), "absorbing" (transients only) or "periodic" (in pairs)',
+        f"# {walls}",
+        "",
+        "[temperature]                # a formula in " + axes + ', or profile = "tabulated_grid" with file = "T.csv" (columns x,y,T; 2D)',
+        'profile = "formula"',
+        *_table_lines(schema.PROFILE_SCHEMAS["formula"], example),
+        "",
+        "[potential]",
+        'kind = "none"                # "none" or "formula" (V in ' + axes + ")",
+        "",
+    ]
+    for model in ("ito", "gclm1"):  # gclm2 is 1D only
+        lines += [f"[models.{model}]", *_table_lines(schema.MODEL_SCHEMAS[model], {**EXAMPLE_VALUES, "T0": 1.0}), ""]
     for title, model in (("pde", schema.PDEConfig), ("ensemble", schema.EnsembleConfig), ("validation", schema.ValidationConfig)):
         lines += [f"[{title}]", *_table_lines(model), ""]
     return "\n".join(lines)
@@ -99,19 +139,25 @@ def qme_case_template(name: str, system: str) -> str:
     )
 
 
-def scaffold_case(directory: Path, profile: str = "exponential", *, kind: str = "fokker-planck", system: str = "chain") -> Path:
+def scaffold_case(directory: Path, profile: str = "exponential", *, kind: str = "fokker-planck", system: str = "chain", dim: int = 1) -> Path:
     """Create ``directory/case.toml``: a Fokker-Planck case for temperature ``profile`` (and a
-    sample profile.csv for "tabulated"), or with ``kind="qme"`` a case of the quantum ``system``."""
+    sample profile.csv for "tabulated"), a 2D or 3D one (``dim``; a formula temperature on a grid),
+    or with ``kind="qme"`` a case of the quantum ``system``."""
     if kind not in KINDS:
         raise ValueError(f"unknown case kind {kind!r}; valid: {', '.join(KINDS)}")
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ValueError(f"{directory} exists and is not a directory")
-    written = [directory / "case.toml", *([directory / "profile.csv"] if kind == "fokker-planck" and profile == "tabulated" else [])]
+    written = [directory / "case.toml", *([directory / "profile.csv"] if kind == "fokker-planck" and dim == 1 and profile == "tabulated" else [])]
     for path in written:
         if path.exists() or path.is_symlink():
             raise ValueError(f"{path} exists already; fpsolver new never overwrites files")
-    text = qme_case_template(directory.name, system) if kind == "qme" else case_template(directory.name, profile)
+    if kind == "qme":
+        text = qme_case_template(directory.name, system)
+    elif dim != 1:
+        text = nd_case_template(directory.name, dim)
+    else:
+        text = case_template(directory.name, profile)
     directory.mkdir(parents=True, exist_ok=True)
     if kind == "fokker-planck" and profile == "tabulated":
         x = np.linspace(-1.0, 1.0, 101)
@@ -155,15 +201,25 @@ def reference_markdown() -> str:
         "`ensemble.nc` or `qme.nc`/`qme.csv`, `metrics.json`, `figures/`, `report.md`, `report.html`),",
         "replacing earlier results only when the run completes. `fpsolver show CASE` prints the",
         "resolved configuration; `fpsolver new NAME --profile P` (or `--kind qme --system S`) writes a documented template.",
-        "Unknown keys are errors. Two kinds of case: `kind = \"fokker-planck\"` (default) and `kind = \"qme\"`.",
+        'Unknown keys are errors. Two kinds of case: `kind = "fokker-planck"` (default) and `kind = "qme"`.',
         "",
         "## Fokker-Planck cases",
         "",
-        "Top level: `kind`, `title` (free text), and either a `[mesh]` table or `mesh = \"NAME\"`",
+        'Top level: `kind`, `title` (free text), and either a `[mesh]` table or `mesh = "NAME"`',
         "(a definition `meshes/NAME.toml`, which then also fixes the domain).",
         "",
         *_section("[domain]", schema.DomainConfig, "The interval of the 1D problem."),
-        *_section("[mesh]", schema.MeshConfig, "Inline mesh on the domain."),
+        *_section("[mesh]", schema.MeshConfig, "Inline 1D mesh on the domain."),
+        *_section('[mesh] kind = "grid"', schema.GridMeshConfig, "A 2D or 3D box (`fpsolver.meshes.grid`); `[domain]` is not used."),
+        *_section('[mesh] kind = "cylindrical"', schema.CylindricalMeshConfig, "An axisymmetric (r, z) grid (`fpsolver.meshes.cylindrical`): x stands for r and y for z; densities are per radian."),
+        *_section('[mesh] kind = "gmsh"', schema.GmshMeshConfig, "A 2D Gmsh geometry (`fpsolver.meshes.gmsh_mesh`; needs the `gmsh` executable, the `geometry` extra)."),
+        "### [boundary]",
+        "",
+        "One key per wall group: `left`/`right` (x), `bottom`/`top` (y), `front`/`back` (z) on grids, `walls` for every wall",
+        '(the only group of Gmsh meshes); values `"reflecting"` (default), `"absorbing"` (transients only: no steady state)',
+        'or `"periodic"` (both walls of an axis, grids only; T, grad T and grad V must be periodic). On 2D/3D meshes',
+        "`[temperature]` is `formula` (in x, y, z) or `tabulated_grid` (2D), and `[potential]` `none` or `formula`; `gclm2` is 1D only.",
+        "",
         "### [temperature]",
         "",
         "`profile` names the source; the other keys are that profile's parameters (the keyword",
@@ -178,7 +234,7 @@ def reference_markdown() -> str:
         "",
         "One table per model to solve. `model` (default: LABEL) is `ito`, `gclm1` or `gclm2`; the",
         "other keys are the keyword arguments of `fpsolver.Ito`, `fpsolver.GCLM1`, `fpsolver.GCLM2`",
-        "(see their docstrings and PHYSICS.md section 2). `overdamped = \"kramers\"` selects the",
+        '(see their docstrings and PHYSICS.md section 2). `overdamped = "kramers"` selects the',
         "small-mass-limit form of PHYSICS.md 2.4.",
         "",
     ]
@@ -187,7 +243,7 @@ def reference_markdown() -> str:
     lines += _section("[ensemble]", schema.EnsembleConfig, "Overdamped (and optionally inertial) Langevin ensembles; `--fast` caps particles at 4096.")
     lines += _section("[validation]", schema.ValidationConfig, "Tolerances checked by `fpsolver validate` (they do not change results).")
     lines += [
-        "## Quantum master equation cases (`kind = \"qme\"`)",
+        '## Quantum master equation cases (`kind = "qme"`)',
         "",
         "`[system]` has `kind` = a system of the registry `fpsolver.qme.SYSTEMS` and that system's parameters",
         "(the keyword arguments of its solve function); `[scan]` optionally scans one of them. The systems:",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import tomllib
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationError, create_model, model_validator
 
 from fpsolver._options import Options, OptionsT
 from fpsolver._validate import within_budget
@@ -28,7 +28,7 @@ from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
 from fpsolver.cases.files import CaseFile, files_digest, read_file, read_files
 from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
-from fpsolver.fields import potentials, profiles
+from fpsolver.fields import nd, potentials, profiles
 from fpsolver.models import MODELS
 from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.qme.systems import SYSTEMS, System
@@ -36,7 +36,10 @@ from fpsolver.qme.systems import SYSTEMS, System
 LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
-PROFILE_SCHEMAS = {name: schema_from_signature(f"profile_{name}", f) for name, f in profiles.PROFILES.items()}
+PROFILE_SCHEMAS = {name: schema_from_signature(f"profile_{name}", f) for name, f in {**profiles.PROFILES, "tabulated_grid": nd.tabulated_grid}.items()}
+#: profiles and potentials that work on 2D/3D meshes (the others are functions of x only)
+ND_PROFILES = ("formula", "tabulated_grid")
+ND_POTENTIALS = ("none", "formula")
 POTENTIAL_SCHEMAS = {name: schema_from_signature(f"potential_{name}", f) for name, f in potentials.POTENTIALS.items()}
 MODEL_SCHEMAS = {name: schema_from_signature(f"model_{name}", cls, exclude=("profile", "potential")) for name, cls in MODELS.items()}
 
@@ -128,14 +131,76 @@ class DomainConfig(BaseModel):
     x_max: float = Field(1.0, description="right wall (length); x = 0 is the coupling origin of gclm2")
 
 
+Refine = Literal["left", "right", "walls"] | float
+
+
 class MeshConfig(BaseModel):
-    """``[mesh]``: inline mesh on the domain (or top-level ``mesh = "NAME"`` from meshes/)."""
+    """``[mesh]``: inline 1D mesh on the domain (or top-level ``mesh = "NAME"`` from meshes/)."""
 
     model_config = STRICT
-    kind: Literal["uniform", "geometric"] = Field("uniform", description='"uniform" or "geometric" (cell widths grow by `ratio`)')
+    kind: Literal["uniform", "geometric"] = Field("uniform", description='"uniform" or "geometric" (cell widths grow by `ratio`); 2D/3D: "grid", "cylindrical", "gmsh"')
     cells: int = Field(200, ge=1, description="number of cells")
     ratio: float = Field(1.05, gt=0, description="geometric only: width ratio of neighbouring cells")
-    refine: Literal["left", "right", "walls"] | float = Field("walls", description='geometric only: where cells are smallest: "left", "right", "walls" or a coordinate')
+    refine: Refine = Field("walls", description='geometric only: where cells are smallest: "left", "right", "walls" or a coordinate')
+
+    dimension = property(lambda self: 1, doc="Number of coordinates of the mesh.")
+
+
+class GridMeshConfig(BaseModel):
+    """``[mesh]`` with ``kind = "grid"``: a 2D or 3D box (fpsolver.meshes.grid), uniform or graded per axis."""
+
+    model_config = STRICT
+    kind: Literal["grid"]
+    lower: list[float] = Field(min_length=2, max_length=3, description="grid: lower corner [x, y(, z)] (length)")
+    upper: list[float] = Field(min_length=2, max_length=3, description="grid: upper corner [x, y(, z)] (length)")
+    cells: list[Annotated[int, Field(ge=1)]] = Field(min_length=2, max_length=3, description="grid: cells per axis [nx, ny(, nz)]")
+    ratio: float | list[Annotated[float, Field(gt=0)]] = Field(1.0, description="grid: width ratio of neighbouring cells, one for all axes or per axis (1 = uniform)")
+    refine: Refine | list[Refine] = Field("walls", description='grid: where cells are smallest, one for all axes or per axis ("left", "right", "walls" or a coordinate)')
+
+    dimension = property(lambda self: len(self.cells), doc="Number of coordinates of the mesh.")
+
+    @model_validator(mode="after")
+    def _check_axes(self):
+        if not len(self.lower) == len(self.upper) == len(self.cells):
+            raise ValueError(f"lower, upper and cells need one entry per axis, got {len(self.lower)}, {len(self.upper)}, {len(self.cells)}")
+        if not all(hi > lo for lo, hi in zip(self.lower, self.upper)):
+            raise ValueError(f"upper {self.upper} must exceed lower {self.lower} on every axis")
+        return self
+
+
+class CylindricalMeshConfig(GridMeshConfig):
+    """``[mesh]`` with ``kind = "cylindrical"``: an axisymmetric (r, z) grid (fpsolver.meshes.cylindrical);
+    formulas use x for r and y for z, densities are per radian."""
+
+    kind: Literal["cylindrical"]  # type: ignore[assignment]
+    lower: list[float] = Field(min_length=2, max_length=2, description="cylindrical: [r_min, z_min] (r_min >= 0; 0 is the axis)")
+    upper: list[float] = Field(min_length=2, max_length=2, description="cylindrical: [r_max, z_max]")
+    cells: list[Annotated[int, Field(ge=1)]] = Field(min_length=2, max_length=2, description="cylindrical: cells [nr, nz]")
+
+
+class GmshMeshConfig(BaseModel):
+    """``[mesh]`` with ``kind = "gmsh"``: a 2D Gmsh geometry (fpsolver.meshes.gmsh_mesh)."""
+
+    model_config = STRICT
+    kind: Literal["gmsh"]
+    geometry: str = Field(description='gmsh: a .geo file in the case directory, or the name of one shipped in fpsolver/meshes/data ("disc")')
+    parameters: dict[str, float] = Field(default_factory=dict, description="gmsh: values replacing `name = value;` definitions of the .geo file (e.g. cellSize)")
+
+    dimension = property(lambda self: 2, doc="Number of coordinates of the mesh.")
+
+
+def _mesh_kind(value: Any) -> str:
+    kind = value.get("kind", "uniform") if isinstance(value, dict) else getattr(value, "kind", "uniform")
+    return kind if kind in ("grid", "cylindrical", "gmsh") else "line"
+
+
+AnyMesh = Annotated[
+    Annotated[MeshConfig, Tag("line")] | Annotated[GridMeshConfig, Tag("grid")] | Annotated[CylindricalMeshConfig, Tag("cylindrical")] | Annotated[GmshMeshConfig, Tag("gmsh")],
+    Discriminator(_mesh_kind),
+]
+WallKind = Literal["reflecting", "absorbing", "periodic"]
+#: wall groups of grids, in pairs of opposite walls per axis
+WALL_PAIRS = (("left", "right"), ("bottom", "top"), ("front", "back"))
 
 
 class _OptionsTable(BaseModel):
@@ -169,7 +234,7 @@ PDEConfig = create_model(
     __base__=_OptionsTable,
     __doc__="``[pde]``: steady and transient Fokker-Planck solves (options of solve_steady and solve_transient).",
     steady=(bool, Field(True, description="solve the zero-flux steady state of every model")),
-    **_option_fields(SteadyOptions, ("face_velocity",)),
+    **_option_fields(SteadyOptions, ("face_velocity", "linear_solver")),
     transient=(bool, Field(False, description="also relax from a Gaussian initial density")),
     **_option_fields(TransientOptions, ("t_end", "dt", "scheme", "adaptive", "tolerance"), prefix="transient: "),
     snapshots=(int, Field(11, ge=1, description="transient: number of equally spaced snapshots saved")),
@@ -185,7 +250,7 @@ EnsembleConfig = create_model(
     models=(list[str] | None, Field(None, description="labels of [models.*] to simulate; default all")),
     **_option_fields(
         OverdampedOptions,
-        ("n_particles", "dt", "t_end", "burn_in", "sample_interval", "scheme", "seed", "x0", "chunk_size", "time_blocks", "table_points"),
+        ("n_particles", "precision", "dt", "t_end", "burn_in", "sample_interval", "scheme", "seed", "x0", "chunk_size", "time_blocks", "table_points"),
         x0=(float | Literal["uniform"], {}),
     ),
     **_option_fields(
@@ -221,9 +286,13 @@ class CaseConfig(BaseModel):
     kind: Literal["fokker-planck"] = "fokker-planck"
     title: str = ""
     domain: DomainConfig = DomainConfig()
-    mesh: MeshConfig | str = MeshConfig()
+    mesh: AnyMesh | str = MeshConfig()
     temperature: TemperatureConfig
     potential: PotentialConfig = PotentialConfig()
+    boundary: dict[str, WallKind] = Field(
+        default_factory=dict,
+        description='wall group -> "reflecting" (default), "absorbing" or "periodic": "left"/"right" (x), "bottom"/"top" (y), "front"/"back" (z) on grids, "walls" for every wall',
+    )
     models: dict[str, ModelConfig] = Field(min_length=1)
     pde: PDEConfig = PDEConfig()
     ensemble: EnsembleConfig = EnsembleConfig()
@@ -249,7 +318,49 @@ class CaseConfig(BaseModel):
         unknown = set(self.ensemble.models or ()) - set(self.models)
         if unknown:
             raise ValueError(f"ensemble.models: {sorted(unknown)} are not labels of [models.*]")
+        self._check_geometry()
         return self
+
+    @property
+    def dimension(self) -> int:
+        """Number of coordinates of the case's mesh (1 for named meshes)."""
+        return 1 if isinstance(self.mesh, str) else self.mesh.dimension
+
+    def periodic_axes(self) -> tuple[str, ...]:
+        """The axes ("x", "y", "z") whose two walls are periodic."""
+        return tuple("xyz"[axis] for axis, pair in enumerate(WALL_PAIRS) if self.boundary.get(pair[0]) == "periodic")
+
+    def absorbing_walls(self) -> dict[str, str]:
+        """The wall groups that absorb, as the ``boundary`` mapping of the PDE solvers."""
+        return {group: kind for group, kind in self.boundary.items() if kind == "absorbing"}
+
+    def _check_geometry(self) -> None:
+        """Mesh kind, dimension, fields and walls fit together (one-line errors naming the key)."""
+        dimension = self.dimension
+        if dimension > 1 and {"x_min", "x_max"} & self.domain.model_fields_set:
+            raise ValueError("domain: [domain] is the interval of 1D meshes; a 2D/3D [mesh] gives its own lower/upper corners")
+        if dimension > 1 and self.temperature.profile not in ND_PROFILES:
+            raise ValueError(f"temperature.profile: {self.temperature.profile!r} is a function of x only; on a {dimension}D mesh use {' or '.join(ND_PROFILES)}")
+        if dimension == 3 and self.temperature.profile == "tabulated_grid":
+            raise ValueError("temperature.profile: 'tabulated_grid' holds T on a 2D grid; on a 3D mesh use 'formula'")
+        if dimension > 1 and self.potential.kind not in ND_POTENTIALS:
+            raise ValueError(f"potential.kind: {self.potential.kind!r} is a function of x only; on a {dimension}D mesh use {' or '.join(ND_POTENTIALS)}")
+        if dimension == 1 and self.temperature.profile == "tabulated_grid":
+            raise ValueError("temperature.profile: 'tabulated_grid' is for 2D meshes; in 1D use 'tabulated'")
+        groups = {"walls", *(group for pair in WALL_PAIRS[:dimension] for group in pair)}
+        is_grid = isinstance(self.mesh, (MeshConfig, GridMeshConfig)) and not isinstance(self.mesh, CylindricalMeshConfig)
+        for group, kind in self.boundary.items():
+            if group not in groups:
+                raise ValueError(f"boundary.{group}: not a wall group of this {dimension}D mesh (groups: {', '.join(sorted(groups))})")
+            if kind == "periodic" and not is_grid:
+                raise ValueError(f"boundary.{group}: periodic walls need a grid mesh (kind uniform, geometric or grid); this mesh cannot be periodic")
+            if kind == "periodic" and group == "walls":
+                raise ValueError("boundary.walls: name the periodic pairs of walls (left/right, bottom/top, front/back)")
+        for low, high in WALL_PAIRS[:dimension]:
+            if (self.boundary.get(low) == "periodic") != (self.boundary.get(high) == "periodic"):
+                raise ValueError(f'boundary.{low}: periodic walls come in pairs: set both {low} and {high} to "periodic"')
+        if self.absorbing_walls() and self.pde.steady:
+            raise ValueError("boundary: absorbing walls leave no normalisable steady state; set pde.steady = false (and pde.transient = true)")
 
     def resolved(self) -> dict[str, Any]:
         """The configuration with every default filled in (plain data)."""
@@ -362,7 +473,8 @@ class QMECaseConfig(BaseModel):
 
 AnyCase = CaseConfig | QMECaseConfig
 
-_UNION_TAGS = {"str", "float", "int", "bool", "MeshConfig"}
+_UNION_TAGS = {"str", "float", "int", "bool", "MeshConfig", "GmshMeshConfig", "line", "grid", "cylindrical", "gmsh"}
+_UNION_TAGS |= {f"function-after[_check_axes(), {name}]" for name in ("GridMeshConfig", "CylindricalMeshConfig")}
 
 
 def _location(error: dict[str, Any]) -> str:

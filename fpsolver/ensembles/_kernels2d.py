@@ -111,10 +111,31 @@ def initial_positions_2d(px, py, states, bounds, shape, geometry):  # pragma: no
 
 @numba.njit(parallel=True, cache=True)
 def advance_overdamped_2d(
-    px, py, states, bounds, normals, first_step, n_steps, dt,
-    shape, geometry, table, table_x0, table_y0, table_inv_x, table_inv_y,
-    zx, zf, binning, edges_a, edges_b, bin_origin_x, bin_origin_y,
-    burn_steps, sample_every, histogram,
+    px,
+    py,
+    states,
+    bounds,
+    normals,
+    first_step,
+    n_steps,
+    dt,
+    shape,
+    geometry,
+    table,
+    table_x0,
+    table_y0,
+    table_inv_x,
+    table_inv_y,
+    zx,
+    zf,
+    binning,
+    edges_a,
+    edges_b,
+    bin_origin_x,
+    bin_origin_y,
+    burn_steps,
+    sample_every,
+    histogram,
 ):  # pragma: no cover - compiled; exercised through run_ensemble_2d
     """Advance ``n_steps`` Euler-Maruyama steps of dr = a dt + b dW (2D, isotropic b).
 

@@ -17,9 +17,9 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._validate import within_budget
 from fpsolver._version import __version__
-from fpsolver.ensembles._random import chunk_seeds
+from fpsolver.ensembles._random import LANES, chunk_seeds, lane_seeds
 from fpsolver.ensembles._tables import cell_lookup
-from fpsolver.ensembles.options import EnsembleOptions, LineEnsembleOptions
+from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS, EnsembleOptions, LineEnsembleOptions
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models.base import Model, check_model_and_mesh
 from fpsolver.results.ensemble import density_from_counts, ratio_with_error
@@ -174,6 +174,11 @@ class EnsembleSetup:
             if progress is not None:
                 progress(done, self.n_steps)
 
+    def more_chunks(self, arrays: dict[str, np.ndarray]) -> np.ndarray | None:
+        """The next round of chunks to run after the merged ``arrays``; ``None``: the run
+        has its fixed size (sized runs override this)."""
+        return None
+
     def merge_arrays(self, partials: Sequence[ChunkResults], fingerprint: str) -> dict[str, np.ndarray]:
         """Concatenate partial results in chunk order after checking they form the whole run."""
         if len(partials) == 0:
@@ -217,6 +222,10 @@ class LineSetup(EnsembleSetup):
         self._check_budget(options, *times)
         self.x0_description, self._x0 = self._check_x0(options.x0, options.n_particles, interior_x0)
         super().__init__(model, options, *times)
+        #: sized by ``precision`` (n_particles unset): grown in rounds by :meth:`more_chunks`
+        self.sized_by_precision = options.n_particles is None
+        if self.sized_by_precision:
+            self.n_particles = MIN_PRECISION_CHUNKS * self.chunk_size
         self.time_blocks = options.time_blocks
         default_record = max(1, self.n_steps // DEFAULT_RECORDS)
         self.record_every = default_record if options.record_every is None else options.record_every
@@ -226,43 +235,85 @@ class LineSetup(EnsembleSetup):
 
     def _check_budget(self, options: LineEnsembleOptions, dt: float, t_end: float, sample_every: int) -> None:
         """Refuse, before allocating, a run over the memory or step budget: per particle its
-        state (:data:`BYTES_PER_PARTICLE`), per chunk its histogram and records, and the tables."""
+        state (:data:`BYTES_PER_PARTICLE`), per chunk its histogram and records, and the tables
+        (a run sized by ``precision`` counts its largest size, MAX_PRECISION_PARTICLES)."""
+        particles = max(options.n_particles or MAX_PRECISION_PARTICLES, 1)
         steps = t_end / dt if np.isfinite(t_end / dt) else np.inf
         records = steps / (options.record_every or max(1.0, steps // DEFAULT_RECORDS)) + 1
-        chunks = np.ceil(options.n_particles / options.chunk_size)
-        memory = BYTES_PER_PARTICLE * options.n_particles + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 24.0 * options.table_points
-        detail = f"n_particles = {options.n_particles}, t_end/dt = {steps:.3g} steps, {chunks:.3g} chunks of {self.volumes.size} cells, table_points = {options.table_points}"
+        chunks = np.ceil(particles / options.chunk_size)
+        memory = BYTES_PER_PARTICLE * particles + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 24.0 * options.table_points
+        detail = f"n_particles = {particles}, t_end/dt = {steps:.3g} steps, {chunks:.3g} chunks of {self.volumes.size} cells, table_points = {options.table_points}"
         within_budget("the ensemble", memory_bytes=memory, steps=steps, detail=detail)
 
-    def _check_x0(self, x0: float | str | np.ndarray, n_particles: int, interior: bool) -> tuple[object, object]:
+    def _check_x0(self, x0: float | str | np.ndarray, n_particles: int | None, interior: bool) -> tuple[object, np.ndarray | None]:
         lo, hi = self.domain
         if isinstance(x0, str):  # "uniform", the only string the options allow
             return "uniform", None
         values = np.asarray(x0, dtype=float)
         if values.ndim == 0:
-            values = np.full(n_particles, float(values))
             description: object = float(x0)  # type: ignore[arg-type]
+        elif n_particles is None:
+            raise ValueError("'x0' as an array of positions needs 'n_particles'")
         elif values.shape == (n_particles,):
             description = "array"
         else:
             raise ValueError(f"'x0' must be a scalar or have shape ({n_particles},), got shape {values.shape}")
-        inside = (values > lo) & (values < hi) if interior else (values >= lo) & (values <= hi)
-        if not np.all(np.isfinite(values) & inside):
-            bad = values[~(np.isfinite(values) & inside)][0]
+        inside = np.atleast_1d((values > lo) & (values < hi) if interior else (values >= lo) & (values <= hi))
+        finite = np.atleast_1d(np.isfinite(values))
+        if not np.all(finite & inside):
+            bad = np.atleast_1d(values)[~(finite & inside)][0]
             where = "strictly inside" if interior else "inside"
             raise ValueError(f"'x0' must lie {where} the domain [{lo}, {hi}], got {bad!r}")
         return description, values
+
+    def streams(self, chunks: np.ndarray) -> np.ndarray:
+        """Random-stream states of the chunks: LANES + 1 xoshiro256** generators each
+        (:func:`~fpsolver.ensembles._random.lane_seeds`)."""
+        return lane_seeds(self.seed, chunks)
 
     @property
     def n_records(self) -> int:
         return self.n_steps // self.record_every + 1
 
     def initial_positions(self, particles: np.ndarray) -> np.ndarray:
+        """Positions of the given global particle indices: ``x0``, or for ``"uniform"``
+        each chunk spread evenly over the domain (stratified, deterministic, the same
+        whatever the number of chunks)."""
         if self._x0 is None:
             lo, hi = self.domain
-            # stratified, deterministic: the same positions whatever the chunking
-            return lo + (particles + 0.5) * (hi - lo) / self.n_particles
+            chunk, index = np.divmod(particles, self.chunk_size)
+            size = np.minimum(self.chunk_size, self.n_particles - chunk * self.chunk_size)
+            return lo + (index + 0.5) * (hi - lo) / size
+        if self._x0.ndim == 0:
+            return np.full(particles.size, float(self._x0))
         return np.array(self._x0[particles], dtype=float)
+
+    def reached_precision(self, arrays: dict[str, np.ndarray]) -> float:
+        """sqrt(cells * sum_i err_i^2) of the merged ``arrays``: the relative standard error
+        (batch means) of the density in a cell of probability 1/cells (see ``precision``)."""
+        batches = arrays["histogram"].shape[0] * self.time_blocks
+        error = density_from_counts(arrays["histogram"].reshape(batches, -1), self.volumes)[1]
+        return float(np.sqrt(self.volumes.size * np.sum((error * self.volumes) ** 2)))
+
+    def more_chunks(self, arrays: dict[str, np.ndarray]) -> np.ndarray | None:
+        """The next round of chunks of a run sized by ``precision``, or ``None`` when done.
+
+        With ``n`` chunks run and precision ``p`` reached (errors scale as 1/sqrt(chunks)),
+        the run grows to ``1.1 n (p / target)^2`` chunks (at least one more, at most four
+        times as many, at most ``MAX_PRECISION_PARTICLES`` particles): the stopping point
+        depends only on the seed and the options, so the run is reproducible.
+        """
+        if not self.sized_by_precision:
+            return None
+        reached, target = self.reached_precision(arrays), self.options.precision
+        done = self.n_chunks
+        most = max(done, MAX_PRECISION_PARTICLES // self.chunk_size)
+        if reached <= target or done >= most:
+            return None
+        wanted = math.ceil(1.1 * done * (reached / target) ** 2)
+        grown = min(most, 4 * done, max(done + 1, wanted))
+        self.n_particles = grown * self.chunk_size
+        return np.arange(done, grown)
 
     def plan(self, chunk_ids: np.ndarray, columns: int) -> ChunkPlan:
         """Allocate everything a call running ``chunk_ids`` needs (see :class:`ChunkPlan`)."""
@@ -282,13 +333,18 @@ class LineSetup(EnsembleSetup):
 
     def fingerprint(self, parameters: dict[str, object]) -> str:
         x0 = np.asarray(self._x0 if self._x0 is not None else [])
-        geometry = {"faces": hashlib.sha256(self.faces.tobytes()).hexdigest(), "x0": hashlib.sha256(x0.tobytes()).hexdigest()}
+        geometry: dict[str, object] = {"faces": hashlib.sha256(self.faces.tobytes()).hexdigest(), "x0": hashlib.sha256(x0.tobytes()).hexdigest()}
+        if self.sized_by_precision:
+            # the chunks of every round belong to one run, whatever size it grows to
+            geometry.update(n_particles=None, n_chunks=None)
         return super().fingerprint({**geometry, **parameters})
 
     def metadata(self) -> dict[str, object]:
         return {
             **super().metadata(),
             "x0": self.x0_description,
+            "precision_target": self.options.precision if self.sized_by_precision else None,
+            "random_streams": f"{LANES} interleaved xoshiro256** lanes + 1 for rare draws per chunk, seeded by numpy SeedSequence(seed) child c; ziggurat normals",
             "time_blocks": self.time_blocks,
             "record_every": self.record_every,
             "table_interpolation": "linear",
@@ -306,8 +362,8 @@ class LineSetup(EnsembleSetup):
             "x": self.centres,
             "x_faces": self.faces,
             "volumes": self.volumes,
-            "density": density,
-            "density_error": density_error,
+            "P": density,
+            "P_error": density_error,
             "counts": counts,
             "steady_mean": mean,
             "steady_mean_error": mean_error,
@@ -367,6 +423,16 @@ class ChunkedEnsemble(ABC):
         """Combine partial results that together cover every chunk exactly once."""
         return self._result(self.setup.merge_arrays(partials, self.fingerprint()))
 
+    def more_chunks(self, partials: Sequence[ChunkResults]) -> np.ndarray | None:
+        """The chunks of the next round of a run sized by ``precision`` (the ensemble grows
+        to include them), or ``None`` when ``partials``, covering every chunk so far, are
+        the whole run."""
+        return self.setup.more_chunks(self.setup.merge_arrays(partials, self.fingerprint()))
+
     def run(self, *, progress: ProgressCallback | None = None):
-        """Run every chunk in this process (threads: numba's thread pool)."""
-        return self.merge([self.run_chunks(progress=progress)])
+        """Run every chunk in this process (threads: numba's thread pool), in rounds
+        until the precision asked for is reached when ``n_particles`` is unset."""
+        partials = [self.run_chunks(progress=progress)]
+        while (chunks := self.more_chunks(partials)) is not None:
+            partials.append(self.run_chunks(chunks, progress=progress))
+        return self.merge(partials)

@@ -98,3 +98,19 @@ def cell_lookup(faces: np.ndarray) -> CellLookup:
     left_ends = faces[0] + np.arange(intervals) * (faces[-1] - faces[0]) / intervals
     start = np.clip(np.searchsorted(faces, left_ends, side="right") - 1, 0, widths.size - 1).astype(np.int64)
     return CellLookup(faces=faces, x_min=float(faces[0]), inverse_spacing=intervals / (faces[-1] - faces[0]), start=start)
+
+
+def overdamped_step_table(table: UniformTable, dt: float) -> np.ndarray:
+    """Columns (a dt, b sqrt(dt)) of an :func:`overdamped_table`: the drift and noise
+    increments of one step of length ``dt`` per unit normal variate (no square root in the kernel)."""
+    return np.ascontiguousarray(table.values * np.array([dt, np.sqrt(dt)]))
+
+
+def inertial_step_table(table: UniformTable, dt: float, mass: float) -> np.ndarray:
+    """Columns (K, c, s) of an :func:`inertial_table` for BAOAB steps of length ``dt``:
+    the half kick K = F dt / (2 M), the velocity damping c = exp(-gamma dt / M) and the
+    Ornstein-Uhlenbeck spread s = sqrt(Gamma (1 - c^2) / (gamma M)) (velocity units),
+    so the kernel needs no exponential, square root or division."""
+    force, friction, noise = table.values.T
+    rate = friction * dt / mass
+    return np.ascontiguousarray(np.column_stack([0.5 * dt * force / mass, np.exp(-rate), np.sqrt(-noise * np.expm1(-2.0 * rate) / (friction * mass))]))

@@ -30,9 +30,9 @@ import numpy as np
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals_lanes
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
-from fpsolver.ensembles._tables import inertial_table
+from fpsolver.ensembles._tables import inertial_step_table, inertial_table
 from fpsolver.ensembles.options import InertialOptions
 from fpsolver.models.base import Model
 from fpsolver.results.ensemble import InertialEnsembleResult, density_from_counts, moments_versus_time, ratio_with_error
@@ -68,7 +68,7 @@ class InertialEnsemble(ChunkedEnsemble):
         # Maxwell velocities at the local Gamma/gamma, from each chunk's own stream
         normals = np.empty(x.size)
         for c in range(bounds.size - 1):
-            fill_normals(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F)
+            fill_normals_lanes(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F)
         local = self.table.interpolate(x)
         return normals * np.sqrt(local[:, 2] / local[:, 1] / self.mass)
 
@@ -82,17 +82,44 @@ class InertialEnsemble(ChunkedEnsemble):
             xc, vc = x[bounds[c] : bounds[c + 1]], v[bounds[c] : bounds[c + 1]]
             plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc), vc.sum(), np.sum(vc * vc))
         lookup, table = s.lookup, self.table
+        step_table = inertial_step_table(table, s.dt, self.mass)
+        kick = table.interpolate(x)[:, 0] * (0.5 * s.dt / self.mass)
         v_min, v_inverse_width = self.v_faces[0], self.velocity_bins / (self.v_faces[-1] - self.v_faces[0])
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_inertial(
-                x, v, plan.states, bounds, plan.normals,
-                first_step, n_steps, s.n_steps, s.dt, self.mass, s.domain[0], s.domain[1],
-                table.values, table.x_min, table.inverse_spacing, ZIGGURAT_X, ZIGGURAT_F,
-                lookup.faces, lookup.x_min, lookup.inverse_spacing, lookup.start,
-                v_min, v_inverse_width, self.velocity_bins,
-                s.burn_steps, s.sample_every, s.time_blocks, s.record_every,
-                plan.histogram, v_histogram, plan.steady, plan.moments,
+                x,
+                v,
+                kick,
+                plan.states,
+                bounds,
+                plan.normals,
+                first_step,
+                n_steps,
+                s.n_steps,
+                0.5 * s.dt,
+                s.domain[0],
+                s.domain[1],
+                step_table,
+                table.x_min,
+                table.inverse_spacing,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                lookup.faces,
+                lookup.x_min,
+                lookup.inverse_spacing,
+                lookup.start,
+                v_min,
+                v_inverse_width,
+                self.velocity_bins,
+                s.burn_steps,
+                s.sample_every,
+                s.time_blocks,
+                s.record_every,
+                plan.histogram,
+                v_histogram,
+                plan.steady,
+                plan.moments,
             )
 
         def finish() -> dict[str, np.ndarray]:
@@ -115,9 +142,7 @@ class InertialEnsemble(ChunkedEnsemble):
         # the velocity density is normalised by all samples, so velocities outside the bins lower its mass
         v_widths = np.diff(self.v_faces)
         v_density = v_counts.sum(axis=0) / (steady[:, 0].sum() * v_widths)
-        v_density_error = density_from_counts(
-            np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0)
-        )[1][:-1]
+        v_density_error = density_from_counts(np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0))[1][:-1]
         v_mean, v_mean_error = ratio_with_error(steady[:, 3], steady[:, 0])
         v_square, v_square_error = ratio_with_error(steady[:, 4], steady[:, 0])
         x_history = moments_versus_time(arrays["moments"], first=1)
@@ -150,6 +175,7 @@ class InertialEnsemble(ChunkedEnsemble):
                 "v0": self.v0,
                 "boundary": "reflecting (specular)",
                 "error_batches": batches,
+                "precision_reached": s.reached_precision(arrays),
             },
         )
 

@@ -50,9 +50,27 @@ class EnsembleOptions(Options):
         return max(1, int(round(sample_interval / dt)))
 
 
+#: a run sized by ``precision`` has at least this many chunks (error batches), so the
+#: batch-means errors behind chi^2 are themselves good to ~20%, and at most this many particles
+MIN_PRECISION_CHUNKS = 16
+MAX_PRECISION_PARTICLES = 2**20
+
+
 class LineEnsembleOptions(EnsembleOptions):
     """Options of the 1D ensembles (overdamped and inertial)."""
 
+    n_particles: int | None = Field(
+        None,
+        ge=1,
+        description=f"number of particles; default: as many whole chunks as 'precision' asks (at least {MIN_PRECISION_CHUNKS} chunks, at most {MAX_PRECISION_PARTICLES} particles)",
+    )
+    precision: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="when n_particles is unset: target relative standard error (batch means) of the histogram density in a cell of average probability, "
+        "sqrt(cells * sum_i err_i^2); chunks are added in rounds until it is reached",
+    )
     x0: float | Literal["uniform"] | np.ndarray = Field("uniform", description='initial position, or "uniform" (spread evenly); from Python also an array of one position per particle')
     record_every: int | None = Field(None, ge=1, description="steps between records of <x>(t), Var x(t); default about 1000 records")
     time_blocks: int = Field(1, ge=1, description="time blocks of the sampling window (batches = chunks x blocks)")
@@ -67,13 +85,15 @@ class LineEnsembleOptions(EnsembleOptions):
         tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
         t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
         by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
-        errors and chi^2 are meaningful)."""
+        errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
+        when that is shorter (a short run still samples its histogram)."""
         length = domain[1] - domain[0]
         D = model.coefficients(cell_centres, domain).D
         tau = length**2 / (np.pi**2 * D.min())
         t_end = self.t_end if self.t_end is not None else 10.0 * tau
         dt = self.dt if self.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
-        interval = self.sample_interval if self.sample_interval is not None else tau / 8.0
+        window = t_end - (0.5 * t_end if self.burn_in is None else self.burn_in)
+        interval = self.sample_interval if self.sample_interval is not None else min(tau / 8.0, max(window, dt))
         return dt, t_end, self.sample_steps(interval, dt)
 
 

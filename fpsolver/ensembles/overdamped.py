@@ -28,7 +28,7 @@ from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
-from fpsolver.ensembles._tables import overdamped_table
+from fpsolver.ensembles._tables import overdamped_step_table, overdamped_table
 from fpsolver.ensembles.options import Boundary, OverdampedOptions
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.models.base import Model
@@ -69,15 +69,41 @@ class OverdampedEnsemble(ChunkedEnsemble):
             xc = x[bounds[c] : bounds[c + 1]]
             plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc))
         lookup, table = s.lookup, self.table
+        step_table = overdamped_step_table(table, s.dt)
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_overdamped(
-                x, alive, exit_time, exit_side, plan.states, bounds, plan.normals,
-                first_step, n_steps, s.n_steps, s.dt, self.scheme.code, self.boundary == "absorbing",
-                s.domain[0], s.domain[1], table.values, table.x_min, table.inverse_spacing, ZIGGURAT_X, ZIGGURAT_F,
-                lookup.faces, lookup.x_min, lookup.inverse_spacing, lookup.start,
-                s.burn_steps, s.sample_every, s.time_blocks, s.record_every,
-                plan.histogram, plan.steady, plan.moments,
+                x,
+                alive,
+                exit_time,
+                exit_side,
+                plan.states,
+                bounds,
+                plan.normals,
+                first_step,
+                n_steps,
+                s.n_steps,
+                s.dt,
+                self.scheme.code,
+                self.boundary == "absorbing",
+                s.domain[0],
+                s.domain[1],
+                step_table,
+                table.x_min,
+                table.inverse_spacing,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                lookup.faces,
+                lookup.x_min,
+                lookup.inverse_spacing,
+                lookup.start,
+                s.burn_steps,
+                s.sample_every,
+                s.time_blocks,
+                s.record_every,
+                plan.histogram,
+                plan.steady,
+                plan.moments,
             )
 
         def finish() -> dict[str, np.ndarray]:
@@ -115,6 +141,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 "scheme_citation": self.scheme.citation,
                 "boundary": self.boundary,
                 "error_batches": s.n_chunks * s.time_blocks,
+                "precision_reached": s.reached_precision(arrays),
             },
         )
 

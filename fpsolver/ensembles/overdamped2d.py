@@ -20,7 +20,7 @@ independent and the counts close to multinomial (chi^2 tests then apply).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,9 +33,10 @@ from fpsolver.ensembles._setup import ChunkedEnsemble, EnsembleSetup, Kernel, Pr
 from fpsolver.ensembles.options import Ensemble2DOptions
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models.base import Model
-from fpsolver.results.ensemble import density_from_counts
+from fpsolver.results.ensemble import Bins, Ensemble2DResult, density_from_counts
 
 __all__ = ["Rectangle", "Disc", "Bins", "cartesian_bins", "polar_bins", "Ensemble2DResult", "OverdampedEnsemble2D", "run_ensemble_2d"]
+
 
 @dataclass(frozen=True)
 class Rectangle:
@@ -82,23 +83,6 @@ class Disc:
         return self.center[0] + dx * scale, self.center[1] + dy * scale
 
 
-@dataclass(frozen=True)
-class Bins:
-    """Histogram bins: ``"cartesian"`` (x edges, y edges) or ``"polar"`` (r edges, theta edges).
-
-    ``areas`` and ``centres`` (shape (2, n): x, y of a Grid2D cell centre, or r, theta
-    of the middle of an annulus sector) are per bin, in the kernel's bin order
-    (FiPy's Grid2D cell order for cartesian bins).
-    """
-
-    kind: str
-    edges_a: np.ndarray
-    edges_b: np.ndarray
-    origin: tuple[float, float] = (0.0, 0.0)
-    areas: np.ndarray = field(default_factory=lambda: np.empty(0))
-    centres: np.ndarray = field(default_factory=lambda: np.empty((2, 0)))
-
-
 def cartesian_bins(mesh: Mesh) -> Bins:
     """The cells of a rectilinear ``Grid2D`` (uniform or not) as histogram bins."""
     vertices = _fipy.vertex_coordinates(mesh)
@@ -119,35 +103,6 @@ def polar_bins(disc: Disc, n_radial: int, n_angular: int = 1) -> Bins:
     areas = np.outer(ring_areas, np.diff(theta_edges)).ravel()
     centres = np.array(np.meshgrid(0.5 * (r_edges[1:] + r_edges[:-1]), 0.5 * (theta_edges[1:] + theta_edges[:-1]), indexing="ij")).reshape(2, -1)
     return Bins("polar", r_edges, theta_edges, disc.center, areas, centres)
-
-
-@dataclass(frozen=True)
-class Ensemble2DResult:
-    """Steady histogram of a 2D ensemble.
-
-    Attributes
-    ----------
-    bins
-        The bins (with their areas).
-    density, density_error
-        Counts / (samples x bin area) (sum(density * areas) = 1) and its batch-means
-        error over chunks.
-    counts
-        Total counts per bin; ``counts.sum()`` is the number of samples.
-    final_x, final_y
-        Particle positions at t_end.
-    model, metadata
-        ``Model.describe()`` and the run parameters.
-    """
-
-    bins: Bins
-    density: np.ndarray
-    density_error: np.ndarray
-    counts: np.ndarray
-    final_x: np.ndarray
-    final_y: np.ndarray
-    model: dict[str, object]
-    metadata: dict[str, object]
 
 
 def _table(model: Model, domain: Rectangle | Disc, table_points: int) -> tuple[np.ndarray, float, float, float, float]:
@@ -214,10 +169,31 @@ class OverdampedEnsemble2D(ChunkedEnsemble):
 
         def advance(first_step: int, n_steps: int) -> None:
             advance_overdamped_2d(
-                px, py, states, bounds, normals, first_step, n_steps, s.dt,
-                shape, geometry, self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y,
-                ZIGGURAT_X, ZIGGURAT_F, binning, self.bins.edges_a, self.bins.edges_b,
-                self.bins.origin[0], self.bins.origin[1], s.burn_steps, s.sample_every, histogram,
+                px,
+                py,
+                states,
+                bounds,
+                normals,
+                first_step,
+                n_steps,
+                s.dt,
+                shape,
+                geometry,
+                self.table,
+                self.table_x0,
+                self.table_y0,
+                self.table_inv_x,
+                self.table_inv_y,
+                ZIGGURAT_X,
+                ZIGGURAT_F,
+                binning,
+                self.bins.edges_a,
+                self.bins.edges_b,
+                self.bins.origin[0],
+                self.bins.origin[1],
+                s.burn_steps,
+                s.sample_every,
+                histogram,
             )
 
         return advance, lambda: {"histogram": histogram, "particle_x": px, "particle_y": py}, 2 * particles.size
@@ -226,8 +202,8 @@ class OverdampedEnsemble2D(ChunkedEnsemble):
         density, density_error, counts = density_from_counts(arrays["histogram"], self.bins.areas)
         return Ensemble2DResult(
             bins=self.bins,
-            density=density,
-            density_error=density_error,
+            P=density,
+            P_error=density_error,
             counts=counts,
             final_x=arrays["particle_x"],
             final_y=arrays["particle_y"],

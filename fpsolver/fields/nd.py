@@ -31,6 +31,7 @@ from fpsolver.fields.potentials import Potential
 
 __all__ = ["TemperatureField", "SymbolicTemperatureField", "TabulatedField", "PotentialField", "formula", "tabulated_grid", "potential_formula"]
 
+
 def _variables(dimension: int) -> tuple[str, ...]:
     if dimension not in (2, 3):
         raise ValueError(f"field dimension must be 2 or 3, got {dimension!r} (use fpsolver.fields.profiles in 1D)")
@@ -125,12 +126,7 @@ class TabulatedField(TemperatureField):
     def check_domain(self, x: np.ndarray) -> None:
         points = np.asarray(x, dtype=float).reshape(2, -1)
         tolerance = 1e-12 * max(1.0, float(np.abs(self.x_data).max()), float(np.abs(self.y_data).max()))
-        outside = (
-            (points[0] < self.x_data[0] - tolerance)
-            | (points[0] > self.x_data[-1] + tolerance)
-            | (points[1] < self.y_data[0] - tolerance)
-            | (points[1] > self.y_data[-1] + tolerance)
-        )
+        outside = (points[0] < self.x_data[0] - tolerance) | (points[0] > self.x_data[-1] + tolerance) | (points[1] < self.y_data[0] - tolerance) | (points[1] > self.y_data[-1] + tolerance)
         if np.any(outside):
             first = int(np.argmax(outside))
             raise ValueError(
@@ -147,9 +143,10 @@ class TabulatedField(TemperatureField):
 def tabulated_grid(file: str | Path, *, smoothing: float = 0.0) -> TabulatedField:
     """Read T on an x-y grid.
 
-    Formats: ``.npz`` with arrays ``x`` (nx,), ``y`` (ny,) and ``T`` (nx, ny); or
-    ``.csv`` with header ``x,y,T`` and one row per grid point (any order; every
-    (x, y) pair of the grid exactly once).
+    Formats: ``.npz`` with arrays ``x`` (nx,), ``y`` (ny,) and ``T`` (nx, ny); NetCDF
+    (``.nc``) with coordinates ``x``, ``y`` and a variable ``T`` on them (either order of
+    dimensions); or ``.csv`` with header ``x,y,T`` and one row per grid point (any order;
+    every (x, y) pair of the grid exactly once).
 
     Parameters
     ----------
@@ -167,6 +164,14 @@ def tabulated_grid(file: str | Path, *, smoothing: float = 0.0) -> TabulatedFiel
             if missing:
                 raise ValueError(f"profile 'tabulated_grid': {path.name} lacks arrays {sorted(missing)}")
             return TabulatedField(data["x"], data["y"], data["T"], smoothing=smoothing, source=str(path))
+    if path.suffix == ".nc":
+        import xarray as xr
+
+        with xr.open_dataset(path, engine="h5netcdf") as data:
+            if "T" not in data or not {"x", "y"} <= set(data["T"].dims):
+                raise ValueError(f"profile 'tabulated_grid': {path.name} needs a variable T on dimensions x and y")
+            temperature = data["T"].transpose("x", "y")
+            return TabulatedField(temperature["x"].values, temperature["y"].values, temperature.values, smoothing=smoothing, source=str(path))
     rows = np.genfromtxt(path, delimiter=",", names=True, dtype=float)
     if set(rows.dtype.names or ()) < {"x", "y", "T"}:
         raise ValueError(f"profile 'tabulated_grid': {path.name} needs a header with columns x, y, T")

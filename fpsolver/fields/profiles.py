@@ -88,10 +88,7 @@ class TemperatureProfile(TemperatureField):
         bad = ~(np.isfinite(temperature) & (temperature > 0))
         if np.any(bad):
             first = int(np.argmax(bad))
-            raise ValueError(
-                f"temperature profile {self.name!r} must be finite and > 0 on the domain, "
-                f"but T({x[first]:.6g}) = {temperature[first]:.6g}"
-            )
+            raise ValueError(f"temperature profile {self.name!r} must be finite and > 0 on the domain, but T({x[first]:.6g}) = {temperature[first]:.6g}")
 
 
 class SymbolicProfile(TemperatureProfile):
@@ -143,9 +140,7 @@ def exponential(*, T0: float = 1.0, length: float = 1.0) -> SymbolicProfile:
     return _builtin("exponential", "T0*exp(-x/length)", T0=T0, length=length)
 
 
-def gaussian_hotspot(
-    *, T_background: float = 1.0, amplitude: float = 1.0, center: float = 0.0, width: float = 0.2
-) -> SymbolicProfile:
+def gaussian_hotspot(*, T_background: float = 1.0, amplitude: float = 1.0, center: float = 0.0, width: float = 0.2) -> SymbolicProfile:
     """T(x) = T_background + amplitude exp(-(x - center)^2 / (2 width^2)).
 
     Parameters
@@ -170,9 +165,7 @@ def gaussian_hotspot(
     )
 
 
-def tanh_step(
-    *, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0, width: float = 0.05
-) -> SymbolicProfile:
+def tanh_step(*, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0, width: float = 0.05) -> SymbolicProfile:
     """T(x) = (T_left + T_right)/2 + (T_right - T_left)/2 tanh((x - center)/width).
 
     Parameters
@@ -307,9 +300,7 @@ class TabulatedProfile(TemperatureProfile):
         low, high = self.x_data[0], self.x_data[-1]
         outside = (x < low - 1e-12 * max(1.0, abs(low))) | (x > high + 1e-12 * max(1.0, abs(high)))
         if np.any(outside):
-            raise ValueError(
-                f"profile 'tabulated': data cover [{low:.6g}, {high:.6g}] but the domain needs x = {x[outside][0]:.6g}"
-            )
+            raise ValueError(f"profile 'tabulated': data cover [{low:.6g}, {high:.6g}] but the domain needs x = {x[outside][0]:.6g}")
         super().check_domain(x)
 
     def describe(self) -> dict[str, object]:

@@ -34,7 +34,7 @@ def steady_profiles(results: CaseResults, path: Path) -> Path:
             axes.plot(solution.x[::stride], results.exact[label][::stride], "o", ms=3.5, mfc="none", color=color, label=f"{label}: exact")
         if label in results.ensembles:
             ensemble = results.ensembles[label]
-            axes.errorbar(ensemble.x, ensemble.density, yerr=ensemble.density_error, fmt=".", ms=2, elinewidth=0.6, color=color, alpha=0.6, label=f"{label}: SDE")
+            axes.errorbar(ensemble.x, ensemble.P, yerr=ensemble.P_error, fmt=".", ms=2, elinewidth=0.6, color=color, alpha=0.6, label=f"{label}: SDE")
     axes.set(xlabel="x", ylabel="steady density P(x)", title=results.case.heading)
     axes.legend(fontsize="x-small", ncols=2)
     return _save(figure, path)

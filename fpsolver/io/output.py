@@ -18,7 +18,7 @@ import xarray as xr
 
 from fpsolver._version import __version__
 from fpsolver.analysis.checks import Check
-from fpsolver.io import figures
+from fpsolver.io import figures, figures_nd
 from fpsolver.io.atomic import atomic_directory
 from fpsolver.io.report import Report, criterion, verdict
 from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
@@ -84,28 +84,31 @@ def stack_models(datasets: Mapping[str, xr.Dataset], shared: tuple[str, ...] = (
 
 
 def steady_dataset(results: CaseResults) -> xr.Dataset:
-    """T(x), cell volumes, and per model its PDE density P, the exact density P_exact and
-    the face flux J, each with a ``model`` dimension."""
+    """T, cell volumes (and cell and face centres), and per model its PDE density P, the exact
+    density P_exact (where the model has one) and the face flux J, each with a ``model`` dimension."""
     per_model = {}
+    cell = "x" if results.dimension == 1 else "cell"
     for label, solution in results.steady.items():
         dataset = solution.to_xarray()
-        dataset["P_exact"] = ("x", results.exact[label], _attributes("1/length", "exact zero-flux steady density"))
+        reference = results.exact.get(label, np.full(solution.P.shape, np.nan))
+        dataset["P_exact"] = (cell, reference, _attributes(f"1/length{'' if results.dimension == 1 else f'^{results.dimension}'}", "exact steady density (NaN: none on this mesh)"))
         per_model[label] = dataset
     stacked = stack_models(per_model)
-    stacked["T"] = ("x", results.T, _attributes("temperature", "temperature profile"))
+    stacked["T"] = (cell, results.T, _attributes("temperature", "temperature field"))
     stacked.attrs = _global_attributes(results.case)
     return stacked
 
 
 def write_steady_csv(results: CaseResults, path: Path) -> None:
-    """A long (tidy) table: one row per model and cell with model, x, T, P and P_exact."""
-    header = "model,x,T,P,P_exact"
+    """A long (tidy) table: one row per model and cell with model, x (y, z), T, P and P_exact (empty where none)."""
+    axes = ["x", "y", "z"][: results.dimension]
     with open(path, "w") as handle:
-        handle.write(header + "\n")
+        handle.write(",".join(["model", *axes, "T", "P", "P_exact"]) + "\n")
         for label, solution in results.steady.items():
-            rows = np.column_stack([solution.x, results.T, solution.P, results.exact[label]])
+            reference = results.exact.get(label, np.full(solution.P.shape, np.nan))
+            rows = np.column_stack([*solution.points, results.T, solution.P, reference])
             for row in rows:
-                handle.write(json.dumps(label) + "," + ",".join(f"{value:.15g}" for value in row) + "\n")
+                handle.write(json.dumps(label) + "," + ",".join("" if np.isnan(value) else f"{value:.15g}" for value in row) + "\n")
 
 
 def read_metrics(directory: Path, configuration_sha256: str) -> dict[str, dict[str, float]] | None:
@@ -139,6 +142,8 @@ def write_results(results: CaseResults | QMEResults, checks: list[Check]) -> Pat
 
 
 def _write_fokker_planck(results: CaseResults, staging: Path) -> list[tuple[Path, str]]:
+    if results.dimension > 1:
+        return _write_fokker_planck_nd(results, staging)
     paths = []
     if results.steady:
         write_steady_csv(results, staging / "steady.csv")
@@ -160,6 +165,23 @@ def _write_fokker_planck(results: CaseResults, staging: Path) -> list[tuple[Path
         ensemble.to_netcdf(staging / "ensemble.nc", engine="h5netcdf")
     if results.transient or results.ensembles:
         paths.append((figures.moment_relaxation(results, staging / "figures" / "moments.png"), "relaxation of <x> and Var x: PDE and SDE (2 sigma bands)"))
+    return paths
+
+
+def _write_fokker_planck_nd(results: CaseResults, staging: Path) -> list[tuple[Path, str]]:
+    """2D/3D results: steady.csv/.nc with cell and face centres, transient.nc, field maps and line cuts."""
+    paths = []
+    if results.steady:
+        write_steady_csv(results, staging / "steady.csv")
+        steady_dataset(results).to_netcdf(staging / "steady.nc", engine="h5netcdf")
+        where = "on the mesh" if results.dimension == 2 else "on the middle z slice"
+        paths.append((figures_nd.field_maps(results, staging / "figures" / "fields.png"), f"temperature and steady densities {where}"))
+        paths.append((figures_nd.line_cut(results, staging / "figures" / "line_cut.png"), "line cut of the steady densities: PDE and exact reference"))
+    if results.transient:
+        transient = stack_models({label: s.to_xarray() for label, s in results.transient.items()})
+        transient.attrs = _global_attributes(results.case)
+        transient.to_netcdf(staging / "transient.nc", engine="h5netcdf")
+        paths.append((figures_nd.moment_relaxation(results, staging / "figures" / "moments.png"), "relaxation of the mean position and the total probability"))
     return paths
 
 
@@ -186,6 +208,8 @@ def case_report(results: CaseResults | QMEResults, checks: list[Check], figure_p
     report.paragraph(f"{case.heading} (fpsolver {__version__}, configuration sha256 {case.configuration_sha256[:12]})")
     report.heading("Checks")
     report.table(["subject", "metric", "value", "criterion", "verdict"], [[c.subject, c.metric, c.value, criterion(c), verdict(c.passed)] for c in checks], verdict_column=4)
+    for note in getattr(results, "notes", ()):
+        report.paragraph(f"Note: {note}")
     report.heading("Metrics")
     names = sorted({name for values in metrics.values() for name in values})
     report.table(["metric", *metrics], [[name, *[values.get(name, "") for values in metrics.values()]] for name in names])

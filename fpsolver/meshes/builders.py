@@ -26,7 +26,7 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._validate import build, within_budget
 
-__all__ = ["uniform", "geometric", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
+__all__ = ["uniform", "geometric", "geometric_widths", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
 
 MESH_DIR = Path(__file__).resolve().parent / "data"
 #: Memory of a FiPy 1D grid per cell (measured: 48 bytes).
@@ -43,33 +43,31 @@ def _check_interval(x_min: float, x_max: float, cells: int) -> None:
     within_budget("the mesh", memory_bytes=MESH_BYTES_PER_CELL * float(cells), detail=f"cells = {cells}")
 
 
-def from_spacings(x_min: float, spacings: np.ndarray) -> Mesh:
-    """A FiPy 1D grid starting at ``x_min`` with the given cell widths."""
+def from_spacings(x_min: float, spacings: np.ndarray, *, periodic: bool = False) -> Mesh:
+    """A FiPy 1D grid starting at ``x_min`` with the given cell widths (``periodic``: a ring,
+    FiPy's ``PeriodicGrid1D``, whose last cell neighbours the first)."""
     spacings = np.asarray(spacings, dtype=float)
     if spacings.size == 0:
         raise ValueError("mesh: no cells (empty mesh)")
     if not np.all(np.isfinite(spacings) & (spacings > 0)):
         raise ValueError("mesh: every cell width must be finite and > 0")
-    return _fipy.grid_1d(x_min, spacings, spacings.size)
+    if periodic:
+        if spacings.size < 3:
+            raise ValueError("mesh: a periodic mesh needs at least 3 cells")
+        return _fipy.periodic_grid([spacings], (float(x_min),), ("x",))
+    uniform_width = bool(np.all(spacings == spacings[0]))  # a scalar width puts the last face exactly at x_min + cells dx
+    return _fipy.grid_1d(x_min, spacings[0] if uniform_width else spacings, spacings.size)
 
 
-def uniform(x_min: float, x_max: float, cells: int) -> Mesh:
-    """Uniform grid of ``cells`` cells on [x_min, x_max]."""
+def uniform(x_min: float, x_max: float, cells: int, *, periodic: bool = False) -> Mesh:
+    """Uniform grid of ``cells`` cells on [x_min, x_max] (``periodic``: x_min and x_max identified)."""
     _check_interval(x_min, x_max, cells)
-    return _fipy.grid_1d(x_min, (x_max - x_min) / cells, cells)
+    return from_spacings(x_min, np.full(cells, (x_max - x_min) / cells), periodic=periodic)
 
 
-def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, refine: str | float = "walls") -> Mesh:
-    """Grid whose cell widths grow geometrically away from the refinement target.
-
-    Parameters
-    ----------
-    ratio
-        Width ratio of neighbouring cells (> 0; 1 gives a uniform grid).
-    refine
-        ``"left"``, ``"right"``, ``"walls"`` (both ends) or a coordinate inside the
-        domain where cells are smallest.
-    """
+def geometric_widths(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, refine: str | float = "walls") -> np.ndarray:
+    """Cell widths on [x_min, x_max] growing by ``ratio`` between neighbours away from ``refine``
+    (see :func:`geometric`); they sum to x_max - x_min."""
     _check_interval(x_min, x_max, cells)
     if not (np.isfinite(ratio) and ratio > 0):
         raise ValueError(f"mesh: 'ratio' must be finite and > 0, got {ratio!r}")
@@ -89,7 +87,23 @@ def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, re
     else:
         raise ValueError(f"mesh: 'refine' must be 'left', 'right', 'walls' or a coordinate, got {refine!r}")
     widths = float(ratio) ** distance
-    return from_spacings(x_min, widths * (x_max - x_min) / widths.sum())
+    return widths * (x_max - x_min) / widths.sum()
+
+
+def geometric(x_min: float, x_max: float, cells: int, *, ratio: float = 1.05, refine: str | float = "walls", periodic: bool = False) -> Mesh:
+    """Grid whose cell widths grow geometrically away from the refinement target.
+
+    Parameters
+    ----------
+    ratio
+        Width ratio of neighbouring cells (> 0; 1 gives a uniform grid).
+    refine
+        ``"left"``, ``"right"``, ``"walls"`` (both ends) or a coordinate inside the
+        domain where cells are smallest.
+    periodic
+        Identify x_min and x_max (a ring).
+    """
+    return from_spacings(x_min, geometric_widths(x_min, x_max, cells, ratio=ratio, refine=refine), periodic=periodic)
 
 
 _KINDS = {"uniform": uniform, "geometric": geometric}

@@ -20,14 +20,63 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver.meshes.builders import MESH_DIR
+from fpsolver.meshes.builders import MESH_DIR, geometric_widths
 
-__all__ = ["grid", "nonuniform_grid", "gmsh_mesh", "disc", "cell_points", "face_points", "bounding_box"]
+__all__ = ["grid", "cylindrical", "nonuniform_grid", "gmsh_mesh", "disc", "cell_points", "face_points", "bounding_box"]
 
 
-def grid(lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...]) -> Mesh:
-    """Uniform ``Grid2D``/``Grid3D`` on the box [lower, upper] with ``cells`` cells per axis."""
-    return nonuniform_grid(*(np.full(n, (hi - lo) / n) for lo, hi, n in zip(lower, upper, cells, strict=True)), origin=lower)
+PerAxis = float | str | tuple | list
+
+
+def _per_axis(value: PerAxis, count: int, name: str) -> list:
+    """``value`` for each of ``count`` axes: a scalar repeated, or a list of ``count`` values."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(f"mesh: '{name}' needs one value per axis ({count}), got {len(value)}")
+        return list(value)
+    return [value] * count
+
+
+def _axis_widths(lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...], ratio: PerAxis, refine: PerAxis) -> list[np.ndarray]:
+    if not len(lower) == len(upper) == len(cells):
+        raise ValueError(f"mesh: 'lower', 'upper' and 'cells' need one value per axis, got {len(lower)}, {len(upper)}, {len(cells)}")
+    ratios, refines = _per_axis(ratio, len(cells), "ratio"), _per_axis(refine, len(cells), "refine")
+    return [geometric_widths(lo, hi, n, ratio=r, refine=f) for lo, hi, n, r, f in zip(lower, upper, cells, ratios, refines, strict=True)]
+
+
+def grid(lower: tuple[float, ...], upper: tuple[float, ...], cells: tuple[int, ...], *, ratio: PerAxis = 1.0, refine: PerAxis = "walls", periodic: tuple[str, ...] = ()) -> Mesh:
+    """``Grid2D``/``Grid3D`` on the box [lower, upper] with ``cells`` cells per axis.
+
+    Parameters
+    ----------
+    lower, upper, cells
+        Corners of the box (length) and the number of cells along each axis (2 or 3 axes).
+    ratio, refine
+        Cell-width ratio of neighbours and where cells are smallest, per axis or one value
+        for all (as in :func:`fpsolver.meshes.geometric`); ``ratio = 1`` is uniform.
+    periodic
+        Axes ("x", "y", "z") along which the box is periodic (FiPy's periodic grids).
+    """
+    if len(cells) not in (2, 3):
+        raise ValueError(f"mesh: a grid has 2 or 3 axes, got {len(cells)}")
+    widths = _axis_widths(tuple(lower), tuple(upper), tuple(cells), ratio, refine)
+    if periodic:
+        return _fipy.periodic_grid(widths, tuple(float(o) for o in lower), tuple(sorted(periodic)))
+    return nonuniform_grid(*widths, origin=tuple(lower))
+
+
+def cylindrical(lower: tuple[float, float], upper: tuple[float, float], cells: tuple[int, int], *, ratio: PerAxis = 1.0, refine: PerAxis = "walls") -> Mesh:
+    """Axisymmetric (r, z) grid (FiPy ``CylindricalGrid2D``) on [r_min, r_max] x [z_min, z_max].
+
+    Coordinates are (r, z) (formulas use ``x`` for r and ``y`` for z), r_min >= 0 (0: the
+    axis, where no flux crosses); cell volumes are r dr dz per radian, so sum(P V) = 1
+    normalises P per radian. ``ratio`` and ``refine`` as in :func:`grid`.
+    """
+    if len(cells) != 2:
+        raise ValueError(f"mesh: a cylindrical grid has 2 axes (r, z), got {len(cells)}")
+    if not lower[0] >= 0:
+        raise ValueError(f"mesh: cylindrical grids need r >= 0, got r_min = {lower[0]!r}")
+    return _fipy.cylindrical_grid(_axis_widths(tuple(lower), tuple(upper), tuple(cells), ratio, refine), (float(lower[0]), float(lower[1])))
 
 
 def nonuniform_grid(*spacings: np.ndarray, origin: tuple[float, ...] | None = None) -> Mesh:
@@ -56,8 +105,10 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
 
     Raises
     ------
-    RuntimeError
-        If the ``gmsh`` executable is not on PATH.
+    FileNotFoundError
+        If the file or the ``gmsh`` executable (on PATH) does not exist.
+    ValueError
+        If Gmsh rejects the geometry, or for an unknown parameter.
     """
     path = Path(geo)
     if not path.suffix:
@@ -65,7 +116,7 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
     if not path.is_file():
         raise FileNotFoundError(f"mesh: geometry file {str(path)!r} does not exist")
     if shutil.which("gmsh") is None:
-        raise RuntimeError("mesh: the gmsh executable is not on PATH (pip install gmsh)")
+        raise FileNotFoundError("mesh: the gmsh executable is not on PATH (pip install gmsh, or the 'geometry' extra)")
     text = path.read_text()
     # later definitions win in Gmsh's .geo language, but the geometry uses the
     # values at the point of use: put overrides before the file's own lines

@@ -7,6 +7,21 @@ Zero-flux steady state in 1D (PHYSICS.md section 1):
 evaluated by high-order composite Gauss-Legendre quadrature between consecutive
 points, independently of the finite-volume solver. Closed forms from the gCLm paper:
 Ito P ∝ T^(alpha - 1) (Eq. 8 for alpha = 0), gCLm-I Eq. 31, gCLm-II Eq. 60.
+
+On a ring of length L (PHYSICS.md section 8) the steady state carries a constant
+current J: with q = D P and Phi(x) = ∫_{x_0}^{x} A/D,
+
+    q(x) = c exp(-Phi(x)) [ 1 + (exp(Phi(L)) - 1) Psi(x) / Psi(L) ],   Psi(x) = ∫_{x_0}^{x} exp(Phi),
+    J = -c (exp(Phi(L)) - 1) / Psi(L),
+
+c fixed by ∫ P = 1 (Risken, *The Fokker-Planck Equation*, Sec. 11.3; Buettiker 1987,
+Landauer 1988): :func:`periodic_steady_state`. J = 0 exactly when Phi(L) = 0.
+
+In 2D/3D a zero-flux steady state exists when A/D is a gradient, A/D = grad phi
+(every free Ito model, gCLm-I with constant eta_eff, any model at constant T); then
+P ∝ exp(-phi)/D with phi the line integral of A/D from a reference point:
+:func:`zero_flux_reference_exists` tests the curl of A/D numerically and
+:func:`steady_state_nd` integrates along straight segments.
 """
 
 from __future__ import annotations
@@ -18,12 +33,18 @@ from fpsolver._fipy import Mesh
 from fpsolver._validate import integer, reals, within_budget
 from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.meshes.builders import cell_centers, extent
+from fpsolver.meshes.nd import bounding_box
 from fpsolver.models import Model
-from fpsolver.pde.operator import BYTES_PER_NODE, MAX_QUADRATURE_ORDER, check_model_and_mesh
+from fpsolver.models.base import check_model_and_mesh
+from fpsolver.pde.operator import BYTES_PER_NODE, MAX_QUADRATURE_ORDER
 
 __all__ = [
     "steady_state",
     "steady_state_at",
+    "periodic_steady_state",
+    "periodic_steady_state_at",
+    "steady_state_nd",
+    "zero_flux_reference_exists",
     "ito_power_law",
     "gclm1_linear_eq31",
     "gclm2_exponential_eq60",
@@ -82,3 +103,136 @@ def gclm2_exponential_eq60(x: np.ndarray, *, length: float) -> np.ndarray:
     """gCLm Eq. 60 (local temperature, constant friction, T = T0 exp(-x/length)): P ∝ exp(x/length), max = 1."""
     exponent = np.asarray(x, dtype=float) / length
     return np.exp(exponent - exponent.max())
+
+
+def _gauss(order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights on [0, 1] and the spectral integration matrix S
+    (∫_0^{tau_k} f ≈ sum_j S_kj f(tau_j))."""
+    nodes, weights = np.polynomial.legendre.leggauss(order)
+    vandermonde = np.polynomial.legendre.legvander(nodes, order - 1)
+    integrated = np.stack([np.polynomial.legendre.legval(nodes, np.polynomial.legendre.legint(np.eye(order)[n], lbnd=-1.0)) for n in range(order)], axis=1)
+    return 0.5 * (nodes + 1.0), 0.5 * weights, 0.5 * integrated @ np.linalg.inv(vandermonde)
+
+
+def periodic_steady_state_at(model: Model, x: np.ndarray, period: tuple[float, float], *, order: int = 24, pieces: int = 2000) -> tuple[np.ndarray, float]:
+    """The steady state of ``model`` on the ring ``period`` = (x_0, x_0 + L) at the points ``x``.
+
+    Returns (P(x), J): the density normalised by ∫_{x_0}^{x_0 + L} P dx = 1 and its
+    constant current J (1/time; > 0 towards +x). Composite Gauss-Legendre with ``pieces``
+    equal intervals of ``order`` nodes; Phi and Psi at the nodes from the spectral
+    integration matrix, so both integrals converge spectrally for smooth coefficients.
+    The points are wrapped into the period.
+
+    Raises
+    ------
+    ValueError
+        If the coefficients are not periodic (A, D at x_0 and x_0 + L differ).
+    """
+    low, high = float(period[0]), float(period[1])
+    length = high - low
+    tau, weights, integration = _gauss(order)
+    edges = np.linspace(low, high, pieces + 1)
+    width = np.diff(edges)
+    nodes = edges[:-1, None] + width[:, None] * tau
+    c = model.coefficients(nodes.ravel(), period)
+    ends = model.coefficients(np.array([low, high]), period)
+    if not (abs(ends.A[1] - ends.A[0]) <= 1e-8 * np.max(np.abs(c.A)) and abs(ends.D[1] - ends.D[0]) <= 1e-8 * np.max(c.D)):
+        raise ValueError(f"periodic steady state: A and D differ at x = {low:g} and {high:g} (the coefficients must be periodic)")
+    ratio = (c.A / c.D).reshape(nodes.shape) * width[:, None]
+    phi_edges = np.concatenate([[0.0], np.cumsum(ratio @ weights)])
+    phi = phi_edges[:-1, None] + ratio @ integration.T
+    growth = np.exp(phi - phi.max()) * width[:, None]  # exp(Phi) scaled by exp(-max Phi)
+    psi_edges = np.concatenate([[0.0], np.cumsum(growth @ weights)])
+    psi = psi_edges[:-1, None] + growth @ integration.T
+    total_phi, total_psi = phi_edges[-1], psi_edges[-1]
+    shape = np.expm1(total_phi) / total_psi  # (exp(Phi(L)) - 1) / Psi(L), Psi scaled as above
+    D_nodes = c.D.reshape(nodes.shape)
+    mass = np.sum((np.exp(-phi) * (1.0 + shape * psi) / D_nodes * width[:, None]) @ weights)
+
+    wrapped = low + np.mod(np.asarray(x, dtype=float) - low, length)
+    # Phi and Psi at the points: integrate from the start of each point's piece
+    piece = np.clip(np.searchsorted(edges, wrapped, side="right") - 1, 0, pieces - 1)
+    offset = wrapped - edges[piece]
+    sub = np.maximum(offset, 0.0)
+    samples = edges[piece][:, None] + sub[:, None] * tau
+    cs = model.coefficients(samples.ravel(), period)
+    ratio_points = (cs.A / cs.D).reshape(samples.shape) * sub[:, None]
+    phi_points = phi_edges[piece] + ratio_points @ weights
+    inner = phi_edges[piece][:, None] + ratio_points @ integration.T  # Phi at the sample nodes
+    psi_points = psi_edges[piece] + (np.exp(inner - phi.max()) * sub[:, None]) @ weights
+    D_points = model.coefficients(wrapped, period).D
+    P = np.exp(-phi_points) * (1.0 + shape * psi_points) / D_points / mass
+    # J = -c (exp(Phi(L)) - 1)/Psi(L) with c = 1/mass and Psi unscaled = exp(max Phi) psi
+    current = -shape * np.exp(-phi.max()) / mass
+    return P, float(current)
+
+
+def periodic_steady_state(model: Model, mesh: Mesh, *, order: int = 24, pieces: int = 2000) -> tuple[np.ndarray, float]:
+    """Exact steady state on a 1D periodic mesh at its cell centres and its current, normalised
+    like the discrete solution: sum(P V) = 1, and J scaled by the same factor (the current of
+    the density P so normalised). See :func:`periodic_steady_state_at`."""
+    x = cell_centers(mesh)
+    P, current = periodic_steady_state_at(model, x, extent(mesh), order=order, pieces=pieces)
+    scale = 1.0 / np.sum(P * _fipy.cell_volumes(mesh))
+    return P * scale, current * scale
+
+
+def _line_integrals(model: Model, start: np.ndarray, end: np.ndarray, domain, order: int) -> np.ndarray:
+    """∫ A/D . dl along the straight segments from ``start`` to ``end`` (columns of (dim, n) arrays)."""
+    tau, weights, _ = _gauss(order)
+    delta = end - start
+    samples = (start[:, :, None] + delta[:, :, None] * tau).reshape(start.shape[0], -1)
+    c = model.coefficients(samples, domain)
+    integrand = np.einsum("dk,dk->k", np.reshape(c.A, samples.shape), np.repeat(delta, order, axis=1)) / c.D
+    return integrand.reshape(-1, order) @ weights
+
+
+def zero_flux_reference_exists(model: Model, mesh: Mesh, *, samples: int = 64, tolerance: float = 1e-8) -> bool:
+    """Whether A/D is a gradient on the 2D/3D ``mesh`` (so P ∝ exp(-phi)/D is the zero-flux state).
+
+    The circulation of A/D around small squares (side 1e-3 of the mesh's diameter, in every
+    coordinate plane) at up to ``samples`` cell centres, relative to the integral of |A/D|
+    along them, must stay below ``tolerance``: it vanishes to round-off for a gradient and is
+    about curl(A/D) x side / |A/D| otherwise. On periodic meshes phi must also be periodic.
+    """
+    lower, upper = bounding_box(mesh)
+    points = _fipy.cell_centers(mesh)
+    chosen = points[:, np.linspace(0, points.shape[1] - 1, min(samples, points.shape[1])).astype(int)]
+    side = 1e-3 * float(np.linalg.norm(upper - lower))
+    circulation, magnitude = 0.0, 0.0
+    dim = points.shape[0]
+    for first in range(dim):
+        for second in range(first + 1, dim):
+            corners = [np.zeros(dim), np.eye(dim)[first], np.eye(dim)[first] + np.eye(dim)[second], np.eye(dim)[second]]
+            loop = 0.0
+            for a, b in zip(corners, corners[1:] + corners[:1]):
+                start, end = chosen + side * a[:, None], chosen + side * b[:, None]
+                loop = loop + _line_integrals(model, start, end, (lower, upper), 8)
+                c = model.coefficients(0.5 * (start + end), (lower, upper))
+                magnitude += float(np.sum(np.linalg.norm(np.reshape(c.A, start.shape) / c.D, axis=0)) * side)
+            circulation += float(np.sum(np.abs(loop)))
+    if not circulation <= tolerance * magnitude:
+        return False
+    for axis in _fipy.periodic_axes(mesh):
+        start = chosen.copy()
+        end = chosen.copy()
+        end[axis] = start[axis] + (upper[axis] - lower[axis])
+        if np.max(np.abs(_line_integrals(model, start, end, (lower, upper), 32))) > 1e-9:
+            return False
+    return True
+
+
+def steady_state_nd(model: Model, mesh: Mesh, *, order: int = 32) -> np.ndarray:
+    """Zero-flux density P ∝ exp(-phi)/D at the cell centres of a 2D/3D mesh, sum(P V) = 1.
+
+    phi(c) = ∫ A/D . dl along the straight segment from the mesh's first cell centre to c
+    (``order``-point Gauss-Legendre): the exact reference when A/D is a gradient (check with
+    :func:`zero_flux_reference_exists`). Coefficients are evaluated along the segments,
+    so they must be defined there (inside holes of a Gmsh domain too: formulas are).
+    """
+    lower, upper = bounding_box(mesh)
+    points = _fipy.cell_centers(mesh)
+    reference = np.repeat(points[:, :1], points.shape[1], axis=1)
+    phi = _line_integrals(model, reference, points, (lower, upper), order)
+    log_P = -phi - np.log(model.coefficients(points, (lower, upper)).D)
+    return normalise(np.exp(log_P - log_P.max()), _fipy.cell_volumes(mesh))

@@ -34,13 +34,37 @@ zeroes every face flux, and the discrete steady state equals it at the cell
 centres to round-off on any mesh (orthogonal or not). Otherwise no zero-flux state
 exists and the scheme is second order like ``"pointwise"``.
 
+``"exact-flux"`` also sets the face diffusion coefficient so that the two-point flux of the
+scheme is the exact flux of a constant-current state along the segment: with
+Phi(s) = ∫_{c_i}^{s} A.t/D and I = ∫_{c_i}^{c_j} exp(Phi(s)) ds,
+
+    F_ij = ( D(c_i) P_i - D(c_j) exp(Phi(c_j)) P_j ) / I          (rate per face area)
+
+is what the exact solution of -J = A P + d(D P)/ds with constant J gives between the two
+centres. Every 1D state of constant current (the zero-flux one and, on a ring, the
+current-carrying periodic steady state of a ratchet, PHYSICS.md section 8) is then exact
+at the cell centres to round-off; Phi at the Gauss nodes comes from the spectral
+integration matrix of the same nodes (smooth coefficients per cell assumed).
+
+Periodic meshes (FiPy's ``PeriodicGrid1D/2D/3D...``): the faces that join opposite walls
+are interior faces; their segments are unwrapped by the period, and coefficients are
+evaluated at positions wrapped back into the box. The coefficients must be periodic
+(T, grad T and grad V; V itself may carry a tilt), which :func:`build_operator` checks.
+
+Walls: ``boundary`` is "reflecting" (zero flux), "absorbing" (P = 0 on the wall faces)
+for every wall, or a mapping from wall groups (:func:`fpsolver._fipy.wall_faces`:
+"left", "right", "bottom", "top", "front", "back" on grids, "walls" on any mesh) to
+"absorbing" or "reflecting".
+
 Transients are first (backward Euler) or second (TR-BDF2) order in dt and second
 order in h (exactly steady-state preserving with ``"exact"`` faces).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -53,8 +77,10 @@ from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.models import Model
 from fpsolver.models.base import Domain, check_model_and_mesh
 
-FACE_VELOCITIES = ("exact", "pointwise")
+FACE_VELOCITIES = ("exact", "exact-flux", "pointwise")
 BOUNDARIES = ("reflecting", "absorbing")
+#: relative mismatch of the coefficients across a periodic wall above which the mesh is refused
+PERIODIC_TOLERANCE = 1e-8
 MAX_QUADRATURE_ORDER = 256
 #: Peak memory of an operator per cell (mesh, coefficients, sparse matrix) and per
 #: quadrature node of a cell (the coefficients at the nodes), measured: 1.5 kB per cell at order 16.
@@ -78,12 +104,15 @@ class FokkerPlanckOperator:
         Diffusion coefficient and convection velocity used on each face (u has shape
         (dim, n_faces) in nD).
     interior_faces, left_cells, right_cells
-        Interior face ids and the cells on their two sides: low-x and high-x in 1D,
+        Interior face ids and the cells on their two sides: low-x and high-x in 1D (on a
+        ring, the face joining the ends has the last cell on its low side),
         FiPy's ``faceCellIDs`` order in nD (fluxes count positive from left to right).
     boundary, face_velocity
-        Options used.
+        Options used (``boundary`` as given: a string or a wall-group mapping).
     D_cells
         D at the cell centres.
+    periodic_axes
+        Axes along which the mesh is periodic (empty for walls all round).
     """
 
     matrix: sp.csr_matrix
@@ -95,13 +124,21 @@ class FokkerPlanckOperator:
     interior_faces: np.ndarray
     left_cells: np.ndarray
     right_cells: np.ndarray
-    boundary: str
+    boundary: str | Mapping[str, str]
     face_velocity: str
     D_cells: np.ndarray
+    periodic_axes: tuple[int, ...] = ()
 
     @property
     def dimension(self) -> int:
         return 1 if self.x.ndim == 1 else self.x.shape[0]
+
+    @property
+    def absorbing(self) -> bool:
+        """Whether some wall absorbs (no normalisable steady state then)."""
+        if isinstance(self.boundary, Mapping):
+            return "absorbing" in self.boundary.values()
+        return self.boundary == "absorbing"
 
     def face_flux(self, P: np.ndarray) -> np.ndarray:
         """Probability flux J (+x direction) through every face for cell values ``P``.
@@ -110,48 +147,144 @@ class FokkerPlanckOperator:
         divergence reproduces M P exactly; wall faces carry the outflow of their cell
         (zero for reflecting walls). In nD the flux is the rate (1/time) through each
         face from ``left_cells`` to ``right_cells``, and wall faces are set to 0 (the
-        total outflow of a cell with absorbing walls is ``-M.sum(axis=0) * P``).
+        total outflow of a cell with absorbing walls is ``-M.sum(axis=0) * P``). On a 1D
+        ring the duplicate wall face FiPy keeps carries the flux of the face joining the ends.
         """
         matrix = self.matrix
-        l, r = self.left_cells, self.right_cells
+        low, high = self.left_cells, self.right_cells
         flux = np.zeros(self.x_faces.shape[-1])
-        flux[self.interior_faces] = np.asarray(matrix[r, l]).ravel() * P[l] - np.asarray(matrix[l, r]).ravel() * P[r]
+        flux[self.interior_faces] = np.asarray(matrix[high, low]).ravel() * P[low] - np.asarray(matrix[low, high]).ravel() * P[high]
         if self.dimension > 1:
+            return flux
+        wall_low, wall_high = int(np.argmin(self.x_faces)), int(np.argmax(self.x_faces))
+        if self.periodic_axes:
+            flux[wall_high] = flux[wall_low]
             return flux
         outflow = -np.asarray(matrix.sum(axis=0)).ravel() * P  # mass leaving each cell through walls
         lowest, highest = int(np.argmin(self.x)), int(np.argmax(self.x))
-        wall_low, wall_high = int(np.argmin(self.x_faces)), int(np.argmax(self.x_faces))
         flux[wall_low] = -outflow[lowest]
         flux[wall_high] = outflow[highest]
         return flux
 
+    def current(self, P: np.ndarray) -> float:
+        """The constant probability current (1/time) of a 1D steady state on a ring: the mean
+        face flux (every face carries the same flux in a steady state)."""
+        if self.dimension != 1 or not self.periodic_axes:
+            raise ValueError("current: defined for steady states on a 1D periodic mesh only")
+        return float(np.mean(self.face_flux(P)[self.interior_faces]))
 
-def _segment_exponent(model: Model, points: np.ndarray, left: np.ndarray, right: np.ndarray, domain: Domain, *, order: int, chunk: int = 1 << 20) -> np.ndarray:
-    """∫ A.t/D ds along the straight segments from ``points[:, left]`` to ``points[:, right]``.
 
-    ``order``-point Gauss-Legendre on each segment, s = c_l + tau (c_r - c_l),
-    tau in [0, 1]: ∫ A.t/D ds = ∫_0^1 A.(c_r - c_l)/D dtau. Evaluated in chunks of
-    about ``chunk`` points to bound memory on large meshes.
-    """
+@cache
+def _gauss_nodes(order: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes tau and weights on [0, 1] and the spectral integration matrix S:
+    ∫_0^{tau_k} f ≈ sum_j S_kj f(tau_j) (exact for polynomials of degree < order)."""
     nodes, weights = np.polynomial.legendre.leggauss(order)
-    tau, weights = 0.5 * (nodes + 1.0), 0.5 * weights
-    start, delta = points[:, left], points[:, right] - points[:, left]
-    result = np.empty(left.size)
+    vandermonde = np.polynomial.legendre.legvander(nodes, order - 1)
+    integrated = np.stack([np.polynomial.legendre.legval(nodes, np.polynomial.legendre.legint(np.eye(order)[n], lbnd=-1.0)) for n in range(order)], axis=1)
+    integration = 0.5 * integrated @ np.linalg.inv(vandermonde)
+    return 0.5 * (nodes + 1.0), 0.5 * weights, integration
+
+
+def _wrap(points: np.ndarray, domain: tuple[np.ndarray, np.ndarray], periodic_axes: tuple[int, ...]) -> np.ndarray:
+    """``points`` (dim, n) with the periodic coordinates wrapped into [lower, upper)."""
+    if not periodic_axes:
+        return points
+    points = points.copy()
+    lower, upper = domain
+    for axis in periodic_axes:
+        points[axis] = lower[axis] + np.mod(points[axis] - lower[axis], upper[axis] - lower[axis])
+    return points
+
+
+def _model_domain(model: Model, domain: tuple[np.ndarray, np.ndarray]) -> Domain:
+    """The domain argument of the model: (x_min, x_max) in 1D, the box corners in nD."""
+    return (float(domain[0][0]), float(domain[1][0])) if model.dimension == 1 else domain
+
+
+def _segments(
+    model: Model,
+    points: np.ndarray,
+    left: np.ndarray,
+    delta: np.ndarray,
+    domain: tuple[np.ndarray, np.ndarray],
+    periodic_axes: tuple[int, ...],
+    *,
+    order: int,
+    flux: bool,
+    chunk: int = 1 << 20,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Phi = ∫ A.t/D ds along the segments from ``points[:, left]`` to ``points[:, left] + delta``
+    and, with ``flux``, I = ∫ exp(Phi(s)) ds (Phi from the segment's start).
+
+    ``order``-point Gauss-Legendre on each segment, s = c + tau delta, tau in [0, 1]:
+    Phi = ∫_0^1 A.delta/D dtau; Phi at the nodes from the spectral integration matrix.
+    Evaluated in chunks of about ``chunk`` points to bound memory on large meshes.
+    """
+    tau, weights, integration = _gauss_nodes(order)
+    start = points[:, left]
+    exponent = np.empty(left.size)
+    integral = np.empty(left.size) if flux else None
+    length = np.sqrt(np.einsum("dk,dk->k", delta, delta))
     per_chunk = max(1, chunk // order)
+    model_domain = _model_domain(model, domain)
     for begin in range(0, left.size, per_chunk):
         part = slice(begin, begin + per_chunk)
-        samples = (start[:, part, None] + delta[:, part, None] * tau).reshape(points.shape[0], -1)
-        c = model.coefficients(samples, domain)
-        integrand = np.einsum("dk,dk->k", c.A, np.repeat(delta[:, part], order, axis=1)) / c.D
-        result[part] = integrand.reshape(-1, order) @ weights
-    return result
+        samples = _wrap((start[:, part, None] + delta[:, part, None] * tau).reshape(points.shape[0], -1), domain, periodic_axes)
+        c = model.coefficients(samples[0] if model.dimension == 1 else samples, model_domain)
+        A = np.reshape(c.A, (points.shape[0], -1))
+        integrand = (np.einsum("dk,dk->k", A, np.repeat(delta[:, part], order, axis=1)) / c.D).reshape(-1, order)
+        exponent[part] = integrand @ weights
+        if flux:
+            phi = integrand @ integration.T
+            integral[part] = length[part] * (np.exp(phi) @ weights)
+    return exponent, integral
+
+
+def _check_periodic(model: Model, points: np.ndarray, domain: tuple[np.ndarray, np.ndarray], periodic_axes: tuple[int, ...]) -> None:
+    """Raise ``ValueError`` unless A and D take the same values one period apart on every periodic axis."""
+    model_domain = _model_domain(model, domain)
+
+    def coefficients(at: np.ndarray) -> np.ndarray:
+        c = model.coefficients(at[0] if model.dimension == 1 else at, model_domain)
+        return np.vstack([np.reshape(c.A, (points.shape[0], -1)), c.D[np.newaxis]])
+
+    here = coefficients(points)
+    scale = np.max(np.abs(here), axis=1, keepdims=True) + np.finfo(float).tiny
+    for axis in periodic_axes:
+        shifted = points.copy()
+        shifted[axis] += domain[1][axis] - domain[0][axis]
+        mismatch = float(np.max(np.abs(coefficients(shifted) - here) / scale))
+        if not mismatch <= PERIODIC_TOLERANCE:
+            raise ValueError(
+                f"the mesh is periodic along {'xyz'[axis]} but the model's coefficients are not (relative mismatch {mismatch:.2g} one period apart): T, grad T and grad V must be periodic"
+            )
+
+
+def _absorbing_faces(mesh: Mesh, boundary: str | Mapping[str, str]) -> bool | np.ndarray:
+    """What :func:`fpsolver._fipy.assemble_generator` takes: all walls, none, or the faces of absorbing wall groups."""
+    if not isinstance(boundary, Mapping):
+        if boundary not in BOUNDARIES:
+            raise ValueError(f"boundary must be one of {BOUNDARIES} or a mapping of wall groups to them, got {boundary!r}")
+        return boundary == "absorbing"
+    groups = _fipy.wall_faces(mesh)
+    faces = []
+    for group, kind in boundary.items():
+        if group not in groups:
+            raise ValueError(f"boundary: no wall group {group!r} on this mesh (groups: {', '.join(groups)})")
+        if kind not in BOUNDARIES:
+            raise ValueError(f"boundary: wall group {group!r} must be one of {BOUNDARIES}, got {kind!r}")
+        if kind == "absorbing":
+            if group != "walls" and groups[group].size == 0:
+                raise ValueError(f"boundary: wall group {group!r} has no wall faces (is the mesh periodic along it?)")
+            faces.append(groups[group])
+    return np.unique(np.concatenate(faces)) if faces else np.zeros(0, dtype=int)
 
 
 def build_operator(
     model: Model,
     mesh: Mesh,
     *,
-    boundary: str = "reflecting",
+    boundary: str | Mapping[str, str] = "reflecting",
     face_velocity: str = "exact",
     quadrature_order: int = 16,
 ) -> FokkerPlanckOperator:
@@ -161,28 +294,36 @@ def build_operator(
     ------
     ValueError
         For unknown options, a model not defined in the mesh's dimension (gCLm-II is
-        1D only), a profile/potential of another dimension, or unphysical coefficients.
+        1D only), a profile/potential of another dimension, coefficients that are not
+        periodic on a periodic mesh, or unphysical coefficients.
     """
     check_model_and_mesh(model, mesh)
-    one_of("boundary", boundary, BOUNDARIES)
     one_of("face_velocity", face_velocity, FACE_VELOCITIES)
     integer("quadrature_order", quadrature_order, maximum=MAX_QUADRATURE_ORDER)
     cells = int(mesh.numberOfCells)
-    nodes = quadrature_order if face_velocity == "exact" else 1
+    nodes = quadrature_order if face_velocity.startswith("exact") else 1
     within_budget("the Fokker-Planck operator", memory_bytes=cells * (BYTES_PER_CELL + BYTES_PER_NODE * nodes), detail=f"{cells} cells, quadrature_order = {quadrature_order}")
+    absorbing = _absorbing_faces(mesh, boundary)
     dim = _fipy.dimension(mesh)
     model.check_dimension(dim)
+    periodic = _fipy.periodic_axes(mesh)
     if dim == 1:
-        domain: Domain = extent(mesh)
+        low, high = extent(mesh)
+        box = (np.array([low]), np.array([high]))
         x, x_faces = cell_centers(mesh), _fipy.face_centers(mesh)[0]
-        model.validate(np.concatenate([x, x_faces]), domain)
+        model.validate(np.concatenate([x, x_faces]), (low, high))
+        points = x[np.newaxis]
     else:
-        domain = bounding_box(mesh)
+        box = bounding_box(mesh)
         x, x_faces = cell_points(mesh), face_points(mesh)
-        model.validate(np.concatenate([x, x_faces], axis=1), domain)
+        model.validate(np.concatenate([x, x_faces], axis=1), box)
+        points = x
+    domain = _model_domain(model, box)
+    if periodic:
+        _check_periodic(model, points, box, periodic)
 
     face_coefficients = model.coefficients(x_faces, domain)
-    D_faces = face_coefficients.D
+    D_faces = face_coefficients.D.copy()
     u_faces = face_coefficients.A + face_coefficients.dD
     D_cells = model.coefficients(x, domain).D
 
@@ -190,30 +331,43 @@ def build_operator(
     cells = _fipy.face_cells(mesh, interior)
     if dim == 1:
         swap = x[cells[0]] > x[cells[1]]
+        if periodic:  # the face joining the ends has the highest cell on its low side
+            swap ^= np.abs(x[cells[1]] - x[cells[0]]) > 0.5 * (high - low)
         left = np.where(swap, cells[1], cells[0])
         right = np.where(swap, cells[0], cells[1])
     else:
         left, right = cells[0], cells[1]
-    if face_velocity == "exact":
+    if face_velocity == "exact" and dim == 1 and not periodic:
         u_faces = u_faces.copy()
+        h = x[right] - x[left]
+        # in 1D each interior face joins neighbours in x order: integrate between sorted centres (split at breakpoints)
+        sorted_cells = np.argsort(x)
+        rank = np.empty_like(sorted_cells)
+        rank[sorted_cells] = np.arange(x.size)
+        integral = model.drift_over_diffusion_integral(x[sorted_cells], domain, order=quadrature_order)[rank[left]]
+        u_faces[interior] = D_faces[interior] * _fipy.exponential_scheme_peclet(np.log(D_cells[right] / D_cells[left]) + integral) / h
+    elif face_velocity in ("exact", "exact-flux"):
+        delta = points[:, right] - points[:, left]
+        for axis in periodic:  # segments across a periodic wall go the short way round
+            period = box[1][axis] - box[0][axis]
+            delta[axis] -= period * np.round(delta[axis] / period)
+        exponent, integral = _segments(model, points, left, delta, box, periodic, order=quadrature_order, flux=face_velocity == "exact-flux")
+        q = np.log(D_cells[right] / D_cells[left]) + exponent
+        distance = _fipy.cell_distances(mesh)[interior]
+        peclet = _fipy.exponential_scheme_peclet(q)
+        if integral is not None:
+            # FiPy's coefficient of P_left is (D_f / d) g(Pe); make it the exact D(c_left) / I
+            D_faces[interior] = distance * D_cells[left] / (integral * _fipy.exponential_scheme_weight(peclet))
+        normals = _fipy.face_normals(mesh)[:, interior]
+        # FiPy's normals need not point from left to right: orient them
+        normals = normals * np.sign(np.einsum("dk,dk->k", normals, delta))
+        u_faces = np.atleast_2d(u_faces).copy()
+        u_faces[:, interior] = normals * (D_faces[interior] * peclet / distance)
         if dim == 1:
-            h = x[right] - x[left]
-            # in 1D each interior face joins neighbours in x order: integrate between sorted centres
-            sorted_cells = np.argsort(x)
-            rank = np.empty_like(sorted_cells)
-            rank[sorted_cells] = np.arange(x.size)
-            integral = model.drift_over_diffusion_integral(x[sorted_cells], domain, order=quadrature_order)[rank[left]]
-            u_faces[interior] = D_faces[interior] * _fipy.exponential_scheme_peclet(np.log(D_cells[right] / D_cells[left]) + integral) / h
-        else:
-            exponent = np.log(D_cells[right] / D_cells[left]) + _segment_exponent(model, x, left, right, domain, order=quadrature_order)
-            distance = _fipy.cell_distances(mesh)[interior]
-            normals = _fipy.face_normals(mesh)[:, interior]
-            # FiPy's normals need not point from left to right: orient them
-            normals = normals * np.sign(np.einsum("dk,dk->k", normals, x[:, right] - x[:, left]))
-            u_faces[:, interior] = normals * (D_faces[interior] * _fipy.exponential_scheme_peclet(exponent) / distance)
+            u_faces = u_faces[0]
 
     velocity = u_faces[np.newaxis, :] if dim == 1 else u_faces
-    matrix = _fipy.assemble_generator(mesh, D_faces, velocity, absorbing=boundary == "absorbing")
+    matrix = _fipy.assemble_generator(mesh, D_faces, velocity, absorbing=absorbing)
     if not np.all(np.isfinite(matrix.data)):
         raise ValueError("the assembled Fokker-Planck matrix has non-finite entries (degenerate mesh or coefficients?)")
     return FokkerPlanckOperator(
@@ -226,7 +380,8 @@ def build_operator(
         interior_faces=interior,
         left_cells=left,
         right_cells=right,
-        boundary=boundary,
+        boundary=dict(boundary) if isinstance(boundary, Mapping) else boundary,
         face_velocity=face_velocity,
         D_cells=D_cells,
+        periodic_axes=periodic,
     )

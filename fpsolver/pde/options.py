@@ -14,7 +14,8 @@ from pydantic import Field
 
 from fpsolver._options import Options
 
-FaceVelocity = Literal["exact", "pointwise"]
+FaceVelocity = Literal["exact", "exact-flux", "pointwise"]
+LinearSolver = Literal["auto", "direct", "iterative"]
 TransientScheme = Literal["euler", "tr-bdf2"]
 Boundary = Literal["reflecting", "absorbing"]
 
@@ -22,8 +23,15 @@ Boundary = Literal["reflecting", "absorbing"]
 class SteadyOptions(Options):
     """Options of the discretisation, shared by the steady and transient solvers."""
 
-    face_velocity: FaceVelocity = Field("exact", description='"exact" (steady state exact at cell centres) or "pointwise" (2nd order)')
+    face_velocity: FaceVelocity = Field(
+        "exact",
+        description='"exact" (zero-flux steady state exact at cell centres), "exact-flux" (also every constant-current 1D state, e.g. a periodic ratchet) or "pointwise" (2nd order)',
+    )
     quadrature_order: int = Field(16, ge=1, description="Gauss-Legendre points per cell of the exact face velocities")
+    linear_solver: LinearSolver = Field(
+        "auto",
+        description='"direct" (SuperLU), "iterative" (algebraic multigrid-preconditioned GMRES, pyamg) or "auto" (iterative above 20000 cells in 3D and 250000 in 2D, else direct)',
+    )
 
 
 class TransientOptions(SteadyOptions):
@@ -36,6 +44,9 @@ class TransientOptions(SteadyOptions):
     scheme: TransientScheme = Field("tr-bdf2", description='"euler" (order 1, positive) or "tr-bdf2" (order 2)')
     adaptive: bool = Field(False, description="step-doubling adaptive time steps")
     tolerance: float = Field(1e-5, gt=0, description="local error tolerance of adaptive steps (L1)")
-    boundary: Boundary = Field("reflecting", description='"reflecting" (mass conserved) or "absorbing" (P = 0 at the walls)')
+    boundary: Boundary | dict[str, Boundary] = Field(
+        "reflecting",
+        description='"reflecting" (mass conserved) or "absorbing" (P = 0 at the walls), for every wall or per wall group ({"left": "absorbing"}; groups of fpsolver._fipy.wall_faces)',
+    )
     max_steps: int = Field(10_000_000, ge=1, description="accepted steps after which the solve stops with RuntimeError")
     checkpoint_every: int = Field(200, ge=1, description="accepted steps between calls of the checkpoint callback")

@@ -6,12 +6,12 @@ import time
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import spsolve
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.models import Model
+from fpsolver.pde import linear
 from fpsolver.pde.operator import FokkerPlanckOperator, build_operator
 from fpsolver.pde.options import SteadyOptions
 from fpsolver.results.field import SteadyState, provenance
@@ -21,7 +21,7 @@ from fpsolver.results.field import SteadyState, provenance
 REPIN_RATIO = 1e8
 
 
-def stationary_density(operator: FokkerPlanckOperator) -> tuple[np.ndarray, float]:
+def stationary_density(operator: FokkerPlanckOperator, method: linear.Method = "direct") -> tuple[np.ndarray, float]:
     """Normalised null vector of the generator: M P = 0 with sum(P V) = 1.
 
     With zero-flux walls M is singular (its columns sum to zero). In 1D every face
@@ -30,13 +30,15 @@ def stationary_density(operator: FokkerPlanckOperator) -> tuple[np.ndarray, floa
     F = M[r, l] P_l - M[l, r] P_r vanishes. This direct solve is therefore the
     recurrence ln P_r = ln P_l + ln M[r, l] - ln M[l, r] along the chain of cells
     (O(N), no pivoting, relative round-off ~ sqrt(N) eps), followed by the
-    normalisation. Returns the density and the relative residual
+    normalisation. On 2D/3D meshes and on rings (where a constant current may flow) the
+    null vector comes from pinning one cell (:func:`_pinned_null_vector`), solved by
+    ``method`` (:mod:`fpsolver.pde.linear`). Returns the density and the relative residual
     |M P|_1 / (sum |M| max P).
     """
-    if operator.boundary == "absorbing":
+    if operator.absorbing:
         raise ValueError("no normalisable steady state with absorbing walls: use solve_transient")
-    if operator.dimension > 1:
-        return _pinned_null_vector(operator)
+    if operator.dimension > 1 or operator.periodic_axes:
+        return _pinned_null_vector(operator, method)
     matrix = operator.matrix
     order = np.argsort(operator.x)
     left, right = order[:-1], order[1:]
@@ -56,18 +58,18 @@ def _relative_residual(matrix: sp.csr_matrix, P: np.ndarray) -> float:
     return float(np.abs(matrix @ P).sum() / scale) if scale > 0 else 0.0
 
 
-def _solve_pinned(matrix: sp.csr_matrix, pin: int) -> np.ndarray:
+def _solve_pinned(matrix: sp.csr_matrix, pin: int, method: linear.Method) -> np.ndarray:
     keep = np.ones(matrix.shape[0], dtype=bool)
     keep[pin] = False
-    reduced = matrix[keep][:, keep].tocsc()
+    reduced = matrix[keep][:, keep]
     rhs = -np.asarray(matrix[keep][:, [pin]].todense()).ravel()
     P = np.empty(matrix.shape[0])
     P[pin] = 1.0
-    P[keep] = spsolve(reduced, rhs, permc_spec="COLAMD")
+    P[keep] = linear.factorize(reduced, method)(rhs)
     return P
 
 
-def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, float]:
+def _pinned_null_vector(operator: FokkerPlanckOperator, method: linear.Method = "direct") -> tuple[np.ndarray, float]:
     """Null vector of M in 2D/3D by pinning one cell, then sum(P V) = 1.
 
     Why pinning: with reflecting walls the columns of M sum to zero and its
@@ -88,9 +90,9 @@ def _pinned_null_vector(operator: FokkerPlanckOperator) -> tuple[np.ndarray, flo
     the maximum so the solved values stay O(1).
     """
     matrix = operator.matrix
-    P = _solve_pinned(matrix, int(np.argmin(operator.D_cells)))
+    P = _solve_pinned(matrix, int(np.argmin(operator.D_cells)), method)
     if not np.all(np.isfinite(P)) or P.max() > REPIN_RATIO:
-        P = _solve_pinned(matrix, int(np.nanargmax(np.where(np.isfinite(P), P, -np.inf))))
+        P = _solve_pinned(matrix, int(np.nanargmax(np.where(np.isfinite(P), P, -np.inf))), method)
     if not np.all(np.isfinite(P)):
         raise ValueError("steady-state solve failed (non-finite values): is the mesh connected and D > 0?")
     # round-off can leave tiny negative values where P is ~0; the exact solution is >= 0
@@ -110,8 +112,11 @@ def solve_steady(model: Model, mesh: Mesh, options: SteadyOptions) -> SteadyStat
     ``"pointwise"`` it is second order in the cell size.
 
     Returns a :class:`~fpsolver.results.field.SteadyState` in any dimension (solved by
-    the zero-flux recurrence on 1D meshes and by pinning one cell on 2D/3D meshes, see
-    :func:`_pinned_null_vector`).
+    the zero-flux recurrence on 1D meshes and by pinning one cell on 2D/3D meshes and
+    rings, see :func:`_pinned_null_vector`; the linear solver used is in
+    ``metadata["linear_solver"]``). On a 1D periodic mesh the steady state may carry a
+    constant current (a ratchet; ``metadata["current"]``, 1/time), exact at the cell
+    centres with ``face_velocity="exact-flux"``.
 
     Parameters
     ----------
@@ -129,8 +134,13 @@ def solve_steady(model: Model, mesh: Mesh, options: SteadyOptions) -> SteadyStat
     started = time.perf_counter()
     face_velocity, quadrature_order = options.face_velocity, options.quadrature_order
     operator = build_operator(model, mesh, face_velocity=face_velocity, quadrature_order=quadrature_order)
-    P, residual = stationary_density(operator)
-    method = "null vector by pinning one cell (SuperLU, COLAMD)" if operator.dimension > 1 else "zero-flux recurrence on the assembled matrix"
+    pinned = operator.dimension > 1 or bool(operator.periodic_axes)
+    solver = linear.choose(options.linear_solver, operator.dimension, operator.volumes.size) if pinned else "direct"
+    P, residual = stationary_density(operator, solver)
+    method = f"null vector by pinning one cell ({linear.description(solver)})" if pinned else "zero-flux recurrence on the assembled matrix"
+    periodic = {"periodic_axes": ["xyz"[axis] for axis in operator.periodic_axes]} if operator.periodic_axes else {}
+    if operator.periodic_axes and operator.dimension == 1:
+        periodic["current"] = operator.current(P)
     return SteadyState(
         points=operator.x,
         P=P,
@@ -146,6 +156,8 @@ def solve_steady(model: Model, mesh: Mesh, options: SteadyOptions) -> SteadyStat
             **_fipy.provenance(),
             face_velocity=face_velocity,
             quadrature_order=quadrature_order,
+            linear_solver=solver,
             relative_residual=residual,
+            **periodic,
         ),
     )

@@ -25,14 +25,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import splu
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver._validate import reals, within_budget
 from fpsolver.models import Model
-from fpsolver.pde.operator import build_operator, check_model_and_mesh
+from fpsolver.models.base import check_model_and_mesh
+from fpsolver.pde import linear
+from fpsolver.pde.operator import build_operator
 from fpsolver.pde.options import TransientOptions
 from fpsolver.results.field import TransientSolution, provenance
 
@@ -89,21 +90,27 @@ class _Stepper:
     order: int
     name: str
 
-    def __init__(self, matrix: sp.csr_matrix, volumes: np.ndarray) -> None:
+    def __init__(self, matrix: sp.csr_matrix, volumes: np.ndarray, method: linear.Method = "direct") -> None:
         self.matrix = matrix.tocsc()
         self.volumes = volumes
+        self.method = method
         self._lu: dict[float, object] = {}
 
     def _solver(self, shift: float):
-        """LU of (V - shift M)."""
+        """Solver of (V - shift M) x = b (LU or multigrid, see :mod:`fpsolver.pde.linear`), with ``.solve(b)``."""
         if shift not in self._lu:
             if len(self._lu) > 32:
                 self._lu.clear()
-            self._lu[shift] = splu((sp.diags(self.volumes) - shift * self.matrix).tocsc())
+            self._lu[shift] = _Solve(linear.factorize(sp.diags(self.volumes) - shift * self.matrix, self.method))
         return self._lu[shift]
 
     def step(self, P: np.ndarray, dt: float) -> np.ndarray:
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class _Solve:
+    solve: Callable[[np.ndarray], np.ndarray]
 
 
 class BackwardEuler(_Stepper):
@@ -201,7 +208,8 @@ def solve_transient(
     operator = build_operator(model, mesh, boundary=options.boundary, face_velocity=options.face_velocity, quadrature_order=options.quadrature_order)
     points, volumes = operator.x, operator.volumes
     by_axis = points.reshape(-1, volumes.size)
-    stepper = SCHEMES[scheme](operator.matrix, volumes)
+    solver = linear.choose(options.linear_solver, operator.dimension, volumes.size)
+    stepper = SCHEMES[scheme](operator.matrix, volumes, solver)
 
     def observe(state: TransientState, t: float, P: np.ndarray) -> None:
         mass = np.sum(P * volumes)
@@ -272,6 +280,7 @@ def solve_transient(
             rejected_steps=state.rejected,
             boundary=options.boundary,
             face_velocity=options.face_velocity,
+            linear_solver=solver,
             quadrature_order=options.quadrature_order,
             **_fipy.provenance(),
         ),

@@ -110,13 +110,9 @@ class MasterEquation:
         d = self.dimension
         p, q = self._same_group_pairs(mask)
         weight = self.rate[p] * self.amplitude[p] * np.conj(self.amplitude[q])
-        jump = sp.coo_matrix(
-            (weight, (self.row[p] + d * self.row[q], self.col[p] + d * self.col[q])), shape=(d * d, d * d)
-        )
+        jump = sp.coo_matrix((weight, (self.row[p] + d * self.row[q], self.col[p] + d * self.col[q])), shape=(d * d, d * d))
         same_row = self.row[p] == self.row[q]
-        decay = sp.coo_matrix(
-            (np.conj(weight[same_row]), (self.col[p][same_row], self.col[q][same_row])), shape=(d, d)
-        ).tocsr()
+        decay = sp.coo_matrix((np.conj(weight[same_row]), (self.col[p][same_row], self.col[q][same_row])), shape=(d, d)).tocsr()
         eye = sp.identity(d, format="csr")
         return (jump - 0.5 * (sp.kron(eye, decay) + sp.kron(decay.T, eye))).tocsr()
 

@@ -23,9 +23,7 @@ def bose_factors(energy: np.ndarray, temperature: np.ndarray, *, k_B: float = 1.
 
 def fermi_dirac(energy: np.ndarray, temperature: np.ndarray, chemical_potential: np.ndarray, *, k_B: float = 1.0) -> np.ndarray:
     """``f = 1 / (1 + exp((E - mu) / (k_B T)))``; at ``T = 0`` a step with ``f(mu) = 1/2``."""
-    energy, temperature, mu = np.broadcast_arrays(
-        np.asarray(energy, float), np.asarray(temperature, float), np.asarray(chemical_potential, float)
-    )
+    energy, temperature, mu = np.broadcast_arrays(np.asarray(energy, float), np.asarray(temperature, float), np.asarray(chemical_potential, float))
     hot = temperature > 0
     x = np.zeros(energy.shape)
     np.divide(energy - mu, k_B * temperature, out=x, where=hot)

@@ -10,9 +10,7 @@ from fpsolver.qme._occupations import bose_factors, fermi_dirac
 from fpsolver.qme.baths import Bath
 
 
-def transition_rates(
-    baths: Sequence[Bath], bath_index: np.ndarray, omega: np.ndarray, particles: np.ndarray, *, hbar: float, k_B: float
-) -> np.ndarray:
+def transition_rates(baths: Sequence[Bath], bath_index: np.ndarray, omega: np.ndarray, particles: np.ndarray, *, hbar: float, k_B: float) -> np.ndarray:
     """gamma for each jump: bath ``bath_index``, released energy ``hbar * omega``.
 
     ``particles`` is +1 (a particle leaves the system into a fermionic bath), -1

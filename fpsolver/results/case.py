@@ -60,9 +60,11 @@ class CaseResults:
     ----------
     case : CaseIdentity
     x, T : ndarray
-        Cell centres (length) and the temperature there (temperature units).
+        Cell centres (length; shape (n,) in 1D, (dim, n) on 2D/3D meshes) and the
+        temperature there (temperature units).
     steady, exact : dict
-        PDE steady states and the exact zero-flux densities (1/length) at the cells.
+        PDE steady states and the exact steady densities (1/length^d) at the cells (a
+        model without an exact reference on its mesh has no entry in ``exact``).
     transient : dict
         Transient PDE solutions.
     ensembles, inertial : dict
@@ -74,6 +76,8 @@ class CaseResults:
     metrics : dict
         Per model, the comparison metrics and observables (see
         :mod:`fpsolver.analysis.metrics`).
+    notes : list
+        What the run left out and why (no exact reference, no ensemble for this geometry).
     """
 
     case: CaseIdentity
@@ -87,6 +91,12 @@ class CaseResults:
     exact_cell_averages: dict[str, np.ndarray] = field(default_factory=dict)
     soret: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dimension(self) -> int:
+        """Number of coordinates of the mesh."""
+        return 1 if np.ndim(self.x) == 1 else int(np.shape(self.x)[0])
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ standard error is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,8 +105,8 @@ class EnsembleResult:
     ----------
     x, x_faces, volumes
         Cell centres, faces (histogram bin edges) and cell volumes of the mesh.
-    density, density_error
-        Histogram density after burn-in, normalised so sum(density * volumes) = 1
+    P, P_error
+        Histogram density after burn-in, normalised so sum(P * volumes) = 1
         over the samples taken (survivors only with absorbing walls), and its
         batch-means standard error per cell (see module docstring).
     counts
@@ -129,8 +130,8 @@ class EnsembleResult:
     x: np.ndarray
     x_faces: np.ndarray
     volumes: np.ndarray
-    density: np.ndarray
-    density_error: np.ndarray
+    P: np.ndarray
+    P_error: np.ndarray
     counts: np.ndarray
     steady_mean: float
     steady_mean_error: float
@@ -168,8 +169,8 @@ class EnsembleResult:
         particle = np.arange(self.n_particles)
         return xr.Dataset(
             {
-                "density": _var("x", self.density, "1/length", "steady histogram density after burn-in"),
-                "density_error": _var("x", self.density_error, "1/length", "batch-means standard error of density"),
+                "P": _var("x", self.P, "1/length", "steady histogram density after burn-in"),
+                "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
                 "counts": _var("x", self.counts, "1", "samples per cell"),
                 "volume": _var("x", self.volumes, "length", "cell volume"),
                 "alive": _var("time", self.alive, "1", "particles still in the domain"),
@@ -201,7 +202,7 @@ class InertialEnsembleResult:
 
     Attributes
     ----------
-    x, x_faces, volumes, density, density_error, counts
+    x, x_faces, volumes, P, P_error, counts
         Position histogram on the mesh cells, as in :class:`EnsembleResult`.
     v_faces, v_density, v_density_error
         Velocity histogram on uniform bins (density in time/length; velocities
@@ -220,8 +221,8 @@ class InertialEnsembleResult:
     x: np.ndarray
     x_faces: np.ndarray
     volumes: np.ndarray
-    density: np.ndarray
-    density_error: np.ndarray
+    P: np.ndarray
+    P_error: np.ndarray
     counts: np.ndarray
     v_faces: np.ndarray
     v_density: np.ndarray
@@ -255,8 +256,8 @@ class InertialEnsembleResult:
     def to_xarray(self) -> xr.Dataset:
         return xr.Dataset(
             {
-                "density": _var("x", self.density, "1/length", "steady position histogram density after burn-in"),
-                "density_error": _var("x", self.density_error, "1/length", "batch-means standard error of density"),
+                "P": _var("x", self.P, "1/length", "steady position histogram density after burn-in"),
+                "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
                 "counts": _var("x", self.counts, "1", "samples per cell"),
                 "volume": _var("x", self.volumes, "length", "cell volume"),
                 "v_density": _var("v", self.v_density, "time/length", "steady velocity histogram density"),
@@ -282,4 +283,76 @@ class InertialEnsembleResult:
                 "particle": _var("particle", np.arange(self.final_x.size), "1", "particle index"),
             },
             attrs=result_attributes(self.metadata, self.model),
+        )
+
+
+@dataclass(frozen=True)
+class Bins:
+    """Histogram bins: ``"cartesian"`` (x edges, y edges) or ``"polar"`` (r edges, theta edges).
+
+    ``areas`` and ``centres`` (shape (2, n): x, y of a Grid2D cell centre, or r, theta
+    of the middle of an annulus sector) are per bin, in the kernel's bin order
+    (FiPy's Grid2D cell order for cartesian bins).
+    """
+
+    kind: str
+    edges_a: np.ndarray
+    edges_b: np.ndarray
+    origin: tuple[float, float] = (0.0, 0.0)
+    areas: np.ndarray = field(default_factory=lambda: np.empty(0))
+    centres: np.ndarray = field(default_factory=lambda: np.empty((2, 0)))
+
+
+@dataclass(frozen=True)
+class Ensemble2DResult:
+    """Steady histogram of a 2D ensemble.
+
+    Attributes
+    ----------
+    bins
+        The bins (with their areas).
+    P, P_error
+        Counts / (samples x bin area) (sum(density * areas) = 1) and its batch-means
+        error over chunks.
+    counts
+        Total counts per bin; ``counts.sum()`` is the number of samples.
+    final_x, final_y
+        Particle positions at t_end.
+    model, metadata
+        ``Model.describe()`` and the run parameters.
+    """
+
+    bins: Bins
+    P: np.ndarray
+    P_error: np.ndarray
+    counts: np.ndarray
+    final_x: np.ndarray
+    final_y: np.ndarray
+    model: dict[str, object]
+    metadata: dict[str, object]
+
+    def to_xarray(self) -> xr.Dataset:
+        """The histogram per bin with the bin centres and areas (``bin`` dimension) and
+        the final positions (``particle``); bin edges as ``edge_a``/``edge_b``."""
+        polar = self.bins.kind == "polar"
+        a, b = ("r", "theta") if polar else ("x", "y")
+        units_a, units_b = ("length", "rad") if polar else ("length", "length")
+        particle = np.arange(self.final_x.size)
+        return xr.Dataset(
+            {
+                "P": _var("bin", self.P, "1/length^2", "steady histogram density after burn-in"),
+                "P_error": _var("bin", self.P_error, "1/length^2", "batch-means standard error of P"),
+                "counts": _var("bin", self.counts, "1", "samples per bin"),
+                "area": _var("bin", self.bins.areas, "length^2", "bin area"),
+                "final_x": _var("particle", self.final_x, "length", "x at t_end"),
+                "final_y": _var("particle", self.final_y, "length", "y at t_end"),
+            },
+            coords={
+                f"{a}_centre": _var("bin", self.bins.centres[0], units_a, f"bin centre, {a}"),
+                f"{b}_centre": _var("bin", self.bins.centres[1], units_b, f"bin centre, {b}"),
+                f"{a}_edge": _var(f"{a}_edge", self.bins.edges_a, units_a, f"bin edges along {a}"),
+                f"{b}_edge": _var(f"{b}_edge", self.bins.edges_b, units_b, f"bin edges along {b}"),
+                "particle": _var("particle", particle, "1", "particle index"),
+            },
+            attrs={**result_attributes(self.metadata, self.model), "bins": self.bins.kind, "origin": json.dumps(list(self.bins.origin))},
         )

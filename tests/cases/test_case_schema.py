@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
+import tomllib
 from cli_helpers import CASES
 
 from fpsolver.cases import CaseError

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
+import tomllib
 from cli_helpers import fpsolver
 
 from fpsolver.cases import load_case
-from fpsolver.cases.schema import QME_SCHEMAS, ScanConfig
 from fpsolver.cases.scaffold import qme_case_template, scaffold_case
+from fpsolver.cases.schema import QME_SCHEMAS, ScanConfig
 from fpsolver.qme.systems import SYSTEMS
 
 

@@ -18,14 +18,16 @@ import pytest
 
 pytest.importorskip("distributed")
 
+from cli_helpers import ENV, copy_case  # noqa: E402
+from cli_helpers import fpsolver as fpsolver_command
+
 import fpsolver  # noqa: E402
-from cli_helpers import ENV, copy_case, fpsolver as fpsolver_command  # noqa: E402
 from fpsolver import meshes, profiles  # noqa: E402
 from fpsolver.cases.build import open_case  # noqa: E402
 from fpsolver.cases.distributed import DistributedUnavailableError, dask_mapper, open_client, run_ensemble_distributed  # noqa: E402
-from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble  # noqa: E402
 from fpsolver.cases.run import run_case  # noqa: E402
 from fpsolver.cases.sweep import parse_assignment, run_sweep  # noqa: E402
+from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble  # noqa: E402
 
 # 8 points, PDE only, --fast: ~0.1 s each, so the tests stay fast
 SWEEP = [parse_assignment("models.gclm1.kappa=0:2:4"), parse_assignment("temperature.gradient=0.2,0.4")]
@@ -150,7 +152,11 @@ def test_cli_run_on_dask_scheduler_address_variable_equals_serial(client, tmp_pa
     started = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "fpsolver", "run", "linear", "--fast", "--only", "sde", "--json"],
-        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["linear"]["metrics"] == json.loads(json.dumps(serial.metrics))
@@ -181,4 +187,3 @@ def test_missing_distributed_extra_is_named(monkeypatch):
     with pytest.raises(DistributedUnavailableError, match=r"fpsolver\[distributed\]"):
         with open_client(workers=1):
             pass
-

@@ -13,9 +13,7 @@ def model_cases():
     """The three models with non-trivial steady states on [-1, 1] (GCLM2 in its full form)."""
     return {
         "ito": fpsolver.Ito(profiles.exponential(T0=1.0, length=0.8)),
-        "gclm1": fpsolver.GCLM1(
-            profiles.gaussian_hotspot(T_background=1.0, amplitude=1.0, center=-0.2, width=0.4), kappa=0.5, alpha_tilde=0.05
-        ),
+        "gclm1": fpsolver.GCLM1(profiles.gaussian_hotspot(T_background=1.0, amplitude=1.0, center=-0.2, width=0.4), kappa=0.5, alpha_tilde=0.05),
         "gclm2": fpsolver.GCLM2(profiles.exponential(T0=1.0, length=0.8), sigma=0.6, eta=4.0),
     }
 
@@ -26,9 +24,7 @@ def weak_order_model():
     gCLm-I with T = exp(-x/3): the drift (x + kappa T')/eta_eff is non-linear, so the
     discretisation bias of <x> is not zero by symmetry (for a linear drift it is).
     """
-    model = fpsolver.GCLM1(
-        profiles.exponential(T0=1.0, length=3.0), kappa=1.0, alpha_tilde=0.8, T0=1.0, potential=potentials.harmonic(stiffness=1.0)
-    )
+    model = fpsolver.GCLM1(profiles.exponential(T0=1.0, length=3.0), kappa=1.0, alpha_tilde=0.8, T0=1.0, potential=potentials.harmonic(stiffness=1.0))
     return model, (-6.0, 6.0)
 
 

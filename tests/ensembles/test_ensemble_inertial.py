@@ -19,10 +19,10 @@ def test_uniform_temperature_gives_flat_density_and_equipartition_for_any_fricti
     mass = 0.2
     result = run_inertial_ensemble(model, mesh, 20_000, 2e-3, 3.0, mass=mass, burn_in=1.0, seed=4, sample_interval=0.05)
     flat = np.full(result.x.size, 0.5)
-    assert compare.chi2_per_dof(result.density, flat, result.density_error) < 2.0
+    assert compare.chi2_per_dof(result.P, flat, result.P_error) < 2.0
     assert abs(mass * result.steady_v_square - 1.5) < 4 * mass * result.steady_v_square_error + 0.01
     ito_form = exact.steady_state(model, mesh)  # ∝ eta2: clearly not flat, so the test can fail
-    assert compare.l1_distance(ito_form, flat, result.volumes) > 10 * compare.l1_distance(result.density, flat, result.volumes)
+    assert compare.l1_distance(ito_form, flat, result.volumes) > 10 * compare.l1_distance(result.P, flat, result.volumes)
 
 
 def test_ito_model_inertial_histogram_approaches_overdamped_state_as_mass_decreases():
@@ -34,5 +34,5 @@ def test_ito_model_inertial_histogram_approaches_overdamped_state_as_mass_decrea
     distances = []
     for mass in (0.1, 0.01):
         result = run_inertial_ensemble(model, mesh, 20_000, mass / 5, 2.0, mass=mass, burn_in=0.5, seed=9, x0=x0, sample_interval=2 * mass)
-        distances.append(compare.l1_distance(result.density, reference, result.volumes))
+        distances.append(compare.l1_distance(result.P, reference, result.volumes))
     assert distances[1] < 0.5 * distances[0], distances

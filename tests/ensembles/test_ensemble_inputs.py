@@ -70,9 +70,9 @@ def test_table_interpolation_error_is_far_below_statistical_error(name):
 def test_results_convert_to_xarray_with_units_and_metadata():
     result = run_ensemble(MODEL, mesh40(), 300, 1e-3, 0.05, sample_interval=1e-3, seed=3, progress=None)
     dataset = result.to_xarray()
-    assert dataset["density"].attrs["units"] == "1/length"
+    assert dataset["P"].attrs["units"] == "1/length"
     assert '"seed": 3' in dataset.attrs["metadata"]
-    assert np.isclose(float((dataset["density"] * dataset["volume"]).sum()), 1.0)
+    assert np.isclose(float((dataset["P"] * dataset["volume"]).sum()), 1.0)
     inertial = run_inertial_ensemble(MODEL, mesh40(), 300, 1e-3, 0.05, mass=0.1, sample_interval=1e-3, seed=3).to_xarray()
     assert inertial["v_density"].attrs["units"] == "time/length"
 
@@ -86,5 +86,5 @@ def test_progress_callback_reports_every_block_up_to_the_total():
 
 def test_density_is_normalised_over_cells():
     result = run_ensemble(MODEL, mesh40(), 1000, 1e-3, 0.05, sample_interval=1e-3, seed=3)
-    assert np.isclose(np.sum(result.density * result.volumes), 1.0)
-    assert exact.steady_state(MODEL, mesh40()).shape == result.density.shape
+    assert np.isclose(np.sum(result.P * result.volumes), 1.0)
+    assert exact.steady_state(MODEL, mesh40()).shape == result.P.shape

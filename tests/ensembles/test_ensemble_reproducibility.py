@@ -9,7 +9,7 @@ from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble
 
 
 def _fields(result):
-    return [result.density, result.counts, result.mean, result.variance, result.final_x]
+    return [result.P, result.counts, result.mean, result.variance, result.final_x]
 
 
 @pytest.fixture
@@ -41,14 +41,14 @@ def test_chunks_split_across_calls_merge_to_the_single_run():
     merged = ensemble.merge(parts)
     for a, b in zip(_fields(whole), _fields(merged)):
         assert np.array_equal(a, b, equal_nan=True)
-    assert np.array_equal(whole.density_error, merged.density_error, equal_nan=True)
+    assert np.array_equal(whole.P_error, merged.P_error, equal_nan=True)
 
 
 def test_inertial_split_and_single_run_agree():
     ensemble = InertialEnsemble(model_cases()["gclm2"], mesh40(), 3000, 1e-3, 0.1, mass=0.05, sample_interval=1e-3, seed=7, chunk_size=512)
     whole = ensemble.run()
     merged = ensemble.merge([ensemble.run_chunks([0, 1, 2]), ensemble.run_chunks([3, 4, 5])])
-    assert np.array_equal(whole.density, merged.density)
+    assert np.array_equal(whole.P, merged.P)
     assert np.array_equal(whole.final_v, merged.final_v)
 
 

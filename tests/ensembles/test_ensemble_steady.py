@@ -24,13 +24,11 @@ def test_steady_histogram_matches_exact_steady_state(name):
     mesh = mesh40()
     x0 = sample_steady_state(model, DOMAIN, N_PARTICLES, seed=11)
     dt, t_end = 2e-3, 1.5
-    result = run_ensemble(
-        model, mesh, N_PARTICLES, dt, t_end, scheme="weak2", burn_in=t_end - dt, sample_interval=dt, seed=5, x0=x0, chunk_size=4096
-    )
+    result = run_ensemble(model, mesh, N_PARTICLES, dt, t_end, scheme="weak2", burn_in=t_end - dt, sample_interval=dt, seed=5, x0=x0, chunk_size=4096)
     reference = compare.cell_averages(model, mesh)
     bound = 1.3 * compare.expected_l1(reference, result.volumes, N_PARTICLES) + 0.002
-    l1 = compare.l1_distance(result.density, reference, result.volumes)
-    chi2 = compare.chi2_per_dof(result.density, reference, result.density_error)
+    l1 = compare.l1_distance(result.P, reference, result.volumes)
+    chi2 = compare.chi2_per_dof(result.P, reference, result.P_error)
     assert result.counts.sum() == N_PARTICLES
     assert l1 < bound, (l1, bound)
     assert chi2 < 2.0, chi2

@@ -33,9 +33,7 @@ def test_absorbing_walls_mean_exit_time_matches_backward_equation():
     """Mean exit time from x0 = 0.3 within 4 standard errors (+0.5% for O(dt) bias) of the FD solution."""
     model = fpsolver.Ito(profiles.exponential(T0=1.0, length=2.0))
     domain = (-1.0, 1.0)
-    result = run_ensemble(
-        model, meshes.uniform(*domain, 20), 40_000, 1e-3, 8.0, scheme="euler", seed=2, x0=0.3, boundary="absorbing"
-    )
+    result = run_ensemble(model, meshes.uniform(*domain, 20), 40_000, 1e-3, 8.0, scheme="euler", seed=2, x0=0.3, boundary="absorbing")
     assert np.all(result.exit_side != 0), "all particles must be absorbed for the mean to be unbiased"
     mean, error = result.mean_exit_time()
     expected = _mean_first_passage_time(model, domain, 0.3)

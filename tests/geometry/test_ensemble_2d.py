@@ -39,11 +39,9 @@ def test_rectangle_ensemble_histogram_matches_2d_pde():
     fine = solve_steady(model, geometry.grid((-1.0, -1.0), (1.0, 1.0), (96, 96))).P
     bins = cartesian_bins(coarse)
     p = fine.reshape(12, 8, 12, 8).mean(axis=(1, 3)).ravel() * bins.areas
-    result = run_ensemble_2d(
-        model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=1
-    )
+    result = run_ensemble_2d(model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=1)
     assert result.counts.sum() == 30000 * 10
-    assert np.sum(result.density * bins.areas) == pytest.approx(1.0)
+    assert np.sum(result.P * bins.areas) == pytest.approx(1.0)
     _check_multinomial(result.counts, p)
 
 
@@ -109,3 +107,20 @@ def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
     finally:
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(whole.final_x, single_thread.final_x)
+
+
+def test_ensemble_2d_result_to_xarray_is_tidy_and_round_trips(tmp_path):
+    import xarray as xr
+
+    model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
+    mesh = geometry.grid((0.0, 0.0), (1.0, 2.0), (4, 6))
+    result = run_ensemble_2d(model, Rectangle.from_mesh(mesh), 500, 1e-3, 0.05, bins=cartesian_bins(mesh), burn_in=0.0, sample_interval=5e-3, chunk_size=100, seed=2)
+    dataset = result.to_xarray()
+    for variable in [*dataset.data_vars.values(), *dataset.coords.values()]:
+        assert {"units", "long_name"} <= set(variable.attrs), variable.name
+    assert float((dataset.P * dataset.area).sum()) == pytest.approx(1.0, rel=1e-12)
+    np.testing.assert_array_equal(dataset.x_centre.values, result.bins.centres[0])
+    assert dataset.attrs["bins"] == "cartesian" and "fpsolver_version" in dataset.attrs
+    dataset.to_netcdf(tmp_path / "e.nc", engine="h5netcdf")
+    with xr.open_dataset(tmp_path / "e.nc", engine="h5netcdf") as back:
+        np.testing.assert_array_equal(back.counts.values, result.counts)

@@ -17,7 +17,11 @@ def test_custom_geometry_example_runs(tmp_path):
     output = tmp_path / "example.png"
     completed = subprocess.run(
         [sys.executable, str(EXAMPLE), str(output)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path, env={**os.environ, "MPLBACKEND": "agg"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "MPLBACKEND": "agg"},
     )
     assert completed.returncode == 0, completed.stderr
     assert "mass 1.000000000000" in completed.stdout

@@ -9,8 +9,8 @@ from scipy import integrate
 from scipy.interpolate import CubicSpline
 
 from fpsolver import geometry, geometry_fields, meshes, potentials, profiles
-from fpsolver.pde.exact import steady_state_at
 from fpsolver.models import GCLM1, GCLM2, Ito
+from fpsolver.pde.exact import steady_state_at
 from fpsolver.pde.steady import solve_steady
 
 T_X = "1.5 + 0.5*tanh((x - 0.1)/0.1)"

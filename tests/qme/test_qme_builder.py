@@ -33,9 +33,7 @@ def test_liouvillian_uses_column_stacking_and_ohmic_rates_with_units():
     rho = x @ x.conj().T
     rho /= np.trace(rho)
     L = me.liouvillian_original_basis()
-    np.testing.assert_allclose(
-        (L @ rho.ravel(order="F")).reshape((2, 2), order="F"), explicit_generator(hamiltonian, jumps, rho, hbar), atol=1e-13
-    )
+    np.testing.assert_allclose((L @ rho.ravel(order="F")).reshape((2, 2), order="F"), explicit_generator(hamiltonian, jumps, rho, hbar), atol=1e-13)
 
 
 def test_liouvillian_preserves_trace_and_hermiticity():

@@ -27,8 +27,9 @@ import shutil
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 from fpsolver.cases.distributed import dask_mapper, open_client
 from fpsolver.cases.sweep import evaluate_point, parse_assignment, run_sweep

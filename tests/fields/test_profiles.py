@@ -26,9 +26,7 @@ def finite_difference(f, x, h=1e-5):
 )
 def test_symbolic_derivatives_agree_with_finite_differences(profile):
     for order in range(3):
-        np.testing.assert_allclose(
-            profile.derivative(X, order + 1), finite_difference(lambda s: profile.derivative(s, order), X), rtol=1e-6, atol=1e-6
-        )
+        np.testing.assert_allclose(profile.derivative(X, order + 1), finite_difference(lambda s: profile.derivative(s, order), X), rtol=1e-6, atol=1e-6)
 
 
 def test_builtin_closed_forms():

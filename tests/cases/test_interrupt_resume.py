@@ -10,11 +10,10 @@ import sys
 import time
 
 import numpy as np
+import xarray as xr
+from cli_helpers import ENV, copy_case, fpsolver
 
 from fpsolver.io.lock import case_lock
-import xarray as xr
-
-from cli_helpers import ENV, copy_case, fpsolver
 
 LONG_ENSEMBLE = """
 [ensemble]
@@ -61,19 +60,20 @@ def test_kill_after_checkpoint_then_resume_matches_uninterrupted_run(tmp_path):
     reference = fpsolver("run", fresh, "--only", "sde", "--quiet", cwd=tmp_path)
     assert reference.returncode == 0, reference.stderr
     with xr.open_dataset(case / "results" / "ensemble.nc", engine="h5netcdf") as a, xr.open_dataset(fresh / "results" / "ensemble.nc", engine="h5netcdf") as b:
-        np.testing.assert_array_equal(a["density"].sel(model="ito").values, b["density"].sel(model="ito").values)
+        np.testing.assert_array_equal(a["P"].sel(model="ito").values, b["P"].sel(model="ito").values)
         np.testing.assert_array_equal(a["mean"].sel(model="ito").values, b["mean"].sel(model="ito").values)
 
 
 def test_resume_reuses_checkpoints(tmp_path, monkeypatch):
     """In-process: a run stopped after some chunk groups resumes without recomputing them."""
     from fpsolver.cases.build import open_case
-    from fpsolver.io.checkpoint import CheckpointStore
     from fpsolver.cases.run import run_case
     from fpsolver.ensembles import OverdampedEnsemble
+    from fpsolver.io.checkpoint import CheckpointStore
 
     case = open_case(_long_case(tmp_path, "inproc"), fast=True)
     store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=False)
+
     class Interrupted(Exception):
         pass
 
@@ -98,7 +98,7 @@ def test_resume_reuses_checkpoints(tmp_path, monkeypatch):
     assert not set(done_before) & set(calls)
     monkeypatch.setattr(OverdampedEnsemble, "run_chunks", original)
     straight = run_case(case, only=frozenset({"sde"}))
-    np.testing.assert_array_equal(resumed.ensembles["ito"].density, straight.ensembles["ito"].density)
+    np.testing.assert_array_equal(resumed.ensembles["ito"].P, straight.ensembles["ito"].P)
 
 
 def test_second_run_of_a_locked_case_is_refused(tmp_path):

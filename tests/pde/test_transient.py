@@ -20,9 +20,7 @@ def ou_density(x, t):
 
 
 def ou_error(mesh, dt, scheme, t_end=1.0):
-    solution = fpsolver.solve_transient(
-        OU_MODEL, mesh, lambda x: ou_density(x, 0.0), t_end, dt=dt, scheme=scheme
-    )
+    solution = fpsolver.solve_transient(OU_MODEL, mesh, lambda x: ou_density(x, 0.0), t_end, dt=dt, scheme=scheme)
     return float(np.sum(np.abs(solution.P[-1] - ou_density(solution.x, t_end)) * solution.volumes))
 
 
@@ -49,9 +47,7 @@ def long_run():
     mesh = meshes.geometric(-1.0, 1.0, 60, ratio=1.05, refine=0.1)
     model = GCLM2(profiles.tanh_step(T_left=2.0, T_right=0.5, center=0.1, width=0.1), sigma=0.3)
     dt = 0.01
-    solution = fpsolver.solve_transient(
-        model, mesh, lambda x: np.exp(-((x + 0.6) ** 2) / 0.01), 1000 * dt, dt=dt, scheme="euler", times=dt * np.arange(1, 1001)
-    )
+    solution = fpsolver.solve_transient(model, mesh, lambda x: np.exp(-((x + 0.6) ** 2) / 0.01), 1000 * dt, dt=dt, scheme="euler", times=dt * np.arange(1, 1001))
     return model, mesh, solution
 
 
@@ -77,9 +73,7 @@ def test_transient_relaxes_to_steady_state(long_run):
 
 def test_adaptive_steps_meet_tolerance_and_hit_snapshot_times():
     mesh = meshes.uniform(-6.0, 6.0, 600)
-    solution = fpsolver.solve_transient(
-        OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 2.0, dt=0.5, adaptive=True, tolerance=1e-6, scheme="tr-bdf2", times=[0.3, 1.0]
-    )
+    solution = fpsolver.solve_transient(OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 2.0, dt=0.5, adaptive=True, tolerance=1e-6, scheme="tr-bdf2", times=[0.3, 1.0])
     np.testing.assert_allclose(solution.snapshot_times, [0.3, 1.0, 2.0])
     for t, P in zip(solution.snapshot_times, solution.snapshots):
         assert np.sum(np.abs(P - ou_density(solution.x, t)) * solution.volumes) < 2e-4
@@ -92,9 +86,7 @@ def test_absorbing_walls_survival_matches_eigenfunction_series():
     S(t) = sum over odd n of 8/(n pi)^2 exp(-(n pi)^2 D t)."""
     D = 0.5
     model = Ito(profiles.linear(T0=D, gradient=0.0))
-    solution = fpsolver.solve_transient(
-        model, meshes.uniform(0.0, 1.0, 400), lambda x: np.ones_like(x), 0.2, dt=2e-4, scheme="tr-bdf2", boundary="absorbing"
-    )
+    solution = fpsolver.solve_transient(model, meshes.uniform(0.0, 1.0, 400), lambda x: np.ones_like(x), 0.2, dt=2e-4, scheme="tr-bdf2", boundary="absorbing")
     n = np.arange(1, 400, 2)[:, None]
     survival = np.sum(8 / (n * np.pi) ** 2 * np.exp(-((n * np.pi) ** 2) * D * solution.t[None, :]), axis=0)
     assert np.all(np.diff(solution.mass) < 0)
@@ -134,9 +126,7 @@ def test_resume_from_checkpoint_is_bit_identical(tmp_path):
     arguments = dict(dt=0.05, scheme="tr-bdf2", adaptive=True, tolerance=1e-6, times=[0.4, 0.8])
     full = fpsolver.solve_transient(OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 1.5, **arguments)
     saved = []
-    fpsolver.solve_transient(
-        OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 1.5, checkpoint=lambda s: saved.append(s.to_arrays()), checkpoint_every=7, **arguments
-    )
+    fpsolver.solve_transient(OU_MODEL, mesh, lambda x: ou_density(x, 0.0), 1.5, checkpoint=lambda s: saved.append(s.to_arrays()), checkpoint_every=7, **arguments)
     from fpsolver.pde.transient import TransientState
 
     middle = saved[len(saved) // 2]

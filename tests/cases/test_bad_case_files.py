@@ -4,15 +4,15 @@ key at fault, no traceback, and no results directory created or changed."""
 import copy
 import json
 import math
-import tomllib
 
 import hypothesis.strategies as st
 import pytest
 import tomli_w
+import tomllib
+from cli_helpers import CASES
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
-from cli_helpers import CASES
 from fpsolver.cli import app
 
 BASES = {name: tomllib.loads((CASES / name / "case.toml").read_text()) for name in ("exponential", "tabulated", "trap-in-gradient", "chain-fig2", "quantum-dot")}

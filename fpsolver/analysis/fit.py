@@ -1,0 +1,415 @@
+"""Fit model parameters to a measured steady concentration profile.
+
+The prediction is the exact zero-flux steady state (PHYSICS.md section 1)
+
+    P(x; θ) ∝ exp( - ∫ A/D dx ) / D(x)
+
+of the model built for parameters θ (:func:`fpsolver.pde.exact.steady_state_at`), times
+an unknown scale s that is always fitted (the normalisation of fluorescence or counts
+is rarely known). Two likelihoods:
+
+* ``"gaussian"``: values y_i at points x_i with standard errors σ_i,
+  y_i = s P(x_i; θ) / max_j P(x_j; θ) + ε_i, ε_i ~ N(0, σ_i^2); s is then the fitted
+  value at the data point where P is largest; -2 ln L = χ^2 + Σ ln(2π σ_i^2),
+  χ^2 = Σ ((y_i - ŷ_i)/σ_i)^2.
+* ``"poisson"``: counts n_i in bins [e_i, e_{i+1}] (a histogram of tracked positions),
+  n_i ~ Poisson(μ_i), μ_i = s p_i(θ), p_i the bin average of P (4-point
+  Gauss-Legendre per bin) normalised to Σ p_i = 1, so s is the expected total count
+  (its estimate is Σ n_i); χ^2 is the deviance 2 Σ [μ_i - n_i + n_i ln(n_i/μ_i)].
+
+Both are minimised with :func:`scipy.optimize.least_squares` (trust-region reflective,
+bounds) on the residuals whose squares sum to χ^2 (deviance residuals for counts).
+The covariance of (θ, ln s) is the inverse Fisher information
+I = J^T W J, J = d(prediction)/d(θ, ln s) by central differences at the optimum,
+W = diag(1/σ_i^2) or diag(1/μ_i); the model parameters' block is reported (the scale
+profiled out). dof = n - k with k = len(θ) + 1; AIC and BIC count k parameters
+(:mod:`fpsolver.analysis.fit_estimates`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize
+from scipy.special import gammaln
+
+from fpsolver.analysis.fit_estimates import (
+    DataError,
+    ModelFactory,
+    ParameterEstimates,
+    build_model,
+    check_initial,
+    compare_fits,
+    covariance_from_information,
+    derivative_steps,
+    information_criteria,
+    resolve_bounds,
+)
+from fpsolver.models import Model
+from fpsolver.pde.exact import steady_state_at
+
+__all__ = ["LIKELIHOODS", "ProfileData", "ProfileFit", "profile_data", "fit_profile", "compare_fits", "ParameterEstimates", "DataError"]
+
+LIKELIHOODS = ("gaussian", "poisson")
+GAUSS_POINTS_PER_BIN = 4
+#: the residual of every point when the model cannot be built at a trial θ (e.g.
+#: eta_eff <= 0): large and constant, so the optimiser steps back
+INVALID_RESIDUAL = 1e6
+
+Progress = Callable[[str, float, float], None]
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    """A checked steady profile: points x (length), values with errors, or counts in bins."""
+
+    x: np.ndarray
+    values: np.ndarray
+    likelihood: str
+    errors: np.ndarray | None = None
+    edges: np.ndarray | None = None
+
+    @property
+    def size(self) -> int:
+        return int(self.x.size)
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.argmax(mask))
+
+
+def _finite_array(name: str, values: object) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim != 1:
+        raise DataError(f"{name} must be a 1D array, got shape {array.shape}")
+    bad = ~np.isfinite(array)
+    if np.any(bad):
+        index = _first_bad(bad)
+        raise DataError(f"{name}[{index}] is not finite ({array[index]!r})", index)
+    return array
+
+
+def profile_data(x: object, values: object, *, errors: object | None = None, likelihood: str = "gaussian", widths: object | None = None, domain: tuple[float, float]) -> ProfileData:
+    """Check profile data and return it as :class:`ProfileData`.
+
+    Parameters
+    ----------
+    x
+        Strictly increasing positions (length) inside ``domain``: the measurement
+        points, or the bin centres of counts.
+    values
+        Measured values (any units; gaussian) or counts >= 0 (poisson).
+    errors
+        Standard errors of ``values`` (> 0, units of values); required for gaussian.
+    likelihood
+        ``"gaussian"`` or ``"poisson"``.
+    widths
+        Bin widths (length; poisson only); default: bins meet half-way between centres
+        and the end bins are symmetric about their centres (clipped to the domain).
+    domain
+        The model's interval (x_min, x_max).
+
+    Raises
+    ------
+    DataError
+        Naming the first bad element: non-monotone or duplicated x, NaN/inf, a negative
+        count, an error <= 0, overlapping bins, points outside the domain.
+    """
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
+    x = _finite_array("x", x)
+    values = _finite_array("values" if likelihood == "gaussian" else "counts", values)
+    if x.size != values.size:
+        raise DataError(f"x and the data have different lengths ({x.size} and {values.size})")
+    if x.size < 3:
+        raise DataError(f"a profile needs at least 3 points, got {x.size}")
+    steps = np.diff(x)
+    if np.any(steps <= 0):
+        index = _first_bad(steps <= 0) + 1
+        kind = "duplicated" if steps[index - 1] == 0 else "not increasing"
+        raise DataError(f"x must be strictly increasing, but x[{index}] = {x[index]:g} is {kind} (x[{index - 1}] = {x[index - 1]:g})", index)
+    low, high = float(domain[0]), float(domain[1])
+    outside = (x < low) | (x > high)
+    if np.any(outside):
+        index = _first_bad(outside)
+        raise DataError(f"x[{index}] = {x[index]:g} lies outside the domain [{low:g}, {high:g}]", index)
+    if likelihood == "gaussian":
+        if errors is None:
+            raise DataError("gaussian data need an error per point")
+        if widths is not None:
+            raise DataError("bin widths belong to counts (likelihood 'poisson')")
+        errors = _finite_array("errors", errors)
+        if errors.size != x.size:
+            raise DataError(f"x and the errors have different lengths ({x.size} and {errors.size})")
+        if np.any(errors <= 0):
+            index = _first_bad(errors <= 0)
+            raise DataError(f"errors must be > 0, but errors[{index}] = {errors[index]:g}", index)
+        return ProfileData(x=x, values=values, likelihood=likelihood, errors=errors)
+    if errors is not None:
+        raise DataError("counts carry no error column (their errors are Poisson)")
+    if np.any(values < 0):
+        index = _first_bad(values < 0)
+        raise DataError(f"counts must be >= 0, but counts[{index}] = {values[index]:g}", index)
+    if widths is None:
+        middles = 0.5 * (x[1:] + x[:-1])
+        edges = np.concatenate([[2 * x[0] - middles[0]], middles, [2 * x[-1] - middles[-1]]])
+    else:
+        widths = _finite_array("widths", widths)
+        if widths.size != x.size or np.any(widths <= 0):
+            index = _first_bad(widths <= 0) if widths.size == x.size else None
+            raise DataError("widths must be one positive number per bin", index)
+        lower, upper = x - 0.5 * widths, x + 0.5 * widths
+        overlap = upper[:-1] > lower[1:] + 1e-12 * (high - low)
+        if np.any(overlap):
+            index = _first_bad(overlap) + 1
+            raise DataError(f"bin {index} (x = {x[index]:g}) overlaps the bin before it", index)
+        edges = np.column_stack([lower, upper])
+    edges = np.clip(edges, low, high)
+    return ProfileData(x=x, values=values, likelihood=likelihood, edges=edges)
+
+
+def _bin_nodes(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Gauss-Legendre nodes of every bin (increasing) and their weights per bin."""
+    lower, upper = (edges[:-1], edges[1:]) if edges.ndim == 1 else (edges[:, 0], edges[:, 1])
+    nodes, weights = np.polynomial.legendre.leggauss(GAUSS_POINTS_PER_BIN)
+    centres, halves = 0.5 * (upper + lower), 0.5 * (upper - lower)
+    points = (centres[:, None] + halves[:, None] * nodes[None, :]).ravel()
+    return points, halves[:, None] * weights[None, :], centres.size
+
+
+@dataclass
+class _Predictor:
+    """The model's prediction of the data for (θ, ln s)."""
+
+    factory: ModelFactory
+    names: tuple[str, ...]
+    data: ProfileData
+    domain: tuple[float, float]
+    evaluations: int = 0
+    progress: Progress | None = None
+    max_evaluations: int = 1
+    nodes: tuple[np.ndarray, np.ndarray, int] | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.data.likelihood == "poisson":
+            self.nodes = _bin_nodes(self.data.edges)
+
+    def shape(self, theta: np.ndarray) -> np.ndarray:
+        """P(x_i; θ)/max P (gaussian) or normalised bin probabilities p_i (poisson)."""
+        self.evaluations += 1
+        if self.progress is not None:
+            self.progress("fit evaluations", min(self.evaluations, self.max_evaluations), self.max_evaluations)
+        model = build_model(self.factory, self.names, theta)
+        if self.data.likelihood == "gaussian":
+            return steady_state_at(model, self.data.x, self.domain)
+        points, weights, bins = self.nodes
+        averages = np.sum(steady_state_at(model, points, self.domain).reshape(bins, GAUSS_POINTS_PER_BIN) * weights, axis=1)
+        return averages / averages.sum()
+
+    def predict(self, parameters: np.ndarray) -> np.ndarray:
+        return np.exp(parameters[-1]) * self.shape(parameters[:-1])
+
+
+def _residuals(data: ProfileData, prediction: np.ndarray) -> np.ndarray:
+    """Residuals whose squares sum to χ^2 (gaussian) or the deviance (poisson)."""
+    if data.likelihood == "gaussian":
+        return (data.values - prediction) / data.errors
+    n, mu = data.values, prediction
+    log_ratio = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / mu), 0.0)
+    deviance = np.clip(2.0 * (mu - n + log_ratio), 0.0, None)
+    return np.sign(n - mu) * np.sqrt(deviance)
+
+
+def _log_likelihood(data: ProfileData, prediction: np.ndarray) -> float:
+    if data.likelihood == "gaussian":
+        return float(-0.5 * np.sum(((data.values - prediction) / data.errors) ** 2 + np.log(2 * np.pi * data.errors**2)))
+    n, mu = data.values, prediction
+    return float(np.sum(n * np.log(mu) - mu - gammaln(n + 1.0)))
+
+
+@dataclass(frozen=True)
+class ProfileFit:
+    """The result of :func:`fit_profile`.
+
+    Attributes
+    ----------
+    parameters
+        Free model parameters with covariance (the scale profiled out).
+    scale, scale_error
+        Fitted scale s and its standard error (see the module docstring).
+    data
+        The checked data.
+    prediction
+        Best-fit prediction at the data points (units of the data).
+    residuals
+        (y - ŷ)/σ (gaussian) or deviance residuals (poisson); Σ residuals^2 = chi2.
+    chi2, dof, chi2_per_dof
+        χ^2 (deviance for counts), n - k and their ratio.
+    log_likelihood, aic, bic
+        Maximised ln L and the information criteria with k = len(θ) + 1.
+    model
+        The best-fit model.
+    success, message, evaluations
+        Optimiser status and the number of model evaluations.
+    """
+
+    parameters: ParameterEstimates
+    scale: float
+    scale_error: float
+    data: ProfileData
+    prediction: np.ndarray
+    residuals: np.ndarray
+    chi2: float
+    dof: int
+    log_likelihood: float
+    aic: float
+    bic: float
+    model: Model
+    success: bool
+    message: str
+    evaluations: int
+
+    @property
+    def chi2_per_dof(self) -> float:
+        return self.chi2 / self.dof if self.dof > 0 else float("nan")
+
+    @property
+    def n_parameters(self) -> int:
+        return len(self.parameters.names) + 1
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for fit.json."""
+        return {
+            "likelihood": self.data.likelihood,
+            "parameters": self.parameters.as_dict(),
+            "scale": self.scale,
+            "scale_error": self.scale_error,
+            "chi2": self.chi2,
+            "dof": self.dof,
+            "chi2_per_dof": self.chi2_per_dof,
+            "log_likelihood": self.log_likelihood,
+            "aic": self.aic,
+            "bic": self.bic,
+            "n_points": self.data.size,
+            "n_parameters": self.n_parameters,
+            "model": self.model.describe(),
+            "success": self.success,
+            "message": self.message,
+            "evaluations": self.evaluations,
+        }
+
+
+def _information(predictor: _Predictor, parameters: np.ndarray, low: np.ndarray, high: np.ndarray, prediction: np.ndarray) -> np.ndarray:
+    """Fisher information J^T W J of (θ, ln s) at ``parameters``."""
+    back, forward = derivative_steps(parameters, np.append(low, -np.inf), np.append(high, np.inf))
+    columns = []
+    for j in range(parameters.size):
+        if j == parameters.size - 1:
+            columns.append(prediction)  # d(s f)/d ln s = s f
+            continue
+        plus, minus = parameters.copy(), parameters.copy()
+        plus[j] += forward[j]
+        minus[j] -= back[j]
+        columns.append((predictor.predict(plus) - predictor.predict(minus)) / (forward[j] + back[j]))
+    jacobian = np.column_stack(columns)
+    weights = 1.0 / (predictor.data.errors**2 if predictor.data.likelihood == "gaussian" else prediction)
+    return jacobian.T @ (weights[:, None] * jacobian)
+
+
+def fit_profile(
+    factory: ModelFactory,
+    initial: Mapping[str, float],
+    data: ProfileData,
+    *,
+    domain: tuple[float, float],
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    max_evaluations: int = 400,
+    progress: Progress | None = None,
+) -> ProfileFit:
+    """Fit the free parameters ``initial`` (name -> starting value) to a steady profile.
+
+    Parameters
+    ----------
+    factory
+        ``factory(values) -> Model`` for a dict of the free parameters' values.
+    initial
+        Starting values of the free parameters (may be empty: only the scale is fitted).
+    data
+        From :func:`profile_data`.
+    domain
+        The interval (x_min, x_max) of the model (walls of the zero-flux problem).
+    bounds
+        Optional (low, high) per parameter; defaults in
+        :data:`fpsolver.analysis.fit_estimates.DEFAULT_BOUNDS`.
+    max_evaluations
+        Limit of the optimiser's model evaluations.
+    progress
+        ``progress(task, done, total)`` called at each model evaluation.
+
+    Returns
+    -------
+    ProfileFit
+
+    Raises
+    ------
+    ValueError
+        For a model that is invalid at the starting values, or data that do not
+        determine the parameters.
+    """
+    if not isinstance(data, ProfileData):
+        raise TypeError("data must come from fpsolver.fit.profile_data(...)")
+    start = check_initial(initial)
+    names = tuple(start)
+    low, high = resolve_bounds(start, bounds)
+    dof = data.size - len(names) - 1
+    if dof < 1:
+        raise ValueError(f"{data.size} points cannot determine {len(names) + 1} parameters (the free ones and the scale)")
+    predictor = _Predictor(factory, names, data, (float(domain[0]), float(domain[1])), progress=progress, max_evaluations=max_evaluations)
+    theta0 = np.array(list(start.values()), dtype=float)
+    shape0 = predictor.shape(theta0)
+    if data.likelihood == "gaussian":
+        weights = 1.0 / data.errors**2
+        scale0 = max(np.sum(weights * data.values * shape0) / np.sum(weights * shape0**2), 1e-300)
+    else:
+        scale0 = max(float(np.sum(data.values)), 1.0)
+
+    def residuals(parameters: np.ndarray) -> np.ndarray:
+        try:
+            return _residuals(data, predictor.predict(parameters))
+        except ValueError:
+            return np.full(data.size, INVALID_RESIDUAL / np.sqrt(data.size))
+
+    solution = optimize.least_squares(
+        residuals,
+        np.append(theta0, np.log(scale0)),
+        bounds=(np.append(low, -np.inf), np.append(high, np.inf)),
+        x_scale="jac",
+        method="trf",
+        max_nfev=max_evaluations,
+    )
+    best = solution.x
+    prediction = predictor.predict(best)
+    covariance = covariance_from_information(_information(predictor, best, low, high, prediction), [*names, "scale"])
+    log_likelihood = _log_likelihood(data, prediction)
+    chi2 = float(np.sum(_residuals(data, prediction) ** 2))
+    criteria = information_criteria(log_likelihood, len(names) + 1, data.size)
+    scale = float(np.exp(best[-1]))
+    return ProfileFit(
+        parameters=ParameterEstimates(names, best[:-1].copy(), covariance[:-1, :-1].copy()),
+        scale=scale,
+        scale_error=float(scale * np.sqrt(max(covariance[-1, -1], 0.0))),
+        data=data,
+        prediction=prediction,
+        residuals=_residuals(data, prediction),
+        chi2=chi2,
+        dof=dof,
+        log_likelihood=log_likelihood,
+        aic=criteria["aic"],
+        bic=criteria["bic"],
+        model=build_model(factory, names, best[:-1]),
+        success=bool(solution.success),
+        message=str(solution.message),
+        evaluations=predictor.evaluations,
+    )

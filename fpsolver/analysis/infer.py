@@ -1,0 +1,577 @@
+"""Drift, diffusion and model parameters from particle trajectories.
+
+Trajectories x(t) sampled every Δt are read as realisations of the overdamped Ito SDE
+of the canonical Fokker-Planck equation (PHYSICS.md section 1)
+
+    dx = a(x) dt + sqrt(2 D(x)) dW,      a = -A  (drift, length/time).
+
+**Binned Kramers-Moyal estimates** (:func:`kramers_moyal`): over the increments
+Δx_k = x_{k+1} - x_k whose start x_k lies in a bin,
+
+    â = <Δx> / Δt ,   D̂ = <Δx^2> / (2 Δt),
+
+with standard errors std(Δx)/(Δt sqrt(n)) and std(Δx^2)/(2 Δt sqrt(n)) (increments are
+conditionally independent given their starts). They estimate the average of the field
+over the starts in the bin (compare with :func:`bin_averages` of the model, which
+removes the binning bias) up to the finite-Δt bias, from the Ito-Taylor expansion
+E[f(x_{t+Δt})] = f + Δt L f + Δt^2/2 L^2 f + O(Δt^3) with L f = a f' + D f'':
+
+    E[â] - a = Δt/2 (a a' + D a'') + O(Δt^2)
+    E[D̂] - D = Δt/2 (a^2 + a D' + 2 D a' + D D'') + O(Δt^2)
+
+(:func:`kramers_moyal_bias` evaluates both; halving Δt halves them).
+
+**Maximum likelihood** (:func:`fit_trajectories`): the transition density is
+approximated by a Gaussian of mean m and variance v,
+
+    ``"euler"``:    m = x + a Δt,                      v = 2 D Δt
+    ``"kessler"``:  m = x + a Δt + Δt^2/2 (a a' + D a''),
+                    v = 2 D Δt + Δt^2 (a D' + 2 D a' + D D'')
+
+(Kessler, Scand. J. Stat. 24, 211 (1997): the same expansion to second order). The
+bias of the estimates is O(Δt) for Euler and O(Δt^2) for Kessler. Coefficients are
+tabulated on a uniform grid over the data (``grid_points``; derivatives by second-order
+differences) and interpolated linearly, so a likelihood evaluation costs O(n) without
+calling the model at every point. The covariance is the inverse expected Fisher
+information I_jk = Σ [∂_j m ∂_k m / v + ∂_j v ∂_k v / (2 v^2)].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize
+
+from fpsolver.analysis.compare import chi2_per_dof
+from fpsolver.analysis.fit_estimates import (
+    DataError,
+    ModelFactory,
+    ParameterEstimates,
+    build_model,
+    check_initial,
+    compare_fits,
+    covariance_from_information,
+    derivative_steps,
+    information_criteria,
+    resolve_bounds,
+)
+from fpsolver.models import Model
+
+__all__ = [
+    "TRANSITIONS",
+    "Trajectories",
+    "trajectories",
+    "KramersMoyal",
+    "kramers_moyal",
+    "bin_averages",
+    "kramers_moyal_bias",
+    "TrajectoryFit",
+    "fit_trajectories",
+    "simulate_trajectories",
+    "compare_fits",
+    "chi2_per_dof",
+    "DataError",
+]
+
+TRANSITIONS = ("euler", "kessler")
+DT_TOLERANCE = 1e-6
+Progress = Callable[[str, float, float], None]
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """Increments of one or more trajectories sampled every ``dt``.
+
+    Attributes
+    ----------
+    starts, ends
+        x_k and x_{k+1} of every increment (length), all trajectories together.
+    dt
+        Sampling interval (time).
+    lengths
+        Number of points of each trajectory.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    dt: float
+    lengths: tuple[int, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of increments."""
+        return int(self.starts.size)
+
+    @property
+    def points(self) -> np.ndarray:
+        """Every sampled position (length)."""
+        return np.concatenate([self.starts, self.ends[np.cumsum(np.array(self.lengths) - 1) - 1]])
+
+
+def _flatten(values: np.ndarray) -> np.ndarray:
+    """A 2D array (one trajectory per row) as one NaN-separated series."""
+    if values.ndim == 1:
+        return values
+    return np.concatenate([values, np.full((values.shape[0], 1), np.nan)], axis=1).ravel()
+
+
+def trajectories(x: object, *, dt: float | None = None, t: object | None = None, ids: object | None = None) -> Trajectories:
+    """Check trajectories and collect their increments.
+
+    Parameters
+    ----------
+    x
+        Positions (length): a 1D array (trajectories separated by NaN, or labelled by
+        ``ids``) or a 2D array (one trajectory per row, NaN padding at the end).
+    dt
+        Uniform sampling interval (time); or give ``t``.
+    t
+        Sample times (same shape as ``x``); every step must equal one dt (relative
+        tolerance 1e-6; the median step when ``dt`` is not given).
+    ids
+        Trajectory labels of the samples of a 1D ``x``; samples of one label are
+        contiguous and in time order.
+
+    Raises
+    ------
+    DataError
+        Naming the first bad sample: inf, NaN inside a labelled trajectory, a
+        trajectory with one point, non-uniform or non-positive dt.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim not in (1, 2) or x.size == 0:
+        raise DataError(f"trajectories must be a non-empty 1D or 2D array, got shape {x.shape}")
+    if np.any(np.isinf(x)):
+        index = int(np.argmax(np.isinf(x.ravel())))
+        raise DataError(f"position {index} is infinite", index)
+    flat = _flatten(x)
+    finite = np.isfinite(flat)
+    linked = finite[:-1] & finite[1:]  # increment k -> k+1 inside one trajectory
+    if ids is not None:
+        if x.ndim != 1:
+            raise DataError("ids label the samples of a 1D x")
+        labels = np.asarray(ids)
+        if labels.shape != x.shape:
+            raise DataError(f"ids and x have different lengths ({labels.size} and {x.size})")
+        if not np.all(finite):
+            index = int(np.argmax(~finite))
+            raise DataError(f"position {index} is NaN inside trajectory {labels[index]!r}", index)
+        same = labels[1:] == labels[:-1]
+        firsts = labels[np.concatenate([[True], ~same])]
+        if np.unique(firsts).size != firsts.size:
+            raise DataError("the samples of each trajectory id must be contiguous")
+        linked &= same
+    begins = finite & np.concatenate([[True], ~linked])
+    ends_of = finite & np.concatenate([~linked, [True]])
+    if not np.any(finite):
+        raise DataError("no finite positions in the trajectories")
+    single = begins & ends_of
+    if np.any(single):
+        index = int(np.argmax(single))
+        number = int(np.count_nonzero(begins[:index]))
+        sample = index if x.ndim == 1 else int(np.unravel_index(index, (x.shape[0], x.shape[1] + 1))[0] * x.shape[1] + index % (x.shape[1] + 1))
+        raise DataError(f"trajectory {number} (sample {sample}) has one point; each needs at least 2", sample)
+    pairs = np.flatnonzero(linked)
+    if t is not None:
+        times = np.asarray(t, dtype=float)
+        if times.shape != x.shape:
+            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
+        times = _flatten(times)
+        steps = times[pairs + 1] - times[pairs]
+        reference = float(np.median(steps)) if dt is None else float(dt)
+        bad = ~(np.abs(steps - reference) <= DT_TOLERANCE * abs(reference))
+        if np.any(bad):
+            index = int(pairs[int(np.argmax(bad))]) + 1
+            raise DataError(f"non-uniform dt: t[{index}] - t[{index - 1}] = {steps[int(np.argmax(bad))]:g} differs from dt = {reference:g}", index)
+        dt = reference
+    if dt is None:
+        raise DataError("give the sampling interval dt (or the sample times t)")
+    if isinstance(dt, bool) or not np.isfinite(dt) or dt <= 0:
+        raise DataError(f"dt must be a finite number > 0, got {dt!r}")
+    lengths = np.flatnonzero(ends_of) - np.flatnonzero(begins) + 1
+    return Trajectories(starts=flat[pairs], ends=flat[pairs + 1], dt=float(dt), lengths=tuple(lengths.tolist()))
+
+
+@dataclass(frozen=True)
+class KramersMoyal:
+    """Binned drift and diffusion estimates (see the module docstring).
+
+    Attributes
+    ----------
+    edges, centres
+        Bin edges and centres (length).
+    counts
+        Increments per bin.
+    drift, drift_error
+        â = <Δx>/Δt and its standard error (length/time); NaN in bins with too few increments.
+    diffusion, diffusion_error
+        D̂ = <Δx^2>/(2 Δt) and its standard error (length^2/time).
+    mean_position
+        Mean start position in each bin (length).
+    """
+
+    edges: np.ndarray
+    centres: np.ndarray
+    counts: np.ndarray
+    drift: np.ndarray
+    drift_error: np.ndarray
+    diffusion: np.ndarray
+    diffusion_error: np.ndarray
+    mean_position: np.ndarray
+
+    @property
+    def used(self) -> np.ndarray:
+        """Bins with an estimate."""
+        return np.isfinite(self.drift)
+
+
+def _bin_index(data: Trajectories, edges: np.ndarray) -> np.ndarray:
+    index = np.searchsorted(edges, data.starts, side="right") - 1
+    index[data.starts == edges[-1]] = edges.size - 2
+    return index
+
+
+def kramers_moyal(data: Trajectories, bins: int | np.ndarray = 20, *, min_count: int = 20) -> KramersMoyal:
+    """Binned Kramers-Moyal drift and diffusion estimates.
+
+    Parameters
+    ----------
+    data
+        From :func:`trajectories`.
+    bins
+        Number of equal bins over the range of the starts, or increasing bin edges.
+    min_count
+        Bins with fewer increments report NaN.
+    """
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        if bins < 1:
+            raise ValueError(f"'bins' must be >= 1, got {bins}")
+        edges = np.linspace(data.starts.min(), data.starts.max(), int(bins) + 1)
+    else:
+        edges = np.asarray(bins, dtype=float)
+        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0) or not np.all(np.isfinite(edges)):
+            raise ValueError("'bins' must be a positive integer or at least 2 strictly increasing finite edges")
+    index = _bin_index(data, edges)
+    inside = (index >= 0) & (index < edges.size - 1)
+    index, step, start = index[inside], (data.ends - data.starts)[inside], data.starts[inside]
+    n_bins = edges.size - 1
+    counts = np.bincount(index, minlength=n_bins).astype(float)
+
+    def moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total = np.bincount(index, weights=values, minlength=n_bins)
+        squares = np.bincount(index, weights=values * values, minlength=n_bins)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / counts
+            variance = (squares - counts * mean**2) / (counts - 1)
+        return mean, np.sqrt(np.clip(variance, 0.0, None) / counts)
+
+    dt = data.dt
+    first, first_error = moments(step)
+    second, second_error = moments(step * step)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_position = np.bincount(index, weights=start, minlength=n_bins) / counts
+    few = counts < max(int(min_count), 2)
+    drift, drift_error = first / dt, first_error / dt
+    diffusion, diffusion_error = second / (2 * dt), second_error / (2 * dt)
+    for array in (drift, drift_error, diffusion, diffusion_error, mean_position):
+        array[few] = np.nan
+    return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position)
+
+
+def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The model's drift a = -A and D averaged over the increment starts in each bin
+    (what the binned estimates estimate as Δt -> 0)."""
+    index = _bin_index(data, edges)
+    inside = (index >= 0) & (index < edges.size - 1)
+    coefficients = model.coefficients(data.starts[inside], domain)
+    counts = np.bincount(index[inside], minlength=edges.size - 1).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drift = np.bincount(index[inside], weights=-coefficients.A, minlength=edges.size - 1) / counts
+        diffusion = np.bincount(index[inside], weights=coefficients.D, minlength=edges.size - 1) / counts
+    return drift, diffusion
+
+
+@dataclass(frozen=True)
+class _Table:
+    """Drift a = -A, D and the derivatives a', a'', D', D'' on a uniform grid."""
+
+    grid: np.ndarray
+    a: np.ndarray
+    da: np.ndarray
+    d2a: np.ndarray
+    D: np.ndarray
+    dD: np.ndarray
+    d2D: np.ndarray
+
+
+def _table(model: Model, grid: np.ndarray, domain: tuple[float, float]) -> _Table:
+    coefficients = model.coefficients(grid, domain)
+    a, D, dD = -coefficients.A, coefficients.D, coefficients.dD
+    da = np.gradient(a, grid, edge_order=2)
+    return _Table(grid, a, da, np.gradient(da, grid, edge_order=2), D, dD, np.gradient(dD, grid, edge_order=2))
+
+
+def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """First-order finite-Δt biases of â and D̂ at the points ``x`` (increasing; module docstring)."""
+    x = np.asarray(x, dtype=float)
+    t = _table(model, x, domain)
+    return 0.5 * dt * (t.a * t.da + t.D * t.d2a), 0.5 * dt * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
+
+
+class _Interpolation:
+    """Linear interpolation from a fixed uniform grid to fixed points (weights computed once)."""
+
+    def __init__(self, grid: np.ndarray, x: np.ndarray) -> None:
+        position = (x - grid[0]) / (grid[1] - grid[0])
+        self.index = np.clip(position.astype(np.int64), 0, grid.size - 2)
+        self.weight = position - self.index
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        left = values[self.index]
+        return left + self.weight * (values[self.index + 1] - left)
+
+
+@dataclass
+class _Likelihood:
+    """Gaussian transition density of the chosen scheme for parameter vectors."""
+
+    factory: ModelFactory
+    names: tuple[str, ...]
+    data: Trajectories
+    domain: tuple[float, float]
+    transition: str
+    grid: np.ndarray
+    evaluations: int = 0
+    progress: Progress | None = None
+
+    def __post_init__(self) -> None:
+        self.interpolate = _Interpolation(self.grid, self.data.starts)
+        self.step = self.data.ends - self.data.starts
+
+    def moments(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean increment m - x and variance v of every transition."""
+        self.evaluations += 1
+        if self.progress is not None:
+            self.progress("likelihood evaluations", self.evaluations, max(self.evaluations, 100))
+        t = _table(build_model(self.factory, self.names, theta), self.grid, self.domain)
+        dt = self.data.dt
+        if self.transition == "euler":
+            return self.interpolate(t.a) * dt, self.interpolate(t.D) * (2 * dt)
+        mean = self.interpolate(t.a * dt + 0.5 * dt**2 * (t.a * t.da + t.D * t.d2a))
+        variance_table = 2 * t.D * dt + dt**2 * (t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
+        # v = 2 D dt (1 + O(dt)); keep it >= D dt where dt is too coarse for the expansion
+        variance = self.interpolate(np.maximum(variance_table, t.D * dt))
+        return mean, variance
+
+    def negative_log(self, theta: np.ndarray) -> float:
+        mean, variance = self.moments(theta)
+        return float(0.5 * np.sum((self.step - mean) ** 2 / variance + np.log(2 * np.pi * variance)))
+
+    def information(self, theta: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        back, forward = derivative_steps(theta, low, high)
+        _, variance = self.moments(theta)
+        dm, dv = [], []
+        for j in range(theta.size):
+            plus, minus = theta.copy(), theta.copy()
+            plus[j] += forward[j]
+            minus[j] -= back[j]
+            (m_plus, v_plus), (m_minus, v_minus) = self.moments(plus), self.moments(minus)
+            dm.append((m_plus - m_minus) / (forward[j] + back[j]))
+            dv.append((v_plus - v_minus) / (forward[j] + back[j]))
+        information = np.empty((theta.size, theta.size))
+        for j in range(theta.size):
+            for k in range(j, theta.size):
+                value = np.sum(dm[j] * dm[k] / variance + dv[j] * dv[k] / (2 * variance**2))
+                information[j, k] = information[k, j] = value
+        return information
+
+
+@dataclass(frozen=True)
+class TrajectoryFit:
+    """The result of :func:`fit_trajectories`.
+
+    Attributes
+    ----------
+    parameters
+        Free parameters with covariance (inverse expected Fisher information).
+    log_likelihood, aic, bic
+        Maximised ln L of the increments (transition density ``transition``) and the
+        information criteria (k = number of free parameters, n = increments).
+    n_transitions, dt, transition
+        Data size, sampling interval and transition density used.
+    model
+        The best-fit model.
+    success, message, evaluations
+        Optimiser status and number of likelihood evaluations.
+    """
+
+    parameters: ParameterEstimates
+    log_likelihood: float
+    aic: float
+    bic: float
+    n_transitions: int
+    dt: float
+    transition: str
+    model: Model
+    success: bool
+    message: str
+    evaluations: int
+
+    @property
+    def n_parameters(self) -> int:
+        return len(self.parameters.names)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "transition": self.transition,
+            "parameters": self.parameters.as_dict(),
+            "log_likelihood": self.log_likelihood,
+            "aic": self.aic,
+            "bic": self.bic,
+            "n_transitions": self.n_transitions,
+            "n_parameters": self.n_parameters,
+            "dt": self.dt,
+            "model": self.model.describe(),
+            "success": self.success,
+            "message": self.message,
+            "evaluations": self.evaluations,
+        }
+
+
+def fit_trajectories(
+    factory: ModelFactory,
+    initial: Mapping[str, float],
+    data: Trajectories,
+    *,
+    domain: tuple[float, float],
+    transition: str = "kessler",
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    grid_points: int = 2049,
+    progress: Progress | None = None,
+) -> TrajectoryFit:
+    """Maximum-likelihood fit of the free parameters ``initial`` to trajectories.
+
+    Parameters
+    ----------
+    factory
+        ``factory(values) -> Model``.
+    initial
+        Starting values of the free parameters (may be empty: the likelihood of the
+        model as it is, for model comparison).
+    data
+        From :func:`trajectories`; every position must lie in ``domain``.
+    domain
+        The model's interval.
+    transition
+        ``"kessler"`` (default, bias O(Δt^2)) or ``"euler"`` (bias O(Δt)).
+    bounds
+        Optional (low, high) per parameter (defaults as for :func:`fpsolver.fit.fit_profile`).
+    grid_points
+        Points of the coefficient table over the range of the data.
+    progress
+        ``progress(task, done, total)`` called at each likelihood evaluation.
+
+    Optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in coordinates scaled by the
+    standard errors at the starting point, so every direction has unit curvature.
+    """
+    if not isinstance(data, Trajectories):
+        raise TypeError("data must come from fpsolver.infer.trajectories(...)")
+    if transition not in TRANSITIONS:
+        raise ValueError(f"transition must be one of {TRANSITIONS}, got {transition!r}")
+    start = check_initial(initial)
+    names = tuple(start)
+    low, high = resolve_bounds(start, bounds)
+    domain = (float(domain[0]), float(domain[1]))
+    points = np.concatenate([data.starts, data.ends])
+    lowest, highest = float(points.min()), float(points.max())
+    if lowest < domain[0] or highest > domain[1]:
+        raise DataError(f"positions span [{lowest:g}, {highest:g}], outside the domain [{domain[0]:g}, {domain[1]:g}]")
+    margin = 1e-9 * (domain[1] - domain[0])
+    grid = np.linspace(max(domain[0], lowest - margin), min(domain[1], highest + margin), int(grid_points))
+    likelihood = _Likelihood(factory, names, data, domain, transition, grid, progress=progress)
+    theta0 = np.array(list(start.values()), dtype=float)
+    baseline = likelihood.negative_log(theta0)
+    success, message, best = True, "no free parameters", theta0
+    if names:
+        scale = np.sqrt(np.diag(covariance_from_information(likelihood.information(theta0, low, high), names)))
+
+        def objective(z: np.ndarray) -> float:
+            try:
+                return likelihood.negative_log(theta0 + scale * z) - baseline
+            except ValueError:
+                return 1e12
+
+        solution = optimize.minimize(
+            objective,
+            np.zeros(theta0.size),
+            method="L-BFGS-B",
+            bounds=list(zip((low - theta0) / scale, (high - theta0) / scale)),
+            options={"ftol": 1e-10, "gtol": 1e-5, "maxiter": 200},
+        )
+        best, success, message = theta0 + scale * solution.x, bool(solution.success), str(solution.message)
+    covariance = covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))
+    log_likelihood = -likelihood.negative_log(best)
+    criteria = information_criteria(log_likelihood, len(names), data.size)
+    return TrajectoryFit(
+        parameters=ParameterEstimates(names, best.copy(), covariance),
+        log_likelihood=log_likelihood,
+        aic=criteria["aic"],
+        bic=criteria["bic"],
+        n_transitions=data.size,
+        dt=data.dt,
+        transition=transition,
+        model=build_model(factory, names, best),
+        success=success,
+        message=message,
+        evaluations=likelihood.evaluations,
+    )
+
+
+def simulate_trajectories(
+    model: Model, mesh, n_trajectories: int, n_points: int, dt: float, *, substeps: int = 10, seed: int = 0, x0: float | np.ndarray | None = None, burn_in: float = 0.0
+) -> np.ndarray:
+    """Trajectories of ``model`` sampled every ``dt``, made by fpsolver's ensembles.
+
+    Each sampling interval is one :func:`fpsolver.ensembles.run_ensemble` call
+    (Platen's weak order 2 scheme, ``substeps`` steps of dt/substeps, reflecting walls
+    at the mesh's ends) continuing from the previous positions; interval k uses the
+    seed drawn from ``numpy.random.SeedSequence([seed, k])``, so the result is
+    reproducible. ``x0``: one start for all, one per trajectory, or (default) spread
+    evenly over the domain; ``burn_in`` (time) is run before the first sample.
+
+    Returns
+    -------
+    numpy.ndarray
+        Positions of shape (n_trajectories, n_points) (length).
+    """
+    from fpsolver.ensembles import run_ensemble
+    from fpsolver.meshes import extent
+
+    for name, value in (("n_trajectories", n_trajectories), ("n_points", n_points), ("substeps", substeps)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"'{name}' must be an integer >= 1, got {value!r}")
+    if not (np.isfinite(dt) and dt > 0):
+        raise ValueError(f"'dt' must be finite and > 0, got {dt!r}")
+    low, high = extent(mesh)
+    if x0 is None:
+        current = low + (high - low) * (np.arange(n_trajectories) + 0.5) / n_trajectories
+    else:
+        current = np.broadcast_to(np.asarray(x0, dtype=float), (n_trajectories,)).copy()
+
+    def advance(positions: np.ndarray, duration: float, k: int) -> np.ndarray:
+        steps = max(int(round(duration / dt * substeps)), 1)
+        stream = int(np.random.SeedSequence([seed, k]).generate_state(1)[0])
+        return run_ensemble(
+            model, mesh, n_trajectories, duration / steps, duration, scheme="weak2", burn_in=0.0, seed=stream, x0=positions, record_every=steps, sample_interval=duration, chunk_size=256
+        ).final_x
+
+    if burn_in > 0:
+        current = advance(current, burn_in, n_points)
+    positions = np.empty((n_trajectories, n_points))
+    positions[:, 0] = current
+    for k in range(1, n_points):
+        current = advance(current, dt, k)
+        positions[:, k] = current
+    return positions

@@ -1,0 +1,135 @@
+"""Trajectory inference (fpsolver.infer) against exact Ornstein-Uhlenbeck transitions.
+
+The Ito model with a uniform temperature T = 1 in a harmonic trap V = k x^2/2 is the
+Ornstein-Uhlenbeck process dx = -k x dt + sqrt(2) dW, whose transition density is
+known exactly: x' = x e^{-k dt} + sqrt((1 - e^{-2 k dt})/k) xi. Samples made that way
+are independent of fpsolver's own SDE code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import fpsolver
+from fpsolver import meshes, potentials, profiles
+from fpsolver.analysis import infer
+
+DOMAIN = (-8.0, 8.0)
+FLAT = profiles.linear(T0=1.0, gradient=0.0)
+
+
+def ou_model(values):
+    return fpsolver.Ito(FLAT, potential=potentials.harmonic(stiffness=values["stiffness"]))
+
+
+def ou_transitions(n, dt, seed, k=1.0):
+    """n independent (start, end) pairs: starts from the stationary law, exact ends."""
+    rng = np.random.default_rng(seed)
+    starts = rng.standard_normal(n) / np.sqrt(k)
+    ends = starts * np.exp(-k * dt) + np.sqrt((1 - np.exp(-2 * k * dt)) / k) * rng.standard_normal(n)
+    return infer.trajectories(np.column_stack([starts, ends]), dt=dt)
+
+
+def ou_path(n, dt, seed, k=1.0):
+    rng = np.random.default_rng(seed)
+    x = np.empty(n)
+    x[0] = rng.standard_normal() / np.sqrt(k)
+    decay, spread = np.exp(-k * dt), np.sqrt((1 - np.exp(-2 * k * dt)) / k)
+    for i, noise in enumerate(rng.standard_normal(n - 1), start=1):
+        x[i] = x[i - 1] * decay + spread * noise
+    return x
+
+
+def test_trajectory_formats_give_the_same_increments():
+    a, b = np.array([0.0, 0.1, 0.3]), np.array([1.0, 0.9])
+    separated = infer.trajectories(np.concatenate([a, [np.nan], b]), dt=0.5)
+    padded = infer.trajectories(np.array([a, np.append(b, np.nan)]), dt=0.5)
+    labelled = infer.trajectories(np.concatenate([a, b]), ids=[1, 1, 1, 2, 2], t=[0, 0.5, 1.0, 3.0, 3.5])
+    for data in (separated, padded, labelled):
+        assert data.starts.tolist() == [0.0, 0.1, 1.0] and data.ends.tolist() == [0.1, 0.3, 0.9]
+        assert data.lengths == (3, 2) and data.dt == 0.5
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"x": [0.0, 1.0, np.nan, 2.0, np.nan, 3.0, 4.0], "dt": 1.0}, "trajectory 1 .* has one point"),
+        ({"x": [0.0], "dt": 1.0}, "has one point"),
+        ({"x": [0.0, 1.0, 2.0, 3.0], "t": [0.0, 0.1, 0.2, 0.35]}, r"non-uniform dt: t\[3\] - t\[2\]"),
+        ({"x": [0.0, np.inf, 2.0], "dt": 1.0}, "position 1 is infinite"),
+        ({"x": [0.0, 1.0, 2.0], "dt": -1.0}, "dt must be a finite number > 0"),
+        ({"x": [0.0, 1.0, 2.0]}, "give the sampling interval"),
+    ],
+)
+def test_bad_trajectories_are_one_line_errors(arguments, message):
+    with pytest.raises(infer.DataError, match=message) as info:
+        infer.trajectories(**arguments)
+    assert "\n" not in str(info.value)
+
+
+def test_binned_estimates_agree_with_the_model_within_their_errors():
+    data = infer.trajectories(ou_path(200_000, 0.002, seed=4), dt=0.002)
+    estimates = infer.kramers_moyal(data, np.linspace(-2.0, 2.0, 17))
+    drift, diffusion = infer.bin_averages(ou_model({"stiffness": 1.0}), data, estimates.edges, DOMAIN)
+    used = estimates.used
+    assert used.sum() == 16
+    assert infer.chi2_per_dof(estimates.drift[used], drift[used], estimates.drift_error[used]) < 2.0
+    assert infer.chi2_per_dof(estimates.diffusion[used], diffusion[used], estimates.diffusion_error[used]) < 2.0
+
+
+def test_predicted_finite_dt_bias_of_the_diffusion_estimate():
+    """E[D] - D = dt/2 (a^2 + a D' + 2 D a' + D D'') = dt/2 (k^2 x^2 - 2 k) for OU: the
+    measured bias matches it and halves with dt."""
+    model = ou_model({"stiffness": 1.0})
+    measured = []
+    for dt in (0.2, 0.1):
+        data = ou_transitions(400_000, dt, seed=9)
+        estimates = infer.kramers_moyal(data, np.linspace(-1.5, 1.5, 7))
+        _, diffusion = infer.bin_averages(model, data, estimates.edges, DOMAIN)
+        _, predicted = infer.kramers_moyal_bias(model, estimates.mean_position, dt, DOMAIN)
+        bias = estimates.diffusion - diffusion
+        assert np.all(np.abs(bias - predicted) < 4 * estimates.diffusion_error + 0.25 * np.abs(predicted))
+        measured.append(np.average(bias, weights=estimates.counts))
+    assert 1.6 < measured[0] / measured[1] < 2.6  # first order in dt
+
+
+def test_maximum_likelihood_recovers_the_stiffness_with_honest_errors():
+    data = infer.trajectories(ou_path(50_000, 0.01, seed=2), dt=0.01)
+    result = infer.fit_trajectories(ou_model, {"stiffness": 0.5}, data, domain=DOMAIN)
+    value, error = result.parameters["stiffness"]
+    # Fisher information of k for OU observed over a time T: T / (2 k) -> sigma = sqrt(2 k / T)
+    assert error == pytest.approx(np.sqrt(2 * 1.0 / 500.0), rel=0.15)
+    assert abs(value - 1.0) < 4 * error
+
+
+def test_euler_bias_is_first_order_and_kessler_second_order():
+    """k from exact OU transitions at coarse dt: Euler estimates about (1 - e^{-k dt})/dt
+    = k - k^2 dt/2 + ... (bias halves with dt); Kessler's bias is O(dt^2) (quarters)."""
+    biases = {}
+    for dt in (0.4, 0.2, 0.1):
+        data = ou_transitions(400_000, dt, seed=5)
+        for transition in ("euler", "kessler"):
+            result = infer.fit_trajectories(ou_model, {"stiffness": 1.0}, data, domain=DOMAIN, transition=transition)
+            biases[transition, dt] = result.parameters["stiffness"][0] - 1.0
+    assert biases["euler", 0.2] == pytest.approx(-0.2 / 2 + 0.2**2 / 6, abs=0.02)
+    assert 1.6 < biases["euler", 0.2] / biases["euler", 0.1] < 2.6
+    assert 2.8 < biases["kessler", 0.4] / biases["kessler", 0.2] < 6.0
+    assert abs(biases["kessler", 0.2]) < abs(biases["euler", 0.2]) / 2
+
+
+def test_likelihood_comparison_picks_the_ito_convention_of_the_data():
+    """Trajectories of Ito(alpha = 1) from fpsolver's ensembles (tanh temperature step,
+    trap far from the walls): alpha = 1 has the largest likelihood and the free fit
+    finds it within its error."""
+    profile = profiles.tanh_step(T_left=2.0, T_right=0.5, center=0.0, width=1.0)
+    trap = potentials.harmonic(stiffness=3.0)
+    domain = (-3.0, 3.0)
+    truth = fpsolver.Ito(profile, potential=trap, alpha=1.0)
+    positions = infer.simulate_trajectories(truth, meshes.uniform(*domain, 40), 40, 300, 0.05, seed=3, burn_in=1.0)
+    data = infer.trajectories(positions, dt=0.05)
+    fits = {alpha: infer.fit_trajectories(lambda v, a=alpha: fpsolver.Ito(profile, potential=trap, alpha=a), {}, data, domain=domain) for alpha in (0.0, 0.5, 1.0)}
+    assert max(fits, key=lambda alpha: fits[alpha].log_likelihood) == 1.0
+    free = infer.fit_trajectories(lambda v: fpsolver.Ito(profile, potential=trap, alpha=v["alpha"]), {"alpha": 0.5}, data, domain=domain)
+    value, error = free.parameters["alpha"]
+    assert abs(value - 1.0) < 4 * error and error < 0.2
