@@ -162,6 +162,12 @@ def outside_inputs() -> list[Input]:
         inputs.append(Input(f"outside-file-{name or 'empty'}", "outside", tabulated(**{"temperature.file": name}), files=files, fragment="temperature.file", setup=_outside_links))
     for name in ("../../x", "/etc/passwd", "../../../etc/passwd", "graded-walls/../unit-uniform", ".hidden", "a/b", "", "unit-uniform.toml/..", "no-such-mesh", "~root"):
         inputs.append(Input(f"outside-mesh-{name or 'empty'}", "outside", case(mesh=name), fragment="mesh"))
+    for name in ("../box.geo", "/etc/passwd.geo", "link-out.geo", "sub/../../box.geo", "../../etc/passwd", "no-such-geometry"):
+        data = case(domain=None, mesh={"kind": "gmsh", "geometry": name}, temperature={"profile": "formula", "expression": "1 + 0.1*x*y"})
+        inputs.append(Input(f"outside-geometry-{name}", "outside", data, fragment="mesh.geometry", setup=_outside_links))
+    for name in ("/etc/passwd", "../outside.csv", "link-out.csv", "fifo.csv"):
+        data = case(domain=None, mesh={"kind": "grid", "lower": [-1.0, -1.0], "upper": [1.0, 1.0], "cells": [4, 4]}, temperature={"profile": "tabulated_grid", "file": name})
+        inputs.append(Input(f"outside-grid-{name}", "outside", data, fragment="temperature.file", setup=_outside_links))
     return inputs
 
 
@@ -169,6 +175,7 @@ def _outside_links(directory: Path) -> None:
     outside = directory.parent / "outside.csv"
     outside.write_text(CSV)
     (directory / "link-out.csv").symlink_to(outside)
+    (directory / "link-out.geo").symlink_to(outside)
     (directory / "link-dir").symlink_to("/etc")
     os.mkfifo(directory / "fifo.csv")
 

@@ -112,7 +112,7 @@ def read_case_file(directory: Path, key: str, name: object) -> CaseFile:
     return _read_regular(key, path, repr(name))
 
 
-def named_mesh_path(name: object) -> Path:
+def named_mesh_path(name: object, key: str = "mesh") -> Path:
     """The file of the named mesh ``name`` in ``fpsolver/meshes/data`` (``.toml`` or ``.geo``).
 
     Raises
@@ -121,13 +121,13 @@ def named_mesh_path(name: object) -> Path:
         ``name`` is not a bare name, or no mesh of that name ships with fpsolver.
     """
     if not isinstance(name, str) or not MESH_NAME.fullmatch(name) or ".." in name:
-        raise CaseError(f"mesh: a named mesh is a bare name (letters, digits, '_', '-', '.') from fpsolver/meshes/data, got {name!r}")
+        raise CaseError(f"{key}: a named mesh is a bare name (letters, digits, '_', '-', '.') from fpsolver/meshes/data, got {name!r}")
     for suffix in MESH_SUFFIXES:
         path = MESH_DIR / f"{name}{suffix}"
         if path.is_file() and path.resolve().is_relative_to(MESH_DIR.resolve()):
             return path
     available = sorted({path.stem for suffix in MESH_SUFFIXES for path in MESH_DIR.glob(f"*{suffix}")})
-    raise CaseError(f"mesh: no mesh named {name!r} (available: {', '.join(available) or 'none'})")
+    raise CaseError(f"{key}: no mesh named {name!r} (available: {', '.join(available) or 'none'})")
 
 
 def _file_keys(table: Any, prefix: str) -> list[tuple[str, str]]:
@@ -160,7 +160,7 @@ def read_files(resolved: dict[str, Any], directory: Path | None) -> dict[str, Ca
         in_case = isinstance(geometry, str) and (Path(geometry).suffix == ".geo" or directory is not None and (Path(directory) / geometry).exists())
         if in_case and directory is None:
             raise CaseError("mesh.geometry: a case that reads files needs its directory")
-        named = None if in_case else named_mesh_path(geometry)
+        named = None if in_case else named_mesh_path(geometry, "mesh.geometry")
         files["mesh.geometry"] = read_case_file(directory, "mesh.geometry", geometry) if in_case else _read_regular("mesh.geometry", named, repr(geometry))  # type: ignore[arg-type]
     return files
 
