@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from scipy import integrate
 
 import fpsolver
 from fpsolver import compare, exact, meshes, profiles
@@ -29,6 +30,39 @@ TITLE = "gCLm-I: the effect of T'' through eta_eff on a Gaussian hot spot"
 DOMAIN = (-1.5, 1.5)
 KAPPA = 0.5
 WIDTH, AMPLITUDE = 0.3, 1.0
+
+
+def oscillator_sum_from_eqs_22_23(eta: float, tau_R: float) -> tuple[float, float]:
+    """S = sum_k c_k^2/(m_k omega_k^2) and the friction ∫_0^∞ K dt for the Ohmic bath
+    J(omega) = eta omega exp(-omega tau_R), by quadrature of gCLm Eqs. 22-23: S = K(0) =
+    (2/pi) ∫ J/omega domega (closed form 2 eta/(pi tau_R)) and ∫_0^∞ K dt = lim J/omega = eta
+    (K(t) = (2 eta/pi) tau_R/(tau_R^2 + t^2))."""
+    spectral = lambda omega: eta * omega * np.exp(-omega * tau_R)  # noqa: E731
+    K0 = 2.0 / np.pi * integrate.quad(lambda omega: spectral(omega) / omega, 0.0, np.inf, epsabs=0.0, epsrel=1e-13)[0]
+    friction = integrate.quad(lambda t: 2.0 * eta / np.pi * tau_R / (tau_R**2 + t**2), 0.0, np.inf, epsabs=0.0, epsrel=1e-13)[0]
+    return K0, friction
+
+
+def cutoff_relations(result: StudyResult) -> float:
+    """Rows comparing GCLM1.from_physical's alpha_tilde (text after Eq. 28: S = pi eta/tau_R)
+    with the one Eqs. 22-23 give (S = K(0)); returns the factor between them."""
+    eta, tau_R, pressure, volume, T_ref = 1.0, 0.01, 2.0, 0.3, 1.0
+    model = fpsolver.GCLM1.from_physical(profiles.linear(), pressure=pressure, particle_volume=volume, tau_R=tau_R, T_ref=T_ref, eta=eta)
+    S_paper = np.pi * eta / tau_R
+    S_eqs, friction = oscillator_sum_from_eqs_22_23(eta, tau_R)
+    result.check("Ohmic bath J = eta omega e^{-omega tau_R}: friction ∫_0^∞ K dt by quadrature vs eta", friction, eta, 1e-10, "relative")
+    result.check("S = K(0) from Eqs. 22-23 by quadrature vs 2 eta/(pi tau_R)", S_eqs, 2.0 * eta / (np.pi * tau_R), 1e-10, "relative")
+    result.check("from_physical: alpha_tilde vs the text after Eq. 28, kappa tau_R/(pi eta)", model.alpha_tilde, model.kappa / S_paper, 1e-14, "relative")
+    factor = (model.kappa / S_eqs) / model.alpha_tilde
+    result.check(
+        "alpha_tilde from Eqs. 22-23 (kappa/K(0)) / alpha_tilde of from_physical (text after Eq. 28)",
+        factor,
+        np.pi**2 / 2.0,
+        0.0,
+        "info",
+        "the paper's S = pi K(0)/2 = pi eta/tau_R contradicts its Eqs. 22-23 (S = K(0)); from_physical follows the text",
+    )
+    return factor
 
 
 def closed_form(profile: profiles.TemperatureProfile, x: np.ndarray, *, alpha_tilde: float, T0: float, power: int) -> np.ndarray:
@@ -90,6 +124,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         ax.legend(fontsize=7)
     result.figures.append(save_figure(figure, out_dir, NAME, "hotspot"))
     result.table = table
+    factor = cutoff_relations(result)
     result.paragraph = (
         "On a linear profile model I only feels the force -kappa T'. On a Gaussian hot spot the second "
         "derivative enters through the effective friction eta_eff = eta (1 - a~ T''): the concave top of the "
@@ -99,6 +134,10 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "(derived here from Eq. 30), which fpsolver reproduces to round-off for every a~, and with the "
         "Kramers (small-mass) form one power of (1 - a~ T'') fewer. "
         f"At a~ = {a_last:g} the density at the centre of the spot is {enhancement:.3f} times its value at a~ = 0 "
-        f"(the friction factor alone would give (1 - a~ T''(0))^2 = {predicted:.3f} before renormalisation)."
+        f"(the friction factor alone would give (1 - a~ T''(0))^2 = {predicted:.3f} before renormalisation). "
+        "**a~ from physical constants depends on a relation the paper states two ways**: the text after Eq. 28 "
+        "takes sum c^2/(m omega^2) = pi K(0)/2 = pi eta/tau_R, while Eqs. 22-23 give sum c^2/(m omega^2) = K(0), "
+        "= 2 eta/(pi tau_R) for an Ohmic bath with exponential cutoff 1/tau_R (quadrature above). "
+        f"GCLM1.from_physical follows the text (a~ = tau_R kappa/(pi eta)); Eqs. 22-23 give an a~ {factor:.4f} (= pi^2/2) times larger."
     )
     return result

@@ -30,7 +30,7 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver.meshes.builders import extent
 from fpsolver.models import Model
-from fpsolver.pde.exact import steady_state_at
+from fpsolver.pde.exact import periodic_steady_state_at, steady_state_at
 
 __all__ = ["l1_distance", "hellinger_distance", "ks_statistic", "max_relative_error", "chi2_per_dof", "expected_l1", "cell_averages", "compare"]
 
@@ -113,12 +113,15 @@ def expected_l1(Q: np.ndarray, volumes: np.ndarray, samples: float) -> float:
 
 
 def cell_averages(model: Model, mesh: Mesh, *, points_per_cell: int = 8) -> np.ndarray:
-    """Exact zero-flux steady density averaged over each cell (Gauss-Legendre), sum(P V) = 1."""
+    """Exact steady density averaged over each cell (Gauss-Legendre), sum(P V) = 1: the
+    zero-flux state, or on a periodic mesh the current-carrying ring state
+    (:func:`~fpsolver.pde.exact.periodic_steady_state_at`)."""
     faces = np.sort(_fipy.face_centers(mesh)[0])
     nodes, weights = np.polynomial.legendre.leggauss(points_per_cell)
     centres, halves = 0.5 * (faces[1:] + faces[:-1]), 0.5 * np.diff(faces)
     x = (centres[:, None] + halves[:, None] * nodes[None, :]).ravel()
-    P = steady_state_at(model, x, extent(mesh)).reshape(centres.size, points_per_cell)
+    density = periodic_steady_state_at(model, x, extent(mesh))[0] if _fipy.is_periodic(mesh) else steady_state_at(model, x, extent(mesh))
+    P = density.reshape(centres.size, points_per_cell)
     averages = 0.5 * P @ weights
     return averages / np.sum(averages * 2.0 * halves)
 

@@ -7,12 +7,17 @@ from fpsolver.analysis.checks import Check
 from fpsolver.cases.schema import CaseConfig, QMECaseConfig
 
 MASS_DRIFT_LIMIT = 1e-10
+#: the ensemble's ring current may differ from the exact one by this many of its standard errors
+CURRENT_SIGMA_LIMIT = 4.0
 SECOND_LAW_SLACK = 1e-12
 
 
 def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]]) -> list[Check]:
-    """PDE vs exact (L1), transient mass drift, and SDE vs exact (chi^2/dof and L1,
-    the latter against ``sde_l1`` or ``sde_l1_factor`` x the expected noise L1)."""
+    """PDE vs exact (L1), transient mass drift, SDE vs exact (chi^2/dof and L1, the
+    latter against ``sde_l1`` or ``sde_l1_factor`` x the expected noise L1; on a ring also
+    |J_SDE - J_exact| <= ``CURRENT_SIGMA_LIMIT`` standard errors), and the PDE transient vs
+    the SDE ensemble from the same start (max z-score of <x> and of Var x over the
+    snapshots, against ``transient_z``)."""
     tolerances = config.validation
     checks = []
     for label, values in metrics.items():
@@ -28,6 +33,12 @@ def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]
             checks.append(Check(label, "sde_chi2_per_dof", values["sde_chi2_per_dof"], tolerances.sde_chi2_per_dof))
             limit = tolerances.sde_l1 if tolerances.sde_l1 is not None else tolerances.sde_l1_factor * values["sde_expected_l1"]
             checks.append(Check(label, "sde_l1", values["sde_l1"], limit))
+        for name in ("transient_mean_max_z", "transient_variance_max_z"):
+            if name in values:
+                checks.append(Check(label, name, values[name], tolerances.transient_z))
+        if "sde_current_exact" in values:
+            limit = CURRENT_SIGMA_LIMIT * values["sde_current_error"]
+            checks.append(Check(label, "sde_current", values["sde_current"], limit, comparison="absolute", reference=values["sde_current_exact"], note="within 4 standard errors of the exact current"))
     return checks
 
 

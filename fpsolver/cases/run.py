@@ -9,6 +9,7 @@ same configuration gives bit-identical numbers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from fpsolver import meshes
+from fpsolver import _fipy, meshes
 from fpsolver._validate import within_budget
 from fpsolver.analysis import compare
 from fpsolver.analysis.checks import Check
-from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics
+from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics, transient_agreement, uniform_temperature_departure
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
@@ -31,7 +32,7 @@ from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
 from fpsolver.io.output import read_metrics, write_results
-from fpsolver.models import Model
+from fpsolver.models import GCLM2, Model
 from fpsolver.pde import exact
 from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.pde.steady import solve_steady
@@ -66,12 +67,19 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
 
 #: why the SDE stage is skipped on a geometry, or None where the ensembles apply
 def sde_skip_reason(case: Case) -> str | None:
-    """None when the 1D overdamped ensembles apply to ``case``; else the note the report shows."""
+    """None when the 1D overdamped ensembles apply to ``case`` (walls or a ring); else the note the report shows."""
     if case.dimension > 1:
         return f"SDE stage skipped: no ensemble for this geometry yet ({case.dimension}D mesh)"
-    if case.config.periodic_axes():
-        return "SDE stage skipped: no ensemble for this geometry yet (periodic walls)"
     return None
+
+
+def ring_current(case: Case, model: Model) -> float | None:
+    """The exact steady current (1/time, density normalised by ∫ P dx = 1) of ``model`` on a
+    1D ring, the reference of the ensemble's current; None without periodic walls."""
+    if not case.config.periodic_axes():
+        return None
+    low, high = meshes.extent(case.mesh)
+    return exact.periodic_steady_state_at(model, np.array([low]), (low, high))[1]
 
 
 def steady_reference(case: Case, model: Model) -> tuple[np.ndarray | None, float | None, str | None]:
@@ -86,6 +94,59 @@ def steady_reference(case: Case, model: Model) -> tuple[np.ndarray | None, float
     if exact.zero_flux_reference_exists(model, mesh):
         return exact.steady_state_nd(model, mesh), None, None
     return None, None, f"{model.name}: no exact reference (A/D is not a gradient on this mesh, so the steady state carries circulating currents)"
+
+
+#: entropy words of the stream that draws the transient ensemble's start (the kernels'
+#: streams are SeedSequence(seed).spawn(...) children, a different family)
+TRANSIENT_START_STREAM = 0x7472616E
+#: records of <x>, Var x per PDE snapshot interval in the transient ensemble
+RECORDS_PER_SNAPSHOT = 10
+
+
+def sample_initial_density(mesh: _fipy.Mesh, density: Callable[[np.ndarray], np.ndarray], n_particles: int, seed: int) -> np.ndarray:
+    """Positions of ``n_particles`` drawn from the PDE's discrete initial density.
+
+    The transient PDE starts from the cell values P0_i = density(x_i) normalised to
+    sum_i P0_i V_i = 1, a piecewise-constant density. Each particle picks cell i with
+    probability P0_i V_i (inverse-CDF sampling) and a uniform position inside it, so the
+    particles sample exactly that piecewise-constant density (its mean is the PDE's
+    sum_i x_i P0_i V_i; its variance exceeds the PDE's cell-centre variance by
+    sum_i P0_i V_i^3 / 12, length^2). The draw is one stream,
+    ``default_rng([seed, TRANSIENT_START_STREAM])``, made before any chunking, so the
+    positions do not depend on how the ensemble is split.
+    """
+    volumes = _fipy.cell_volumes(mesh)
+    low, _ = meshes.extent(mesh)
+    faces = low + np.concatenate([[0.0], np.cumsum(volumes)])
+    weights = np.asarray(density(meshes.cell_centers(mesh)), dtype=float) * volumes
+    if not (np.all(np.isfinite(weights)) and np.all(weights >= 0) and weights.sum() > 0):
+        raise ValueError("initial density: must be finite, >= 0 and not zero everywhere")
+    cdf = np.cumsum(weights) / weights.sum()
+    rng = np.random.default_rng([seed, TRANSIENT_START_STREAM])
+    cells = np.minimum(np.searchsorted(cdf, rng.random(n_particles), side="right"), volumes.size - 1)
+    return faces[cells] + rng.random(n_particles) * volumes[cells]
+
+
+def transient_ensemble(case: Case, model: Model, x0: np.ndarray | None = None) -> OverdampedEnsemble:
+    """The overdamped ensemble that follows the PDE transient of ``model``: started from
+    the PDE's initial density (:func:`sample_initial_density`, or the positions ``x0``),
+    run to ``pde.t_end`` and recorded at every PDE snapshot time.
+
+    Its step is the case ensemble's step (``[ensemble] dt`` or the library rule),
+    shortened so that the snapshot interval t_end/snapshots is a whole number of
+    ``RECORDS_PER_SNAPSHOT`` record intervals, each a whole number of steps (records fall
+    on the snapshot times and draw the curves in between); the histogram samples start
+    at t = 0 (they are not a steady state).
+    """
+    pde, ensemble = case.config.pde, case.config.ensemble
+    if x0 is None:
+        x0 = sample_initial_density(case.mesh, initial_gaussian(case), ensemble.n_particles, ensemble.seed)
+    steady_dt, _, _ = ensemble.options(OverdampedOptions).times(model, meshes.extent(case.mesh), meshes.cell_centers(case.mesh))
+    interval = pde.t_end / pde.snapshots
+    records = int(np.ceil(interval / steady_dt / RECORDS_PER_SNAPSHOT - 1e-9))
+    dt = interval / (records * RECORDS_PER_SNAPSHOT)
+    options = ensemble.options(OverdampedOptions, x0=x0, t_end=pde.t_end, dt=dt, record_every=records, burn_in=0.0, sample_interval=interval)
+    return OverdampedEnsemble(model, case.mesh, options=options)
 
 
 def _chunk_arrays(partial: ChunkResults) -> dict[str, np.ndarray]:
@@ -188,16 +249,22 @@ def run_case(
     pde, ensemble = case.config.pde, case.config.ensemble
     x = meshes.cell_centers(case.mesh) if case.dimension == 1 else meshes.cell_points(case.mesh)
     T = case.profile.T(x)
-    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "soret")}
+    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "soret", "transient_ensembles")}
     metrics: dict[str, dict[str, float]] = {}
     notes: list[str] = []
     sde_models = ensemble.models if ensemble.models is not None else list(case.models)
     skip_sde = sde_skip_reason(case)
     if skip_sde is not None and "sde" in only and ensemble.enabled:
         notes.append(skip_sde)
+    ring = bool(case.config.periodic_axes())
+    if ring and "sde" in only and ensemble.enabled and ensemble.mass is not None:
+        notes.append("inertial ensemble skipped: no periodic walls for it yet (the overdamped ensemble runs on the ring)")
     for label, model in case.models.items():
         values = metrics.setdefault(label, {})
         with model_errors(f"models.{label}"):
+            if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
+                warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
+                values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
             if "pde" in only and pde.steady:
                 solution = solve_steady(model, case.mesh, options=pde.options(SteadyOptions))
                 reference, current, note = steady_reference(case, model)
@@ -220,14 +287,19 @@ def run_case(
                 reference = compare.cell_averages(model, case.mesh)
                 parts["exact_cell_averages"][label] = reference
                 report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-                overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions))
+                overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions, **({"boundary": "periodic"} if ring else {})))
                 parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
-                values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde"))
-                if ensemble.mass is not None:
+                values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde", ring_current(case, model)))
+                if ensemble.mass is not None and not ring:
                     inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
                     report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
                     parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
                     values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
+                if pde.transient:
+                    report = None if progress is None else (lambda done, total, label=label: progress(f"transient SDE {label}", done, total))
+                    parts["transient_ensembles"][label] = run_chunked(transient_ensemble(case, model), f"transient-ensemble-{label}", checkpoints, report, mapper)
+                    if label in parts["transient"]:
+                        values.update(transient_agreement(parts["transient"][label], parts["transient_ensembles"][label]))
     return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, notes=notes, **parts)
 
 

@@ -269,6 +269,11 @@ CASE_ONLY_KEYS = {
 CASE_SWITCH_OPTIONS = {"ensemble": ("mass",)}
 
 
+#: default [validation] transient_z: with 2 x 11 snapshot z-scores of a correct run, one
+#: beyond 4 standard errors has probability ~1e-3
+TRANSIENT_Z_LIMIT = 4.0
+
+
 class ValidationConfig(BaseModel):
     """``[validation]``: tolerances checked by ``fpsolver validate``."""
 
@@ -277,6 +282,9 @@ class ValidationConfig(BaseModel):
     sde_chi2_per_dof: float = Field(2.0, gt=0, description="max chi^2 per cell of the SDE histogram against the exact density")
     sde_l1_factor: float = Field(3.0, gt=0, description="max SDE L1 distance as a multiple of its expected noise level")
     sde_l1: float | None = Field(None, gt=0, description="absolute max SDE L1 distance (overrides sde_l1_factor)")
+    transient_z: float = Field(
+        TRANSIENT_Z_LIMIT, gt=0, description="max z-score |SDE - PDE| / (SDE standard error) of <x> and Var x at every transient snapshot, the SDE started from the PDE's initial density"
+    )
 
 
 class CaseConfig(BaseModel):

@@ -33,6 +33,10 @@ from fpsolver.ensembles._random import LANES, fill_normals_lanes, uniform
 
 SCHEME_EULER = 0
 SCHEME_PLATEN_WEAK2 = 1
+#: wall codes of :func:`advance_overdamped`, in the order of ``Boundary`` (fpsolver.ensembles.options)
+WALLS_REFLECTING = 0
+WALLS_ABSORBING = 1
+WALLS_PERIODIC = 2
 
 # A Brownian-bridge crossing probability exp(-q) with q above this is below 1e-17:
 # skip the uniform draw.
@@ -79,6 +83,30 @@ def _mirror(x: float, lo: float, hi: float) -> float:
     return x
 
 
+@numba.njit(inline="always", cache=True)
+def _wrap(x: float, lo: float, hi: float) -> float:
+    """x moved by whole periods L = hi - lo into [lo, hi) (a table argument on a ring)."""
+    while x < lo:
+        x += hi - lo
+    while x >= hi:
+        x -= hi - lo
+    return x
+
+
+@numba.njit(cache=True)
+def _wrap_counting(x: float, lo: float, hi: float) -> tuple[float, int]:
+    """x moved by whole periods into [lo, hi) and the net number of periods moved
+    (+1 per crossing of hi upwards; called out of line: a step rarely leaves)."""
+    turns = 0
+    while x < lo:
+        x += hi - lo
+        turns -= 1
+    while x >= hi:
+        x -= hi - lo
+        turns += 1
+    return x, turns
+
+
 @numba.njit(parallel=True, cache=True)
 def advance_overdamped(
     x,
@@ -93,7 +121,7 @@ def advance_overdamped(
     total_steps,
     dt,
     scheme,
-    absorbing,
+    walls,
     lo,
     hi,
     table,
@@ -112,18 +140,27 @@ def advance_overdamped(
     histogram,
     steady,
     moments,
+    winding,
+    crossings,
 ):  # pragma: no cover - compiled; exercised through run_ensemble
     """Advance ``n_steps`` steps of dx = a dt + b dW (Ito) for every chunk.
 
     ``table`` columns are the pre-scaled coefficients (a dt, b sqrt(dt)), so with
     z ~ N(0, 1) and dW = sqrt(dt) z, ``scheme`` 0 (Euler-Maruyama) is
     x' = x + [a dt] + [b sqrt(dt)] z, and 1 is Platen's explicit weak order 2.0
-    scheme (see :mod:`fpsolver.ensembles.schemes`) in the same variables. Walls:
-    mirror reflection, or absorption with the Brownian-bridge crossing test
-    (Gobet 2000) between steps. Accumulators (per chunk ``c``):
-    ``histogram[c, block, cell]`` counts, ``steady[c, block] = (samples, sum x,
-    sum x^2)``, ``moments[c, record] = (alive, sum x, sum x^2)``.
+    scheme (see :mod:`fpsolver.ensembles.schemes`) in the same variables. ``walls``:
+    ``WALLS_REFLECTING`` mirror reflection, ``WALLS_ABSORBING`` absorption with the
+    Brownian-bridge crossing test (Gobet 2000) between steps, ``WALLS_PERIODIC`` a ring:
+    positions wrap into [lo, hi) (the coefficients are looked up at wrapped points),
+    ``winding[particle]`` counts the net wraps (+1 per crossing of hi upwards) of the
+    whole run and ``crossings[c, block]`` those of every step after the burn-in, in the
+    time block of that step (the block formula of the samples, applied to every step).
+    Accumulators (per chunk ``c``): ``histogram[c, block, cell]`` counts,
+    ``steady[c, block] = (samples, sum x, sum x^2)``, ``moments[c, record] = (alive,
+    sum x, sum x^2)``.
     """
+    absorbing = walls == WALLS_ABSORBING
+    periodic = walls == WALLS_PERIODIC
     for c in numba.prange(bounds.size - 1):
         state = states[c]
         rare = state[LANES]
@@ -137,6 +174,8 @@ def advance_overdamped(
             record = g % record_every == 0
             sample = g > burn_steps and (g - burn_steps) % sample_every == 0
             block = (g - burn_steps - 1) * time_blocks // (total_steps - burn_steps) if sample else 0
+            counted = periodic and g > burn_steps
+            crossing_block = (g - burn_steps - 1) * time_blocks // (total_steps - burn_steps) if counted else 0
             r = g // record_every
             # per-step sums in registers: one memory update per chunk and step, not per particle
             n_rec = s1_rec = s2_rec = n_smp = s1_smp = s2_smp = 0.0
@@ -150,9 +189,12 @@ def advance_overdamped(
                     x1 = x0 + drift + noise * zi
                 else:
                     base = x0 + drift
-                    drift_bar = _interpolate(table, table_min, table_inverse_spacing, base + noise * zi, 0)
-                    noise_plus = _interpolate(table, table_min, table_inverse_spacing, base + noise, 1)
-                    noise_minus = _interpolate(table, table_min, table_inverse_spacing, base - noise, 1)
+                    at_bar, at_plus, at_minus = base + noise * zi, base + noise, base - noise
+                    if periodic:
+                        at_bar, at_plus, at_minus = _wrap(at_bar, lo, hi), _wrap(at_plus, lo, hi), _wrap(at_minus, lo, hi)
+                    drift_bar = _interpolate(table, table_min, table_inverse_spacing, at_bar, 0)
+                    noise_plus = _interpolate(table, table_min, table_inverse_spacing, at_plus, 1)
+                    noise_minus = _interpolate(table, table_min, table_inverse_spacing, at_minus, 1)
                     x1 = x0 + 0.5 * (drift_bar + drift) + 0.25 * (noise_plus + noise_minus + 2.0 * noise) * zi + 0.25 * (noise_plus - noise_minus) * (zi * zi - 1.0)
                 if absorbing:
                     side = 0
@@ -176,6 +218,12 @@ def advance_overdamped(
                         exit_time[first + i] = g * dt
                         exit_side[first + i] = side
                         continue
+                elif periodic:
+                    if x1 < lo or x1 >= hi:
+                        x1, turns = _wrap_counting(x1, lo, hi)
+                        winding[first + i] += turns
+                        if counted:
+                            crossings[c, crossing_block] += turns
                 elif x1 < lo or x1 > hi:
                     x1 = _mirror(x1, lo, hi)
                 xc[i] = x1
@@ -210,6 +258,10 @@ def advance_inertial(
     n_steps,
     total_steps,
     half_dt,
+    absorbing,
+    alive,
+    exit_time,
+    exit_side,
     lo,
     hi,
     table,
@@ -241,6 +293,9 @@ def advance_inertial(
     with the friction and noise at the current x, v <- c v + s N(0,1); A; B.
     ``kick`` holds K at each particle's position (the closing B of a step and the
     opening B of the next use the same value, so each step looks up K once).
+    With ``absorbing`` a particle whose position leaves [lo, hi] in an A half-step is
+    removed: ``alive`` 0, ``exit_time`` the end of the step, ``exit_side`` -1 or +1
+    (the path is C^1, so no bridge correction: the position is monitored every half-step).
     Accumulators as in :func:`advance_overdamped` with columns (samples, sum x,
     sum x^2, sum v, sum v^2) and a velocity histogram on ``v_bins`` uniform bins
     (velocities outside are not counted).
@@ -259,15 +314,23 @@ def advance_inertial(
             r = g // record_every
             n_sum = x_sum = x2_sum = v_sum = v2_sum = 0.0
             for i in range(first, last):
+                if absorbing and not alive[i]:
+                    continue
                 xi = x[i]
                 vi = v[i] + kick[i]
                 xi += half_dt * vi
                 if xi < lo or xi > hi:
+                    if absorbing:
+                        _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
+                        continue
                     xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
                 damping, spread = _interpolate_pair(table, table_min, table_inverse_spacing, xi, 1)
                 vi = damping * vi + spread * z[i - first]
                 xi += half_dt * vi
                 if xi < lo or xi > hi:
+                    if absorbing:
+                        _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
+                        continue
                     xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
                 k = _interpolate(table, table_min, table_inverse_spacing, xi, 0)
                 vi += k
@@ -298,6 +361,14 @@ def _add_sums(row: np.ndarray, n: float, x: float, x2: float, v: float, v2: floa
     row[2] += x2
     row[3] += v
     row[4] += v2
+
+
+@numba.njit(cache=True)
+def _absorb(i: int, x: float, lo: float, t: float, alive: np.ndarray, exit_time: np.ndarray, exit_side: np.ndarray) -> None:
+    """Remove particle i, which left the domain at x, at time t (out of line: once per particle)."""
+    alive[i] = 0
+    exit_time[i] = t
+    exit_side[i] = -1 if x < lo else 1
 
 
 @numba.njit(cache=True)

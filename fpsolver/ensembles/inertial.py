@@ -20,13 +20,22 @@ step ~ sqrt(Gamma/(gamma M)) dt whose statistics are not those of the physical
 overdamped limit when gamma depends on x; resolve gamma dt / M <~ 0.5 when the
 small-mass limit itself is the question (``validation/small_mass_limit.py``
 checks its dt dependence). Walls mirror the position and reverse the velocity
-(specular, elastic). Absorbing walls are not offered for the inertial ensembles.
+(specular, elastic), or with ``boundary="absorbing"`` remove a particle whose position
+leaves the domain (monitored after each A half-step) and record its exit time. Near
+an absorbing wall the overdamped limit holds only beyond a kinetic boundary layer of
+the thermal length l = sqrt(Gamma M)/gamma (sqrt(k_B T M)/gamma for the Ito model): the
+small-mass mean exit times are those of the overdamped backward equation with the walls
+moved out by the Milne extrapolation length -zeta(1/2) l = 1.4603 l (Hagan, Doering and
+Levermore, SIAM J. Appl. Math. 49, 1480, 1989; -zeta(1/2)/sqrt(2) in units of
+sqrt(2 k_B T M)/gamma), which tests/ensembles/test_ensemble_walls.py confirms.
+Periodic walls are not offered (a periodic mesh is refused).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
@@ -53,14 +62,17 @@ class InertialEnsemble(ChunkedEnsemble):
     @accepts_options(InertialOptions)
     def __init__(self, model: Model, mesh: Mesh, options: InertialOptions) -> None:
         self.options = options
+        if _fipy.is_periodic(mesh):
+            raise ValueError("'mesh': the inertial ensemble has no periodic walls; use a mesh with walls (or the overdamped ensemble with boundary='periodic')")
         self.mass, self.v0, self.velocity_bins = options.mass, options.v0, options.velocity_bins
-        self.setup = LineSetup(model, mesh, options, interior_x0=False)
+        self.boundary = options.boundary
+        self.setup = LineSetup(model, mesh, options, interior_x0=options.boundary == "absorbing")
         self.table = inertial_table(model, self.setup.domain, options.table_points)
         thermal = np.sqrt(np.max(self.table.values[:, 2] / self.table.values[:, 1]) / self.mass)
         self.v_faces = np.linspace(-_VELOCITY_SPAN * thermal, _VELOCITY_SPAN * thermal, self.velocity_bins + 1)
 
     def parameters(self) -> dict[str, object]:
-        return {"mass": self.mass, "v0": self.v0, "velocity_bins": self.velocity_bins}
+        return {"mass": self.mass, "v0": self.v0, "velocity_bins": self.velocity_bins, "boundary": self.boundary}
 
     def _initial_velocities(self, x: np.ndarray, bounds: np.ndarray, states: np.ndarray) -> np.ndarray:
         if self.v0 != "thermal":
@@ -78,6 +90,9 @@ class InertialEnsemble(ChunkedEnsemble):
         x, bounds = plan.x, plan.bounds
         v = self._initial_velocities(x, bounds, plan.states)
         v_histogram = np.zeros((chunk_ids.size, s.time_blocks, self.velocity_bins), dtype=np.int64)
+        alive = np.ones(plan.particles.size, dtype=np.uint8)
+        exit_time = np.full(plan.particles.size, np.nan)
+        exit_side = np.zeros(plan.particles.size, dtype=np.int8)
         for c in range(chunk_ids.size):
             xc, vc = x[bounds[c] : bounds[c + 1]], v[bounds[c] : bounds[c + 1]]
             plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc), vc.sum(), np.sum(vc * vc))
@@ -98,6 +113,10 @@ class InertialEnsemble(ChunkedEnsemble):
                 n_steps,
                 s.n_steps,
                 0.5 * s.dt,
+                self.boundary == "absorbing",
+                alive,
+                exit_time,
+                exit_side,
                 s.domain[0],
                 s.domain[1],
                 step_table,
@@ -123,6 +142,8 @@ class InertialEnsemble(ChunkedEnsemble):
             )
 
         def finish() -> dict[str, np.ndarray]:
+            x[alive == 0] = np.nan
+            v[alive == 0] = np.nan
             return {
                 "histogram": plan.histogram,
                 "v_histogram": v_histogram,
@@ -130,6 +151,8 @@ class InertialEnsemble(ChunkedEnsemble):
                 "moments": plan.moments,
                 "particle_x": x,
                 "particle_v": v,
+                "particle_exit_time": exit_time,
+                "particle_exit_side": exit_side,
             }
 
         return advance, finish, plan.particles.size
@@ -165,6 +188,9 @@ class InertialEnsemble(ChunkedEnsemble):
             v_variance=v_history["variance"],
             final_x=arrays["particle_x"],
             final_v=arrays["particle_v"],
+            alive=x_history["count"],
+            exit_time=arrays["particle_exit_time"],
+            exit_side=arrays["particle_exit_side"],
             metadata={
                 **s.metadata(),
                 "kind": self.kind,
@@ -173,7 +199,7 @@ class InertialEnsemble(ChunkedEnsemble):
                 "scheme_citation": "BAOAB splitting, Leimkuhler & Matthews (2013); exact OU velocity step with local gamma, Gamma",
                 "mass": self.mass,
                 "v0": self.v0,
-                "boundary": "reflecting (specular)",
+                "boundary": "reflecting (specular)" if self.boundary == "reflecting" else "absorbing",
                 "error_batches": batches,
                 "precision_reached": s.reached_precision(arrays),
             },

@@ -23,7 +23,8 @@ from fpsolver._options import Options
 from fpsolver.models.base import Domain, Model
 
 OverdampedScheme = Literal["weak2", "euler"]
-Boundary = Literal["reflecting", "absorbing"]
+Boundary = Literal["reflecting", "absorbing", "periodic"]
+InertialBoundary = Literal["reflecting", "absorbing"]
 
 
 class EnsembleOptions(Options):
@@ -101,7 +102,11 @@ class OverdampedOptions(LineEnsembleOptions):
     """Options of :func:`~fpsolver.ensembles.run_ensemble` (dx = -A dt + sqrt(2 D) dW)."""
 
     scheme: OverdampedScheme = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
-    boundary: Boundary = Field("reflecting", description='"reflecting" (mirror, particle number conserved) or "absorbing" (exit times recorded; x0 strictly inside)')
+    boundary: Boundary = Field(
+        "reflecting",
+        description='"reflecting" (mirror, particle number conserved), "absorbing" (exit times recorded; x0 strictly inside) '
+        'or "periodic" (a ring: positions wrap, the steady current is counted; the coefficients must be periodic)',
+    )
 
 
 class InertialOptions(LineEnsembleOptions):
@@ -110,6 +115,9 @@ class InertialOptions(LineEnsembleOptions):
     mass: float = Field(gt=0, description="particle mass M of the inertial ensemble (Eqs. 27, 48)")
     v0: float | Literal["thermal"] = Field("thermal", description='initial velocity, or "thermal" (Maxwell velocities with variance Gamma/(gamma M) at the initial position)')
     velocity_bins: int = Field(101, ge=1, description="uniform velocity-histogram bins spanning +-6 thermal velocities")
+    boundary: InertialBoundary = Field(
+        "reflecting", description='"reflecting" (specular: the velocity reverses) or "absorbing" (a particle leaving the domain is removed; exit times recorded; x0 strictly inside)'
+    )
 
 
 class Ensemble2DOptions(EnsembleOptions):

@@ -14,7 +14,11 @@ when it lands outside, or with the Brownian-bridge probability
 exp(-(x_n - w)(x_{n+1} - w) / (D(x_n) dt)) that the path crossed wall w between
 two inside points (Gobet, Stoch. Proc. Appl. 87, 2000), which removes the
 O(sqrt(dt)) bias of discrete monitoring; the exit time is recorded as the end of
-the step.
+the step. ``"periodic"`` makes the domain a ring of length L = x_max - x_min
+(PHYSICS.md section 8): a particle leaving at one end re-enters at the other
+(x -> x -+ L, the coefficients being periodic), and the net number of crossings of
+x_max in the +x direction after the burn-in, per particle and unit time, estimates
+the constant steady current J of dP/dt = -dJ/dx, J = -A P - d(D P)/dx.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import get_args
 
 import numpy as np
 
+from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_overdamped
@@ -32,7 +37,8 @@ from fpsolver.ensembles._tables import overdamped_step_table, overdamped_table
 from fpsolver.ensembles.options import Boundary, OverdampedOptions
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.models.base import Model
-from fpsolver.results.ensemble import EnsembleResult, moments_versus_time
+from fpsolver.models.periodicity import check_periodic
+from fpsolver.results.ensemble import EnsembleResult, moments_versus_time, ratio_with_error
 
 BOUNDARIES: tuple[str, ...] = get_args(Boundary)
 
@@ -52,8 +58,20 @@ class OverdampedEnsemble(ChunkedEnsemble):
         self.options = options
         self.scheme = get_scheme(options.scheme)
         self.boundary = options.boundary
+        if _fipy.is_periodic(mesh) and options.boundary != "periodic":
+            raise ValueError(f"'boundary' must be \"periodic\" on a periodic mesh, got {options.boundary!r}")
         self.setup = LineSetup(model, mesh, options, interior_x0=options.boundary == "absorbing")
         self.table = overdamped_table(model, self.setup.domain, options.table_points)
+        if self.periodic:
+            lo, hi = self.setup.domain
+            try:
+                check_periodic(model, self.table.grid[np.newaxis], (np.array([lo]), np.array([hi])), (0,))
+            except ValueError as exc:
+                raise ValueError(f"'boundary' is \"periodic\" (a ring): {exc}") from None
+
+    @property
+    def periodic(self) -> bool:
+        return self.boundary == "periodic"
 
     def parameters(self) -> dict[str, object]:
         return {"scheme": self.scheme.name, "boundary": self.boundary}
@@ -65,6 +83,11 @@ class OverdampedEnsemble(ChunkedEnsemble):
         alive = np.ones(plan.particles.size, dtype=np.uint8)
         exit_time = np.full(plan.particles.size, np.nan)
         exit_side = np.zeros(plan.particles.size, dtype=np.int8)
+        winding = np.zeros(plan.particles.size, dtype=np.int64)
+        crossings = np.zeros((chunk_ids.size, s.time_blocks), dtype=np.int64)
+        if self.periodic:  # x0 = x_max is the point x_min of the ring
+            lo, hi = s.domain
+            x[:] = lo + np.mod(x - lo, hi - lo)
         for c in range(chunk_ids.size):
             xc = x[bounds[c] : bounds[c + 1]]
             plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc))
@@ -85,7 +108,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 s.n_steps,
                 s.dt,
                 self.scheme.code,
-                self.boundary == "absorbing",
+                BOUNDARIES.index(self.boundary),
                 s.domain[0],
                 s.domain[1],
                 step_table,
@@ -104,6 +127,8 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 plan.histogram,
                 plan.steady,
                 plan.moments,
+                winding,
+                crossings,
             )
 
         def finish() -> dict[str, np.ndarray]:
@@ -115,13 +140,29 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 "particle_x": x,
                 "particle_exit_time": exit_time,
                 "particle_exit_side": exit_side,
+                "particle_winding": winding,
+                "crossings": crossings,
             }
 
         return advance, finish, plan.particles.size
 
+    def current(self, crossings: np.ndarray) -> tuple[float, float]:
+        """(J, standard error) from the net crossings ``crossings[chunk, block]`` of a merged
+        periodic run: J = sum crossings / sum (particles x block duration), batch means over
+        chunks x blocks; (NaN, NaN) without periodic walls."""
+        if not self.periodic:
+            return float("nan"), float("nan")
+        s = self.setup
+        window = s.n_steps - s.burn_steps
+        block_steps = np.bincount(np.arange(window) * s.time_blocks // window, minlength=s.time_blocks)
+        particles = np.diff(s.particle_ranges(np.arange(s.n_chunks))[1])
+        exposure = particles[:, None] * block_steps[None, :] * s.dt
+        return ratio_with_error(crossings.ravel(), exposure.ravel())
+
     def _result(self, arrays: dict[str, np.ndarray]) -> EnsembleResult:
         s = self.setup
         history = moments_versus_time(arrays["moments"])
+        current, current_error = self.current(arrays["crossings"])
         return EnsembleResult(
             **s.line_fields(arrays, columns=3),
             alive=history["count"],
@@ -132,6 +173,9 @@ class OverdampedEnsemble(ChunkedEnsemble):
             exit_time=arrays["particle_exit_time"],
             exit_side=arrays["particle_exit_side"],
             final_x=arrays["particle_x"],
+            current=current,
+            current_error=current_error,
+            winding=arrays["particle_winding"],
             metadata={
                 **s.metadata(),
                 "kind": self.kind,
@@ -140,6 +184,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 "weak_order": self.scheme.weak_order,
                 "scheme_citation": self.scheme.citation,
                 "boundary": self.boundary,
+                **({"current": current, "current_error": current_error, "current_estimator": "net crossings of x_max per particle and unit time after burn-in"} if self.periodic else {}),
                 "error_batches": s.n_chunks * s.time_blocks,
                 "precision_reached": s.reached_precision(arrays),
             },

@@ -56,17 +56,18 @@ def temperature_and_soret(results: CaseResults, path: Path) -> Path:
 
 
 def moment_relaxation(results: CaseResults, path: Path) -> Path:
-    """<x>(t) and Var x(t): transient PDE (lines) and SDE ensembles (bands)."""
+    """<x>(t) and Var x(t) of every transient: PDE (lines) and
+    the SDE ensemble started from the same initial density (2 sigma bands)."""
     figure = Figure(figsize=(7.5, 4.0), layout="constrained")
     mean_axes, variance_axes = figure.subplots(1, 2)
-    for label, color in _colours(results.transient, results.ensembles):
+    for label, color in _colours(results.transient, results.transient_ensembles):
         if label in results.transient:
             solution = results.transient[label]
             mean_axes.plot(solution.t, solution.mean, color=color, label=f"{label}: PDE")
             variance_axes.plot(solution.t, solution.variance, color=color)
-        if label in results.ensembles:
-            e = results.ensembles[label]
-            mean_axes.fill_between(e.t, e.mean - 2 * e.mean_error, e.mean + 2 * e.mean_error, color=color, alpha=0.3, label=f"{label}: SDE")
+        if label in results.transient_ensembles:
+            e = results.transient_ensembles[label]
+            mean_axes.fill_between(e.t, e.mean - 2 * e.mean_error, e.mean + 2 * e.mean_error, color=color, alpha=0.3, label=f"{label}: SDE, same start")
             variance_axes.fill_between(e.t, e.variance - 2 * e.variance_error, e.variance + 2 * e.variance_error, color=color, alpha=0.3)
     mean_axes.set(xlabel="t", ylabel="<x>")
     variance_axes.set(xlabel="t", ylabel="Var x")

@@ -83,6 +83,13 @@ def stack_models(datasets: Mapping[str, xr.Dataset], shared: tuple[str, ...] = (
     return stacked
 
 
+def _merge_prefixed(dataset: xr.Dataset, other: xr.Dataset, prefix: str) -> xr.Dataset:
+    """``dataset`` with every variable and dimension of ``other`` added as ``<prefix>_<name>``
+    (the cell coordinates ``x``, ``x_face`` and the ``model`` label stay shared)."""
+    renamed = other.rename({name: f"{prefix}_{name}" for name in [*other.data_vars, *other.dims] if name not in ("x", "x_face", "model")})
+    return dataset.merge(renamed, join="outer")
+
+
 def steady_dataset(results: CaseResults) -> xr.Dataset:
     """T, cell volumes (and cell and face centres), and per model its PDE density P, the exact
     density P_exact (where the model has one) and the face flux J, each with a ``model`` dimension."""
@@ -153,18 +160,20 @@ def _write_fokker_planck(results: CaseResults, staging: Path) -> list[tuple[Path
         paths.insert(0, (figures.steady_profiles(results, staging / "figures" / "steady.png"), "steady densities: PDE, exact and SDE histogram"))
     if results.transient:
         transient = stack_models({label: s.to_xarray() for label, s in results.transient.items()})
+        if results.transient_ensembles:
+            transient = _merge_prefixed(transient, stack_models({label: e.to_xarray() for label, e in results.transient_ensembles.items()}), "sde")
         transient.attrs = _global_attributes(results.case)
         transient.to_netcdf(staging / "transient.nc", engine="h5netcdf")
     if results.ensembles or results.inertial:
         datasets = {label: e.to_xarray() for label, e in results.ensembles.items()}
         ensemble = stack_models(datasets) if datasets else xr.Dataset()
         if results.inertial:
-            inertial = stack_models({label: e.to_xarray() for label, e in results.inertial.items()})
-            ensemble = ensemble.merge(inertial.rename({name: f"inertial_{name}" for name in [*inertial.data_vars, *inertial.dims] if name not in ("x", "x_face", "model")}), join="outer")
+            ensemble = _merge_prefixed(ensemble, stack_models({label: e.to_xarray() for label, e in results.inertial.items()}), "inertial")
         ensemble.attrs = _global_attributes(results.case)
         ensemble.to_netcdf(staging / "ensemble.nc", engine="h5netcdf")
-    if results.transient or results.ensembles:
-        paths.append((figures.moment_relaxation(results, staging / "figures" / "moments.png"), "relaxation of <x> and Var x: PDE and SDE (2 sigma bands)"))
+    if results.transient:
+        caption = "relaxation of <x> and Var x: PDE transient and the SDE ensemble from the same initial density (2 sigma bands)"
+        paths.append((figures.moment_relaxation(results, staging / "figures" / "moments.png"), caption))
     return paths
 
 

@@ -99,6 +99,17 @@ class GCLM1(Model):
 
         kappa = p V_p / (2 T_ref) and alpha_tilde = (tau_R / (pi eta)) kappa, with
         T_ref the reference temperature of the gas (also used as T0 unless given).
+
+        Which cutoff relation: Eq. 28 sets kappa = S alpha_tilde with
+        S = sum_k c_k^2 / (m_k omega_k^2), and the text after it takes
+        S = pi K(0) / 2 = pi eta / tau_R, which gives the alpha_tilde above. That is the
+        relation used here, so that parameters quoted with the paper's alpha_tilde
+        reproduce its numbers. The paper's own Eqs. 22-23 give instead S = K(0)
+        exactly, and for an Ohmic bath J = eta omega exp(-omega tau_R) (friction
+        ∫_0^∞ K dt = eta, cutoff 1/tau_R) K(0) = 2 eta / (pi tau_R), hence
+        alpha_tilde = (pi tau_R / (2 eta)) kappa: pi^2/2 ≈ 4.93 times larger than the
+        value here. Pass ``alpha_tilde`` to the constructor for that reading; the
+        validation study ``gclm1_eq31`` evaluates both relations by quadrature.
         """
         require_positive("gclm1", pressure=pressure, particle_volume=particle_volume, tau_R=tau_R, T_ref=T_ref)
         kappa = pressure * particle_volume / (2.0 * T_ref)

@@ -11,7 +11,7 @@ from scipy.interpolate import BSpline, make_interp_spline
 from fpsolver._expression import SymbolicFunction, parse_formula
 from fpsolver._validate import integer, one_of, optional_real, within_budget
 from fpsolver.fields.potentials import Potential
-from fpsolver.fields.profiles import TemperatureProfile
+from fpsolver.fields.profiles import TemperatureProfile, formula
 from fpsolver.models._convolution import convolve_on_grid
 from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive, require_values
 
@@ -70,7 +70,14 @@ class GCLM2(Model):
     friction
         ``"full"`` (default, Eq. 50) or ``"constant"``: eta2 = (eta/L) ∫ g(u)^2 du over
         the real line (= eta sqrt(pi) sigma / L for the Gaussian, the paper's
-        approximation, valid for |x| << sigma).
+        approximation, valid for |x| << sigma). ``"constant"`` with
+        ``temperature="nonlocal"`` breaks the fluctuation-dissipation relation: at a
+        uniform temperature T the noise is still k_B T eta2_full(x) (Eq. 55) while the
+        friction is the constant, so D = k_B T eta2_full(x) / eta2_const^2 varies and the
+        free steady state P ∝ 1/eta2_full(x) is not flat
+        (:attr:`breaks_fluctuation_dissipation`; the case workflow warns and reports
+        the uniform-T state's L1 distance from flat). The combination is kept because
+        the approximation studies compare it with the others.
     aux_points
         Auxiliary grid size; default max(4097, 40 (b - a)/sigma + 1).
     potential, overdamped
@@ -112,6 +119,30 @@ class GCLM2(Model):
         text = kernel if kernel is not None else "exp(-u**2/(2*sigma**2))"
         self.kernel = SymbolicFunction(parse_formula(text, ("u",), {"sigma": self.sigma}), "u")
         self._cache: dict[tuple[float, float, int], _Convolutions] = {}
+
+    @property
+    def breaks_fluctuation_dissipation(self) -> bool:
+        """True for ``friction="constant"`` with ``temperature="nonlocal"``, whose friction
+        and noise come from different kernels (see the class docstring)."""
+        return self.friction == "constant" and self.temperature == "nonlocal"
+
+    def at_uniform_temperature(self, T: float = 1.0) -> GCLM2:
+        """The same model (kernel, options, no potential) at the uniform temperature ``T``:
+        its free steady state is flat exactly when friction and noise obey the
+        fluctuation-dissipation relation."""
+        require_positive("gclm2", T=T)
+        return GCLM2(
+            formula("T_uniform", T_uniform=T),
+            sigma=self.sigma,
+            eta=self.eta,
+            kB=self.kB,
+            L=self.L,
+            kernel=self.kernel_text,
+            temperature=self.temperature,
+            friction=self.friction,
+            aux_points=self.aux_points,
+            overdamped=self.overdamped,
+        )
 
     def universe_length(self, domain: Domain) -> float:
         return float(self.L) if self.L is not None else float(domain[1] - domain[0])

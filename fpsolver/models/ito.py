@@ -35,7 +35,9 @@ class Ito(Model):
     alpha
         Stochastic convention in [0, 1].
     overdamped
-        ``"ito"`` (default) or ``"kramers"``; identical here because eta is constant.
+        ``"ito"`` (default) or ``"kramers"``, the small-mass limit of
+        M x'' = -V' - eta x' + sqrt(2 eta k_B T(x)) xi: with constant eta it has no
+        noise-induced drift, i.e. it is the alpha = 0 model, so alpha != 0 raises ValueError.
 
     In 2D/3D (a :mod:`fpsolver.fields.nd` temperature field and potential)
     the same model is isotropic: D = k_B T(r)/eta, A = grad V/eta - alpha grad D, and
@@ -59,6 +61,8 @@ class Ito(Model):
         self.eta, self.kB, self.alpha = float(eta), float(kB), real("alpha", alpha)
         if not 0.0 <= self.alpha <= 1.0:
             raise ValueError(f"'alpha' must lie in [0, 1], got {alpha!r}")
+        if overdamped == "kramers" and alpha != 0.0:
+            raise ValueError(f"ito: overdamped = 'kramers' is the small-mass limit with constant friction, i.e. alpha = 0; got alpha = {alpha!r}")
 
     def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
         temperature = self.profile.T(x)

@@ -76,11 +76,10 @@ from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.models import Model
 from fpsolver.models.base import Domain, check_model_and_mesh
+from fpsolver.models.periodicity import check_periodic
 
 FACE_VELOCITIES = ("exact", "exact-flux", "pointwise")
 BOUNDARIES = ("reflecting", "absorbing")
-#: relative mismatch of the coefficients across a periodic wall above which the mesh is refused
-PERIODIC_TOLERANCE = 1e-8
 MAX_QUADRATURE_ORDER = 256
 #: Peak memory of an operator per cell (mesh, coefficients, sparse matrix) and per
 #: quadrature node of a cell (the coefficients at the nodes), measured: 1.5 kB per cell at order 16.
@@ -240,26 +239,6 @@ def _segments(
     return exponent, integral
 
 
-def _check_periodic(model: Model, points: np.ndarray, domain: tuple[np.ndarray, np.ndarray], periodic_axes: tuple[int, ...]) -> None:
-    """Raise ``ValueError`` unless A and D take the same values one period apart on every periodic axis."""
-    model_domain = _model_domain(model, domain)
-
-    def coefficients(at: np.ndarray) -> np.ndarray:
-        c = model.coefficients(at[0] if model.dimension == 1 else at, model_domain)
-        return np.vstack([np.reshape(c.A, (points.shape[0], -1)), c.D[np.newaxis]])
-
-    here = coefficients(points)
-    scale = np.max(np.abs(here), axis=1, keepdims=True) + np.finfo(float).tiny
-    for axis in periodic_axes:
-        shifted = points.copy()
-        shifted[axis] += domain[1][axis] - domain[0][axis]
-        mismatch = float(np.max(np.abs(coefficients(shifted) - here) / scale))
-        if not mismatch <= PERIODIC_TOLERANCE:
-            raise ValueError(
-                f"the mesh is periodic along {'xyz'[axis]} but the model's coefficients are not (relative mismatch {mismatch:.2g} one period apart): T, grad T and grad V must be periodic"
-            )
-
-
 def _absorbing_faces(mesh: Mesh, boundary: str | Mapping[str, str]) -> bool | np.ndarray:
     """What :func:`fpsolver._fipy.assemble_generator` takes: all walls, none, or the faces of absorbing wall groups."""
     if not isinstance(boundary, Mapping):
@@ -320,7 +299,7 @@ def build_operator(
         points = x
     domain = _model_domain(model, box)
     if periodic:
-        _check_periodic(model, points, box, periodic)
+        check_periodic(model, points, box, periodic)
 
     face_coefficients = model.coefficients(x_faces, domain)
     D_faces = face_coefficients.D.copy()

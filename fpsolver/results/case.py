@@ -70,6 +70,9 @@ class CaseResults:
     ensembles, inertial : dict
         Overdamped and inertial Langevin ensembles; ``exact_cell_averages`` holds the
         exact density averaged over each cell, their reference.
+    transient_ensembles : dict
+        Overdamped Langevin ensembles started from the PDE transient's initial density and
+        recorded at its snapshot times (the SDE side of the transient comparison).
     soret : dict
         Per model, the local Soret coefficient S_T = -d ln P/dT (1/temperature) at the
         midpoints between cells: ``(x_mid, S_T)``.
@@ -90,6 +93,7 @@ class CaseResults:
     inertial: dict[str, InertialEnsembleResult] = field(default_factory=dict)
     exact_cell_averages: dict[str, np.ndarray] = field(default_factory=dict)
     soret: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    transient_ensembles: dict[str, EnsembleResult] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 

@@ -93,6 +93,15 @@ def moments_versus_time(moments: np.ndarray, first: int = 1) -> dict[str, np.nda
     return {"count": total, "mean": mean, "mean_error": mean_error, "variance": variance, "variance_error": variance_error}
 
 
+def mean_exit_time(exit_time: np.ndarray) -> tuple[float, float]:
+    """Mean of the finite ``exit_time`` entries (absorbed particles) and its standard error
+    (independent particles); NaN for fewer than two exits."""
+    times = exit_time[np.isfinite(exit_time)]
+    if times.size < 2:
+        return float("nan"), float("nan")
+    return float(times.mean()), float(times.std(ddof=1) / np.sqrt(times.size))
+
+
 def _var(dims, values, units: str, description: str):
     return (dims, values, {"units": units, "long_name": description})
 
@@ -122,6 +131,17 @@ class EnsembleResult:
         right, 0 none). Always NaN/0 with reflecting walls.
     final_x
         Positions at t_end (NaN for absorbed particles).
+    current, current_error
+        Periodic walls (a ring of length L): the steady probability current
+        J = (net crossings of the wall point x_min = x_max in the +x direction) /
+        (particles x duration of the sampling window t_end - burn_in), in 1/time, with
+        its batch-means standard error; it is the constant current of the steady
+        Fokker-Planck equation, J = A P + d(D P)/dx with sum(P V) = 1 (PHYSICS.md
+        section 8). NaN with other walls.
+    winding
+        Per particle: net number of wraps around the ring over the whole run (+1 per
+        crossing of x_max upwards), so final_x + L winding is the unwrapped position
+        (minus the start); always 0 without periodic walls.
     model, metadata
         ``Model.describe()`` and everything needed to reproduce the run (seed,
         dt, scheme, chunking, table, versions).
@@ -146,6 +166,9 @@ class EnsembleResult:
     exit_time: np.ndarray
     exit_side: np.ndarray
     final_x: np.ndarray
+    current: float
+    current_error: float
+    winding: np.ndarray
     model: dict[str, object]
     metadata: dict[str, object] = field(default_factory=dict)
 
@@ -160,10 +183,7 @@ class EnsembleResult:
 
     def mean_exit_time(self) -> tuple[float, float]:
         """Mean exit time over absorbed particles and its standard error (independent particles)."""
-        times = self.exit_time[np.isfinite(self.exit_time)]
-        if times.size < 2:
-            return float("nan"), float("nan")
-        return float(times.mean()), float(times.std(ddof=1) / np.sqrt(times.size))
+        return mean_exit_time(self.exit_time)
 
     def to_xarray(self) -> xr.Dataset:
         particle = np.arange(self.n_particles)
@@ -181,6 +201,9 @@ class EnsembleResult:
                 "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
                 "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
                 "final_x": _var("particle", self.final_x, "length", "position at t_end (NaN: absorbed)"),
+                "winding": _var("particle", self.winding, "1", "net wraps around the ring, +1 per crossing of x_max upwards (0 without periodic walls)"),
+                "current": _var((), self.current, "1/time", "steady probability current: net crossings per particle and unit time after burn-in (NaN without periodic walls)"),
+                "current_error": _var((), self.current_error, "1/time", "batch-means standard error of current"),
                 "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
                 "steady_mean_error": _var((), self.steady_mean_error, "length", "standard error of steady_mean"),
                 "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2 after burn-in"),
@@ -213,7 +236,10 @@ class InertialEnsembleResult:
     t, mean, mean_error, variance, variance_error, v_mean, v_variance
         Moments of x and v at each record time.
     final_x, final_v
-        Positions and velocities at t_end.
+        Positions and velocities at t_end (NaN for absorbed particles).
+    alive, exit_time, exit_side
+        As in :class:`EnsembleResult`: particles in the domain at each record time, and per
+        particle the absorption time (NaN if none) and wall (-1 left, +1 right, 0 none).
     model, metadata
         As in :class:`EnsembleResult` (metadata includes the mass).
     """
@@ -245,6 +271,9 @@ class InertialEnsembleResult:
     v_variance: np.ndarray
     final_x: np.ndarray
     final_v: np.ndarray
+    alive: np.ndarray
+    exit_time: np.ndarray
+    exit_side: np.ndarray
     model: dict[str, object]
     metadata: dict[str, object] = field(default_factory=dict)
 
@@ -252,6 +281,10 @@ class InertialEnsembleResult:
     def v(self) -> np.ndarray:
         """Velocity bin centres."""
         return 0.5 * (self.v_faces[1:] + self.v_faces[:-1])
+
+    def mean_exit_time(self) -> tuple[float, float]:
+        """Mean exit time over absorbed particles and its standard error (independent particles)."""
+        return mean_exit_time(self.exit_time)
 
     def to_xarray(self) -> xr.Dataset:
         return xr.Dataset(
@@ -269,7 +302,10 @@ class InertialEnsembleResult:
                 "v_mean": _var("time", self.v_mean, "length/time", "<v>"),
                 "v_variance": _var("time", self.v_variance, "length^2/time^2", "Var v"),
                 "final_x": _var("particle", self.final_x, "length", "position at t_end"),
-                "final_v": _var("particle", self.final_v, "length/time", "velocity at t_end"),
+                "final_v": _var("particle", self.final_v, "length/time", "velocity at t_end (NaN: absorbed)"),
+                "alive": _var("time", self.alive, "1", "particles still in the domain"),
+                "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
+                "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
                 "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
                 "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2"),
                 "steady_v_square": _var((), self.steady_v_square, "length^2/time^2", "time-ensemble average of v^2"),

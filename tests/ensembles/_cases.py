@@ -1,6 +1,8 @@
 """Shared models, meshes and helpers of the ensemble tests (one list, not copies)."""
 
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 import fpsolver
 from fpsolver import exact, meshes, potentials, profiles
@@ -45,3 +47,15 @@ def sample_steady_state(model, domain, n, seed):
 
 def mesh40():
     return meshes.uniform(DOMAIN[0], DOMAIN[1], 40)
+
+
+def mean_first_passage_time(model, domain, x0, points=4001):
+    """Backward equation -A tau' + D tau'' = -1, tau = 0 at both walls (2nd-order finite differences)."""
+    x = np.linspace(domain[0], domain[1], points)
+    h = x[1] - x[0]
+    c = model.coefficients(x[1:-1], domain)
+    lower = c.D / h**2 + c.A / (2 * h)
+    upper = c.D / h**2 - c.A / (2 * h)
+    matrix = sp.diags([lower[1:], -2 * c.D / h**2, upper[:-1]], [-1, 0, 1], format="csc")
+    tau = spla.spsolve(matrix, -np.ones(points - 2))
+    return float(np.interp(x0, x[1:-1], tau))

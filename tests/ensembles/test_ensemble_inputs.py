@@ -24,7 +24,8 @@ MODEL = model_cases()["ito"]
         ({"x0": 1.5}, "x0"),
         ({"x0": -1.0001}, "x0"),
         ({"scheme": "rk4"}, "scheme"),
-        ({"boundary": "periodic"}, "boundary"),
+        ({"boundary": "sticky"}, "boundary"),
+        ({"boundary": "periodic"}, "boundary"),  # the model's coefficients are not periodic on [-1, 1]
         ({"burn_in": 0.5}, "burn_in"),
         ({"chunk_size": 0}, "chunk_size"),
         ({"seed": -1}, "seed"),

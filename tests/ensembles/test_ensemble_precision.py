@@ -37,7 +37,7 @@ def test_the_grown_run_is_bit_identical_to_a_fixed_run_of_its_final_size():
     grown = run_ensemble(model_cases()["gclm1"], MESH, precision=0.02, **RUN)
     fixed = run_ensemble(model_cases()["gclm1"], MESH, grown.n_particles, **RUN)
     assert fixed.metadata["precision_target"] is None
-    for name in ("counts", "density", "density_error", "final_x", "mean", "variance"):
+    for name in ("counts", "P", "P_error", "final_x", "mean", "variance"):
         assert np.array_equal(getattr(grown, name), getattr(fixed, name), equal_nan=True), name
 
 

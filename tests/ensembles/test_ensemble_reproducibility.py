@@ -5,11 +5,13 @@ import numpy as np
 import pytest
 from _cases import mesh40, model_cases
 
+import fpsolver
+from fpsolver import meshes, potentials, profiles
 from fpsolver.ensembles import InertialEnsemble, OverdampedEnsemble
 
 
 def _fields(result):
-    return [result.P, result.counts, result.mean, result.variance, result.final_x]
+    return [result.P, result.counts, result.mean, result.variance, result.final_x, result.winding, np.array([result.current, result.current_error])]
 
 
 @pytest.fixture
@@ -23,12 +25,18 @@ def _ensemble():
     return OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", sample_interval=1e-3, seed=42, chunk_size=256)
 
 
+def _ring_ensemble():
+    ring = fpsolver.Ito(profiles.formula("1 + 0.5*sin(2*pi*x)"), potential=potentials.formula("0.5*cos(2*pi*x) - x"))
+    return OverdampedEnsemble(ring, meshes.uniform(0.0, 1.0, 20, periodic=True), 3000, 2e-4, 0.2, boundary="periodic", sample_interval=1e-3, seed=42, chunk_size=256)
+
+
 @pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two numba threads")
-def test_one_and_two_threads_give_identical_results(restore_threads):
+@pytest.mark.parametrize("make", [_ensemble, _ring_ensemble], ids=["walls", "ring"])
+def test_one_and_two_threads_give_identical_results(restore_threads, make):
     numba.set_num_threads(1)
-    one = _ensemble().run()
+    one = make().run()
     numba.set_num_threads(2)
-    two = _ensemble().run()
+    two = make().run()
     for a, b in zip(_fields(one), _fields(two)):
         assert np.array_equal(a, b, equal_nan=True)
 

@@ -1,24 +1,15 @@
-"""Reflecting walls conserve particles; absorbing walls give the PDE's mean first-passage time."""
+"""Reflecting walls conserve particles; absorbing walls give the backward equation's mean first-passage time
+(overdamped ensembles, and inertial ones in the small-mass limit with the kinetic boundary layer)."""
 
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
+from _cases import mean_first_passage_time
 
 import fpsolver
-from fpsolver import meshes, profiles
-from fpsolver.ensembles import run_ensemble
+from fpsolver import meshes, potentials, profiles
+from fpsolver.ensembles import run_ensemble, run_inertial_ensemble
 
-
-def _mean_first_passage_time(model, domain, x0, points=4001):
-    """Backward equation -A tau' + D tau'' = -1, tau = 0 at both walls (2nd-order finite differences)."""
-    x = np.linspace(domain[0], domain[1], points)
-    h = x[1] - x[0]
-    c = model.coefficients(x[1:-1], domain)
-    lower = c.D / h**2 + c.A / (2 * h)
-    upper = c.D / h**2 - c.A / (2 * h)
-    matrix = sp.diags([lower[1:], -2 * c.D / h**2, upper[:-1]], [-1, 0, 1], format="csc")
-    tau = spla.spsolve(matrix, -np.ones(points - 2))
-    return float(np.interp(x0, x[1:-1], tau))
+#: Milne extrapolation length of the Klein-Kramers equation in units of sqrt(k_B T M)/gamma: -zeta(1/2)
+MILNE_LENGTH = 1.4603545088
 
 
 def test_reflecting_walls_conserve_the_particle_count():
@@ -36,7 +27,25 @@ def test_absorbing_walls_mean_exit_time_matches_backward_equation():
     result = run_ensemble(model, meshes.uniform(*domain, 20), 40_000, 1e-3, 8.0, scheme="euler", seed=2, x0=0.3, boundary="absorbing")
     assert np.all(result.exit_side != 0), "all particles must be absorbed for the mean to be unbiased"
     mean, error = result.mean_exit_time()
-    expected = _mean_first_passage_time(model, domain, 0.3)
+    expected = mean_first_passage_time(model, domain, 0.3)
     assert abs(mean - expected) < 4 * error + 0.005 * expected, (mean, error, expected)
     # survival decreases monotonically from 1 to 0
     assert result.survival[0] == 1.0 and np.all(np.diff(result.survival) <= 0)
+
+
+def test_inertial_absorbing_walls_reach_the_overdamped_exit_time_beyond_the_kinetic_layer():
+    """Small mass M: the inertial mean exit time is the overdamped backward equation's with the
+    walls moved out by the Milne length -zeta(1/2) sqrt(k_B T M)/gamma (Hagan, Doering and
+    Levermore 1989); with M = 3e-3 that shift (+0.08 in tau) is ~10 standard errors, so the test
+    also sees that the walls absorb at the wall and not before or after the layer."""
+    model = fpsolver.Ito(profiles.formula("1 + 0*x"), potential=potentials.formula("0.5*x"))  # k_B T = eta = 1
+    domain, mass = (-1.0, 1.0), 3e-3
+    result = run_inertial_ensemble(model, meshes.uniform(*domain, 20), 4096, mass / 10, 8.0, mass=mass, boundary="absorbing", x0=0.0, seed=1, burn_in=0.0, sample_interval=mass / 10)
+    assert np.all(result.exit_side != 0) and np.all(np.isnan(result.final_x))
+    mean, error = result.mean_exit_time()
+    shift = MILNE_LENGTH * np.sqrt(mass)
+    expected = mean_first_passage_time(model, (domain[0] - shift, domain[1] + shift), 0.0)
+    overdamped = mean_first_passage_time(model, domain, 0.0)
+    assert abs(mean - expected) < 4 * error, (mean, error, expected)
+    assert abs(mean - overdamped) > 8 * error
+    assert result.alive[0] == 4096 and result.alive[-1] == 0 and np.all(np.diff(result.alive) <= 0)
