@@ -39,6 +39,10 @@ class Stage(str, Enum):
     qme = "qme"
 
 
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
 def _fail(message: str, code: int = 2) -> None:
     errors.print(f"error: {message}", highlight=False, soft_wrap=True, markup=False)
     raise typer.Exit(code=code)
@@ -136,6 +140,8 @@ def run(
                 outcome = run_case_directory(path, fast=fast, only=stages, resume=resume, progress=progress, mapper=mapper)
             except CaseError as exc:
                 _fail(f"{path}: {exc}")
+            except KeyboardInterrupt:
+                _fail(f"{path}: interrupted; continue with --resume", code=INTERRUPTED)
             target, metrics = outcome.target, outcome.results.metrics
             summary[str(path)] = {"results": str(target), "report": str(target / "report.html"), "metrics": metrics}
             if not quiet and not as_json:
@@ -214,6 +220,8 @@ def new(
         path = scaffold_case(name, (profile or "exponential").replace("-", "_"), kind=kind.value, system=system or "chain", dim=dim)
     except ValueError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{name}: cannot write the case: {exc.strerror}")
     console.print(f"wrote [bold]{path}[/]; run it with: fpsolver run {name}")
 
 
@@ -242,6 +250,8 @@ def sweep(
             outcome = sweep_case_directory(case, parsed, fast=fast, only=stages, progress=progress, mapper=mapper)
     except CaseError as exc:
         _fail(f"{case}: {exc}")
+    except KeyboardInterrupt:
+        _fail(f"{case}: interrupted; run the same sweep again to continue (finished points are kept)", code=INTERRUPTED)
     if not quiet:
         console.print(f"{len(outcome.rows)} rows; table and plot in [bold]{outcome.target}[/]")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fpsolver import _fipy, meshes
 from fpsolver._fipy import Mesh
-from fpsolver.cases.schema import CaseConfig, CaseError, CylindricalMeshConfig, GmshMeshConfig, GridMeshConfig, MeshConfig, QMECaseConfig, load_case
+from fpsolver.cases.schema import CaseConfig, CaseError, CylindricalMeshConfig, GmshMeshConfig, GridMeshConfig, MeshConfig, QMECaseConfig, case_file, load_case
 from fpsolver.fields import nd, potentials, profiles
 from fpsolver.fields.base import TemperatureField
 from fpsolver.fields.potentials import Potential
@@ -98,14 +98,9 @@ def _cylindrical_mesh(config: CaseConfig) -> Mesh:
 
 
 def _gmsh_mesh(config: CaseConfig, directory: Path) -> Mesh:
-    """A ``.geo`` file of the case directory, or a geometry shipped in fpsolver/meshes/data by name."""
-    geometry = config.mesh.geometry
-    path = directory / geometry
-    if Path(geometry).suffix != ".geo" and not path.is_file():
-        return meshes.gmsh_mesh(geometry, **config.mesh.parameters)
-    if not path.is_file():
-        raise FileNotFoundError(f"geometry file {geometry!r} does not exist in {directory}")
-    return meshes.gmsh_mesh(path, **config.mesh.parameters)
+    """A ``.geo`` file of the case directory, or a geometry shipped in fpsolver/meshes/data by name
+    (located and checked by :mod:`fpsolver.cases.files`)."""
+    return meshes.gmsh_mesh(config.attach_files(directory).files["mesh.geometry"].path, **config.mesh.parameters)
 
 
 def build_mesh(config: CaseConfig, directory: Path = Path(".")) -> Mesh:
@@ -114,7 +109,8 @@ def build_mesh(config: CaseConfig, directory: Path = Path(".")) -> Mesh:
     if isinstance(mesh, str):
         if periodic:
             raise CaseError("boundary: periodic walls need an inline [mesh] (a named mesh cannot be periodic)")
-        return guard("mesh", lambda: meshes.load_named(mesh))
+        path = config.attach_files(directory).files["mesh"].path
+        return guard("mesh", lambda: meshes.load_named(path.stem, path.parent))
     if isinstance(mesh, GmshMeshConfig):
         return guard("mesh", lambda: _gmsh_mesh(config, directory))
     if isinstance(mesh, CylindricalMeshConfig):
@@ -129,7 +125,10 @@ def build_profile(config: CaseConfig, directory: Path) -> TemperatureField:
     parameters = config.temperature.parameters()
     name, dimension = config.temperature.profile, config.dimension
     if name in ("tabulated", "tabulated_grid"):
-        parameters["file"] = directory / parameters["file"]
+        data = config.attach_files(directory).files["temperature.file"]  # checked: inside the case directory
+        if name == "tabulated":
+            return guard("temperature", lambda: profiles.tabulated_csv(data.data, source=str(data.path), smoothing=parameters["smoothing"]))
+        parameters["file"] = data.path
     if name == "formula":
         parameters.update(parameters.pop("parameters", {}))
     if dimension > 1 and name == "formula":
@@ -156,9 +155,8 @@ def open_case(case: str | Path, *, fast: bool = False) -> Case | QMECase:
     CaseError
         With a one-line message naming the key at fault.
     """
-    directory = Path(case)
-    directory = directory.parent if directory.is_file() else directory
-    return build_case(directory, load_case(directory), fast=fast)
+    path = case_file(case)
+    return build_case(path.parent, load_case(path), fast=fast)
 
 
 def build_case(directory: Path, config: CaseConfig | QMECaseConfig, *, fast: bool = False) -> Case | QMECase:
@@ -166,6 +164,7 @@ def build_case(directory: Path, config: CaseConfig | QMECaseConfig, *, fast: boo
     if isinstance(config, QMECaseConfig):
         _check_qme_parameters(config)
         return QMECase(directory=directory, config=config)
+    config.attach_files(directory)
     if fast:
         config = fast_variant(config)
     profile = build_profile(config, directory)

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from fpsolver import _fipy, meshes
+from fpsolver._validate import within_budget
 from fpsolver.analysis import compare
 from fpsolver.analysis.checks import Check
 from fpsolver.analysis.metrics import ensemble_metrics, steady_metrics, transient_agreement, uniform_temperature_departure
 from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
-from fpsolver.cases.schema import AnyCase, CaseError, load_case
+from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
 from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
 from fpsolver.io.atomic import StoreError, check_target
@@ -213,6 +215,18 @@ def run_chunked(
     return ensemble.merge(partials)
 
 
+@contextmanager
+def model_errors(key: str) -> Iterator[None]:
+    """Turn a solver's ValueError, TypeError or RuntimeError (coefficients too extreme for the
+    mesh, a step size underflow, a budget exceeded) into a :class:`CaseError` naming ``key``."""
+    try:
+        yield
+    except CaseError:
+        raise
+    except (ValueError, TypeError, RuntimeError) as exc:
+        raise CaseError(f"{key}: {exc}") from None
+
+
 def identity(case: Case | QMECase) -> CaseIdentity:
     """The identity that a case's results carry: name, directory, title, configuration."""
     config = case.config
@@ -247,50 +261,53 @@ def run_case(
         notes.append("inertial ensemble skipped: no periodic walls for it yet (the overdamped ensemble runs on the ring)")
     for label, model in case.models.items():
         values = metrics.setdefault(label, {})
-        if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
-            warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
-            values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
-        if "pde" in only and pde.steady:
-            solution = solve_steady(model, case.mesh, options=pde.options(SteadyOptions))
-            reference, current, note = steady_reference(case, model)
-            parts["steady"][label] = solution
-            if reference is not None:
-                parts["exact"][label] = reference
-            if note is not None:
-                notes.append(f"{label}: {note}")
-            if case.dimension == 1:
-                parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
-            values.update(steady_metrics(solution, reference, T, current))
-        if "pde" in only and pde.transient:
-            parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
-            mass = parts["transient"][label].mass
-            if case.config.absorbing_walls():
-                values["final_mass"] = float(mass[-1])
-            else:
-                values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
-        if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
-            reference = compare.cell_averages(model, case.mesh)
-            parts["exact_cell_averages"][label] = reference
-            report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-            overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions, **({"boundary": "periodic"} if ring else {})))
-            parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
-            values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde", ring_current(case, model)))
-            if ensemble.mass is not None and not ring:
-                inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
-                report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
-                parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
-                values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
-            if pde.transient:
-                report = None if progress is None else (lambda done, total, label=label: progress(f"transient SDE {label}", done, total))
-                parts["transient_ensembles"][label] = run_chunked(transient_ensemble(case, model), f"transient-ensemble-{label}", checkpoints, report, mapper)
-                if label in parts["transient"]:
-                    values.update(transient_agreement(parts["transient"][label], parts["transient_ensembles"][label]))
+        with model_errors(f"models.{label}"):
+            if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
+                warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
+                values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
+            if "pde" in only and pde.steady:
+                solution = solve_steady(model, case.mesh, options=pde.options(SteadyOptions))
+                reference, current, note = steady_reference(case, model)
+                parts["steady"][label] = solution
+                if reference is not None:
+                    parts["exact"][label] = reference
+                if note is not None:
+                    notes.append(f"{label}: {note}")
+                if case.dimension == 1:
+                    parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
+                values.update(steady_metrics(solution, reference, T, current))
+            if "pde" in only and pde.transient:
+                parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
+                mass = parts["transient"][label].mass
+                if case.config.absorbing_walls():
+                    values["final_mass"] = float(mass[-1])
+                else:
+                    values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
+            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
+                reference = compare.cell_averages(model, case.mesh)
+                parts["exact_cell_averages"][label] = reference
+                report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
+                overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions, **({"boundary": "periodic"} if ring else {})))
+                parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
+                values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde", ring_current(case, model)))
+                if ensemble.mass is not None and not ring:
+                    inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
+                    report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
+                    parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
+                    values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
+                if pde.transient:
+                    report = None if progress is None else (lambda done, total, label=label: progress(f"transient SDE {label}", done, total))
+                    parts["transient_ensembles"][label] = run_chunked(transient_ensemble(case, model), f"transient-ensemble-{label}", checkpoints, report, mapper)
+                    if label in parts["transient"]:
+                        values.update(transient_agreement(parts["transient"][label], parts["transient_ensembles"][label]))
     return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, notes=notes, **parts)
 
 
 def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStore | None, progress: Progress | None) -> TransientSolution:
     pde = case.config.pde
     key = f"transient-{label}"
+    cells = meshes.cell_centers(case.mesh).size
+    within_budget("solve_transient", memory_bytes=8.0 * (pde.snapshots + 1) * (cells + 1), detail=f"pde.snapshots = {pde.snapshots} of {cells} cells")
     saved = None if checkpoints is None else checkpoints.load(key)
     return solve_transient(
         model,
@@ -377,8 +394,14 @@ def run_case_directory(
                 results = run_qme_case(case, progress=progress)
                 store = None
             else:
+                fresh = not (case.directory / ".checkpoint").exists()
                 store = CheckpointStore(case.directory / ".checkpoint", case.config.digest(), resume=resume)
-                results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
+                try:
+                    results = run_case(case, only=only, checkpoints=store, progress=progress, mapper=mapper)
+                except CaseError:
+                    if fresh:  # a refused input leaves no files behind (an interrupted run keeps its checkpoints)
+                        store.clear()
+                    raise
             checks = case_checks(case.config, results.metrics)
             target = write_results(results, checks)
             if store is not None:
@@ -401,7 +424,7 @@ def validate_case(path: str | Path, *, fast: bool = False, rerun: bool = False) 
     run first (:func:`run_case_directory`, which writes its results).
     """
     config = _configuration(path, fast)
-    stored = None if rerun else read_metrics(Path(path) / "results", config.digest())
+    stored = None if rerun else read_metrics(case_file(path).parent / "results", config.digest())
     if stored is not None:
         return case_checks(config, stored)
     return run_case_directory(path, fast=fast).checks

@@ -146,8 +146,12 @@ def scaffold_case(directory: Path, profile: str = "exponential", *, kind: str = 
     if kind not in KINDS:
         raise ValueError(f"unknown case kind {kind!r}; valid: {', '.join(KINDS)}")
     directory = Path(directory)
-    if (directory / "case.toml").exists():
-        raise ValueError(f"{directory}/case.toml exists already")
+    if directory.exists() and not directory.is_dir():
+        raise ValueError(f"{directory} exists and is not a directory")
+    written = [directory / "case.toml", *([directory / "profile.csv"] if kind == "fokker-planck" and dim == 1 and profile == "tabulated" else [])]
+    for path in written:
+        if path.exists() or path.is_symlink():
+            raise ValueError(f"{path} exists already; fpsolver new never overwrites files")
     if kind == "qme":
         text = qme_case_template(directory.name, system)
     elif dim != 1:

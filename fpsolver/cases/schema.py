@@ -20,11 +20,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import tomllib
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationError, create_model, model_validator
 
 from fpsolver._options import Options, OptionsT
+from fpsolver._validate import within_budget
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
+from fpsolver.cases.files import CaseFile, files_digest, read_file, read_files
 from fpsolver.ensembles.options import InertialOptions, OverdampedOptions
 from fpsolver.fields import nd, potentials, profiles
 from fpsolver.models import MODELS
@@ -376,12 +378,35 @@ class CaseConfig(BaseModel):
         data["models"] = {label: {"model": m.model, **m.parameters()} for label, m in self.models.items()}
         return data
 
+    _files: dict[str, CaseFile] | None = PrivateAttr(None)
+
+    def attach_files(self, directory: Path) -> CaseConfig:
+        """Read the files this case names (:mod:`fpsolver.cases.files`) from the case ``directory``
+        once; the case is built from these bytes and :meth:`digest` covers them. Returns self."""
+        if self._files is None:
+            self._files = read_files(self.resolved(), directory)
+        return self
+
+    @property
+    def files(self) -> dict[str, CaseFile]:
+        """The files read by :meth:`attach_files`, by case key (``temperature.file``, ``mesh``)."""
+        if self._files is None:
+            self._files = read_files(self.resolved(), None)  # CaseError if the case names data files
+        return self._files
+
     def digest(self) -> str:
         """SHA-256 of the resolved configuration without [validation] (tolerances do not
-        change results), identifying results and checkpoints."""
+        change results) and of the bytes of every file it reads, identifying results,
+        sweep points and checkpoints."""
         data = self.resolved()
         data.pop("validation", None)
+        if self.files:
+            data["files"] = files_digest(self.files)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+#: Memory per scan point (its observables; a chain's grow with N, which its own budget bounds).
+SCAN_BYTES_PER_POINT = 1024
 
 
 class ScanConfig(BaseModel):
@@ -407,6 +432,8 @@ class ScanConfig(BaseModel):
             raise ValueError("give either 'values' or 'start' and 'stop'")
         if self.values is not None and not self.values:
             raise ValueError("'values' must not be empty")
+        count = len(self.values) if self.values is not None else self.num
+        within_budget("the scan", memory_bytes=SCAN_BYTES_PER_POINT * count, steps=count, detail=f"{count} points")
         return self
 
 
@@ -464,8 +491,14 @@ def _location(error: dict[str, Any]) -> str:
     return ".".join(parts)
 
 
-def parse_case(data: dict[str, Any]) -> AnyCase:
-    """Validate case data (``kind`` picks the schema); raise :class:`CaseError` naming the first bad key."""
+def parse_case(data: dict[str, Any], directory: Path | None = None) -> AnyCase:
+    """Validate case data (``kind`` picks the schema) and, given the case ``directory``, read the
+    files it names (:meth:`CaseConfig.attach_files`); raise :class:`CaseError` naming the first bad key."""
+    config = _validated(data)
+    return config.attach_files(directory) if directory is not None and isinstance(config, CaseConfig) else config
+
+
+def _validated(data: dict[str, Any]) -> AnyCase:
     kind = data.get("kind", "fokker-planck")
     schema = {"fokker-planck": CaseConfig, "qme": QMECaseConfig}.get(kind) if isinstance(kind, str) else None
     if schema is None:
@@ -482,17 +515,22 @@ def parse_case(data: dict[str, Any]) -> AnyCase:
 def case_file(case: str | Path) -> Path:
     """The ``case.toml`` of a case directory (or the file itself)."""
     path = Path(case)
-    path = path / "case.toml" if path.is_dir() else path
-    if not path.is_file():
-        raise CaseError(f"{case}: no case.toml found")
+    if path.is_dir():
+        if not (path / "case.toml").is_file():
+            raise CaseError(f"{case}: no case.toml in this directory")
+        return path / "case.toml"
+    if not path.exists():
+        raise CaseError(f"{case}: no such case directory or case file")
     return path
 
 
 def load_case(case: str | Path) -> AnyCase:
-    """Read and validate ``case.toml`` of the case directory ``case``."""
+    """Read and validate the case file ``case`` (a ``case.toml`` or a directory holding one),
+    and the files it names, relative to the directory holding the case file."""
     path = case_file(case)
+    text = read_file("case file", path).text()
     try:
-        data = tomllib.loads(path.read_text())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"{path}: not valid TOML: {exc}") from None
-    return parse_case(data)
+    return parse_case(data, path.parent)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,9 +23,13 @@ from typing import Any
 import numpy as np
 import tomllib
 
+from fpsolver._validate import BudgetError, within_budget
+from fpsolver.cases.files import read_file
 from fpsolver.cases.schema import CaseError, case_file, parse_case
 
 Row = dict[str, object]
+#: Memory per sweep point (its overrides, digest and cached rows), for the budget.
+BYTES_PER_POINT = 2048
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ def parse_assignment(text: str) -> Assignment:
             raise CaseError(f"--set {text!r}: START:STOP:NUM needs two numbers and an integer") from None
         if num < 1:
             raise CaseError(f"--set {text!r}: NUM must be >= 1")
+        _within_budget(num, f"--set {key}: NUM = {num}")
         return Assignment(key, tuple(float(v) for v in np.linspace(start, stop, num)))
     values = tuple(_number(v) for v in spec.split(",") if v.strip())
     if not values:
@@ -74,6 +80,7 @@ def parse_assignment(text: str) -> Assignment:
 def points(assignments: Iterable[Assignment]) -> list[dict[str, object]]:
     """The Cartesian product of the assignments, as {key: value} dicts."""
     assignments = list(assignments)
+    _within_budget(math.prod(len(a.values) for a in assignments), " x ".join(f"{len(a.values)} values of {a.key}" for a in assignments))
     return [dict(zip((a.key for a in assignments), combo)) for combo in itertools.product(*(a.values for a in assignments))]
 
 
@@ -91,11 +98,21 @@ def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
     return data
 
 
-def point_digest(data: dict, fast: bool, only: frozenset[str]) -> str:
-    """Identity of a sweep point: its resolved configuration, --fast and the stages run."""
+def _within_budget(count: int, detail: str) -> None:
+    """Refuse sweeps of more points than :data:`fpsolver._validate.STEP_BUDGET` or whose table
+    of points would exceed the memory budget (CaseError with the estimate)."""
+    try:
+        within_budget("the sweep", memory_bytes=BYTES_PER_POINT * count, steps=count, detail=f"{count:.3g} points: {detail}")
+    except BudgetError as exc:
+        raise CaseError(str(exc)) from None
+
+
+def point_digest(data: dict, directory: Path, fast: bool, only: frozenset[str]) -> str:
+    """Identity of a sweep point: its resolved configuration with the bytes of the files it
+    reads from the case ``directory``, --fast and the stages run."""
     import hashlib
 
-    config = parse_case(data)
+    config = parse_case(data, directory)
     stamp = json.dumps({"config": config.digest(), "fast": fast, "only": sorted(only)}, sort_keys=True)
     return hashlib.sha256(stamp.encode()).hexdigest()
 
@@ -109,7 +126,7 @@ def evaluate_point(directory: str, data: dict, overrides: dict[str, object], fas
     from fpsolver.cases.build import build_case
     from fpsolver.cases.run import run_case
 
-    case = build_case(Path(directory), parse_case(apply_overrides(data, overrides)), fast=fast)
+    case = build_case(Path(directory), parse_case(apply_overrides(data, overrides), Path(directory)), fast=fast)
     results = run_case(case, only=only)
     return [{"model": label, **metrics} for label, metrics in results.metrics.items()]
 
@@ -141,27 +158,30 @@ def run_sweep(
     path = case_file(case).resolve()
     directory = path.parent
     try:
-        data = tomllib.loads(path.read_text())
+        data = tomllib.loads(read_file("case file", path).text())
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"{path}: not valid TOML: {exc}") from None
+    if data.get("kind") == "qme":
+        raise CaseError(f"{path}: sweeps run Fokker-Planck cases; a qme case scans one parameter with its [scan] table")
     cache = directory / "sweeps" / ".points"
-    cache.mkdir(parents=True, exist_ok=True)
     todo, digests = [], []
     settings = points(assignments)
     for overrides in settings:
-        point = apply_overrides(data, overrides)
         try:
-            digests.append(point_digest(point, fast, only))
+            digests.append(point_digest(apply_overrides(data, overrides), directory, fast, only))
         except CaseError as exc:
             raise CaseError(f"sweep point {overrides}: {exc}") from None
         if not (cache / f"{digests[-1]}.json").exists():
             todo.append((str(directory), data, overrides, fast, only, digests[-1]))
+    cache.mkdir(parents=True, exist_ok=True)
     done = len(digests) - len(todo)
     if progress is not None:
         progress("sweep", done, len(digests))
 
     def evaluate_and_store(directory, data, overrides, fast, only, digest):
         rows = evaluate_point(directory, data, overrides, fast, only)
+        if point_digest(apply_overrides(data, overrides), Path(directory), fast, only) != digest:
+            raise CaseError(f"sweep point {overrides}: a file the case reads changed during the sweep; run it again")
         _save_atomically(cache / f"{digest}.json", rows)
         return rows
 
@@ -187,4 +207,4 @@ def sweep_case_directory(case: str | Path, assignments: list[Assignment], **opti
     from fpsolver.io.sweep_output import write_sweep
 
     rows = run_sweep(case, assignments, **options)
-    return SweepRun(rows=rows, target=write_sweep(Path(case), [a.key for a in assignments], rows))
+    return SweepRun(rows=rows, target=write_sweep(case_file(case).parent, [a.key for a in assignments], rows))

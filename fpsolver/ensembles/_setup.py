@@ -15,12 +15,13 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver._validate import within_budget
 from fpsolver._version import __version__
 from fpsolver.ensembles._random import LANES, chunk_seeds, lane_seeds
 from fpsolver.ensembles._tables import cell_lookup
 from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS, EnsembleOptions, LineEnsembleOptions
 from fpsolver.meshes.builders import cell_centers, extent
-from fpsolver.models.base import Model
+from fpsolver.models.base import Model, check_model_and_mesh
 from fpsolver.results.ensemble import density_from_counts, ratio_with_error
 
 ProgressCallback = Callable[[int, int], None]
@@ -29,6 +30,8 @@ ProgressCallback = Callable[[int, int], None]
 # launching the parallel kernel costs nothing. Results do not depend on it.
 _PARTICLE_STEPS_PER_BLOCK = 2**24
 DEFAULT_RECORDS = 1000
+#: Memory per particle: position (and velocity), exit time and side, random normals, stream state.
+BYTES_PER_PARTICLE = 64
 
 
 @dataclass(frozen=True)
@@ -209,13 +212,16 @@ class LineSetup(EnsembleSetup):
     """
 
     def __init__(self, model: Model, mesh: Mesh, options: LineEnsembleOptions, interior_x0: bool) -> None:
+        check_model_and_mesh(model, mesh)
         self.domain = extent(mesh)
         self.centres = cell_centers(mesh)
         self.volumes = _fipy.cell_volumes(mesh)
         if np.any(np.diff(self.centres) <= 0):
             raise ValueError("ensemble: the mesh's cells must be ordered by increasing x")
+        times = options.times(model, self.domain, self.centres)
+        self._check_budget(options, *times)
         self.x0_description, self._x0 = self._check_x0(options.x0, options.n_particles, interior_x0)
-        super().__init__(model, options, *options.times(model, self.domain, self.centres))
+        super().__init__(model, options, *times)
         #: sized by ``precision`` (n_particles unset): grown in rounds by :meth:`more_chunks`
         self.sized_by_precision = options.n_particles is None
         if self.sized_by_precision:
@@ -226,6 +232,18 @@ class LineSetup(EnsembleSetup):
         self.faces = np.concatenate([[self.domain[0]], np.cumsum(self.volumes) + self.domain[0]])
         self.faces[-1] = self.domain[1]
         self.lookup = cell_lookup(self.faces)
+
+    def _check_budget(self, options: LineEnsembleOptions, dt: float, t_end: float, sample_every: int) -> None:
+        """Refuse, before allocating, a run over the memory or step budget: per particle its
+        state (:data:`BYTES_PER_PARTICLE`), per chunk its histogram and records, and the tables
+        (a run sized by ``precision`` counts its largest size, MAX_PRECISION_PARTICLES)."""
+        particles = max(options.n_particles or MAX_PRECISION_PARTICLES, 1)
+        steps = t_end / dt if np.isfinite(t_end / dt) else np.inf
+        records = steps / (options.record_every or max(1.0, steps // DEFAULT_RECORDS)) + 1
+        chunks = np.ceil(particles / options.chunk_size)
+        memory = BYTES_PER_PARTICLE * particles + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 24.0 * options.table_points
+        detail = f"n_particles = {particles}, t_end/dt = {steps:.3g} steps, {chunks:.3g} chunks of {self.volumes.size} cells, table_points = {options.table_points}"
+        within_budget("the ensemble", memory_bytes=memory, steps=steps, detail=detail)
 
     def _check_x0(self, x0: float | str | np.ndarray, n_particles: int | None, interior: bool) -> tuple[object, np.ndarray | None]:
         lo, hi = self.domain

@@ -70,7 +70,7 @@ def inertial_table(model: Model, domain: Domain, table_points: int) -> UniformTa
     """Columns (F, gamma, Gamma): force, friction and noise intensity of the Langevin equation."""
     grid = _grid(domain, table_points)
     model.validate(grid, domain)
-    terms = model.langevin_terms(grid, domain)
+    terms = model.checked_terms(grid, domain)
     if not np.all(terms.friction > 0) or not np.all(terms.noise > 0):
         raise ValueError("ensemble: friction and noise intensity must be > 0 on the whole domain")
     return _table(domain, grid, [terms.force, terms.friction, terms.noise])

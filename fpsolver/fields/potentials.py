@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from fpsolver._expression import SymbolicFunction, parse_formula
-from fpsolver._validate import build
+from fpsolver._validate import build, real
 
 __all__ = ["Potential", "none", "harmonic", "double_well", "formula", "make_potential", "POTENTIALS"]
 
@@ -51,9 +51,7 @@ class Potential:
 
 
 def _from_text(name: str, text: str, **parameters: float) -> Potential:
-    for key, value in parameters.items():
-        if not np.isfinite(value):
-            raise ValueError(f"potential {name!r}: parameter {key!r} must be finite, got {value!r}")
+    parameters = {key: real(key, value) for key, value in parameters.items()}
     return Potential(SymbolicFunction.from_text(text, "x", parameters), name, parameters)
 
 
@@ -87,8 +85,7 @@ def double_well(*, barrier: float = 1.0, minimum: float = 0.5, center: float = 0
     center
         Position of the barrier.
     """
-    if minimum == 0:
-        raise ValueError("potential 'double_well': parameter 'minimum' must be non-zero")
+    real("minimum", minimum, nonzero=True)
     return _from_text(
         "double_well",
         "barrier*((x - center)**2/minimum**2 - 1)**2",

@@ -25,7 +25,7 @@ import numpy as np
 from scipy.interpolate import BSpline, make_smoothing_spline
 
 from fpsolver._expression import SymbolicFunction, parse_formula
-from fpsolver._validate import build
+from fpsolver._validate import build, real, reals
 from fpsolver.fields.base import TemperatureField
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "piecewise_linear",
     "formula",
     "tabulated",
+    "tabulated_csv",
     "make_profile",
     "PROFILES",
 ]
@@ -106,9 +107,7 @@ class SymbolicProfile(TemperatureProfile):
 
 
 def _builtin(name: str, text: str, **parameters: float) -> SymbolicProfile:
-    for key, value in parameters.items():
-        if not np.isfinite(value):
-            raise ValueError(f"profile {name!r}: parameter {key!r} must be finite, got {value!r}")
+    parameters = {key: real(key, value) for key, value in parameters.items()}
     return SymbolicProfile(SymbolicFunction.from_text(text, "x", parameters), name, parameters)
 
 
@@ -137,8 +136,7 @@ def exponential(*, T0: float = 1.0, length: float = 1.0) -> SymbolicProfile:
     length
         Decay length (T'/T = -1/length).
     """
-    if length == 0:
-        raise ValueError("profile 'exponential': parameter 'length' must be non-zero")
+    real("length", length, nonzero=True)
     return _builtin("exponential", "T0*exp(-x/length)", T0=T0, length=length)
 
 
@@ -156,8 +154,7 @@ def gaussian_hotspot(*, T_background: float = 1.0, amplitude: float = 1.0, cente
     width
         Standard deviation of the spot (length).
     """
-    if width <= 0:
-        raise ValueError("profile 'gaussian_hotspot': parameter 'width' must be > 0")
+    real("width", width, positive=True)
     return _builtin(
         "gaussian_hotspot",
         "T_background + amplitude*exp(-(x - center)**2/(2*width**2))",
@@ -180,8 +177,7 @@ def tanh_step(*, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0,
     width
         Width of the step (length).
     """
-    if width <= 0:
-        raise ValueError("profile 'tanh_step': parameter 'width' must be > 0")
+    real("width", width, positive=True)
     return _builtin(
         "tanh_step",
         "(T_left + T_right)/2 + (T_right - T_left)/2*tanh((x - center)/width)",
@@ -252,7 +248,7 @@ def piecewise_linear(*, nodes: list[float], values: list[float]) -> PiecewiseLin
     values
         Temperatures at the nodes.
     """
-    return PiecewiseLinearProfile(np.asarray(nodes), np.asarray(values))
+    return PiecewiseLinearProfile(reals("nodes", nodes), reals("values", values))
 
 
 class TabulatedProfile(TemperatureProfile):
@@ -274,10 +270,16 @@ class TabulatedProfile(TemperatureProfile):
         if not (np.all(np.isfinite(x)) and np.all(np.isfinite(temperature))):
             bad = int(np.argmax(~(np.isfinite(x) & np.isfinite(temperature))))
             raise ValueError(f"profile 'tabulated': row {bad + 1} is not finite (x={x[bad]!r}, T={temperature[bad]!r})")
-        order = np.argsort(x)
+        if np.any(temperature <= 0):
+            bad = int(np.argmax(temperature <= 0))
+            raise ValueError(f"profile 'tabulated': row {bad + 1}: T must be > 0, got T = {float(temperature[bad])!r}")
+        if smoothing is not None:
+            real("smoothing", smoothing, nonnegative=True)
+        order = np.argsort(x, kind="stable")
         x, temperature = x[order], temperature[order]
         if np.any(np.diff(x) <= 0):
-            raise ValueError("profile 'tabulated': x values must be distinct")
+            repeated = x[1:][np.diff(x) <= 0][0]
+            raise ValueError(f"profile 'tabulated': x values must be distinct, x = {repeated!r} appears twice")
         self.x_data, self.T_data = x, temperature
         self.smoothing, self.source = smoothing, source
         self._spline: BSpline = make_smoothing_spline(x, temperature, lam=smoothing)
@@ -311,23 +313,55 @@ def tabulated(file: str | Path, *, smoothing: float | None = None) -> TabulatedP
     Parameters
     ----------
     file
-        CSV path (in a case: relative to the case directory).
+        CSV path (in a case: relative to the case directory, which holds it).
     smoothing
-        Penalty of the cubic smoothing spline; default chosen by generalised cross-validation.
+        Penalty of the cubic smoothing spline (>= 0); default chosen by generalised cross-validation.
     """
+    if not isinstance(file, (str, Path)):
+        raise TypeError(f"profile 'tabulated': 'file' must be a path, got {type(file).__name__}")
     path = Path(file)
+    if path.is_dir():
+        raise ValueError(f"profile 'tabulated': {str(path)!r} is a directory, not a CSV file")
     if not path.is_file():
-        raise FileNotFoundError(f"profile 'tabulated': data file {str(path)!r} does not exist")
+        raise FileNotFoundError(f"profile 'tabulated': data file {str(path)!r} does not exist or is not a regular file")
+    return tabulated_csv(path.read_bytes(), source=str(path), smoothing=smoothing)
+
+
+def tabulated_csv(data: bytes, *, source: str = "", smoothing: float | None = None) -> TabulatedProfile:
+    """The tabulated profile of CSV bytes ``data`` (UTF-8, a header line naming columns
+    ``x`` and ``T``, then one row of numbers per line; blank lines and ``#`` comments skipped).
+
+    Errors name the line and column at fault (never the line's text) and refuse rows with
+    T <= 0: a temperature must be positive wherever it is tabulated.
+    """
+    name = Path(source).name or "the data"
     try:
-        data = np.genfromtxt(path, delimiter=",", names=True, dtype=float)
-        names = data.dtype.names or ()
-        if "x" not in names or "T" not in names:
-            raise ValueError(f"profile 'tabulated': {path.name} needs a header with columns 'x' and 'T', found {names}")
-        return TabulatedProfile(np.atleast_1d(data["x"]), np.atleast_1d(data["T"]), smoothing=smoothing, source=str(path))
-    except (ValueError, TypeError) as exc:
-        if str(exc).startswith("profile 'tabulated'"):
-            raise
-        raise ValueError(f"profile 'tabulated': cannot read {path.name}: {exc}") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"profile 'tabulated': {name} is not UTF-8 text (byte {exc.start})") from None
+    rows = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.lstrip().startswith("#")]
+    if not rows:
+        raise ValueError(f"profile 'tabulated': {name} is empty")
+    header_line, header = rows[0]
+    columns = [column.strip() for column in header.split(",")]
+    if "x" not in columns or "T" not in columns:
+        raise ValueError(f"profile 'tabulated': {name}, line {header_line}: the header must name the columns 'x' and 'T'")
+    ix, iT = columns.index("x"), columns.index("T")
+    values = np.empty((len(rows) - 1, 2))
+    for row, (number, line) in enumerate(rows[1:]):
+        fields = line.split(",")
+        if len(fields) != len(columns):
+            raise ValueError(f"profile 'tabulated': {name}, line {number}: expected {len(columns)} columns, found {len(fields)}")
+        for column, index in ((0, ix), (1, iT)):
+            try:
+                values[row, column] = float(fields[index])
+            except ValueError:
+                raise ValueError(f"profile 'tabulated': {name}, line {number}, column {columns[index]!r}: not a number") from None
+        if not np.all(np.isfinite(values[row])):
+            raise ValueError(f"profile 'tabulated': {name}, line {number}: x and T must be finite, got x = {float(values[row, 0])!r}, T = {float(values[row, 1])!r}")
+        if not values[row, 1] > 0:
+            raise ValueError(f"profile 'tabulated': {name}, line {number}: T must be > 0, got T = {float(values[row, 1])!r}")
+    return TabulatedProfile(values[:, 0], values[:, 1], smoothing=smoothing, source=source)
 
 
 PROFILES: dict[str, Callable[..., TemperatureProfile]] = {

@@ -24,11 +24,13 @@ import tomllib
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
-from fpsolver._validate import build
+from fpsolver._validate import build, within_budget
 
 __all__ = ["uniform", "geometric", "geometric_widths", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
 
 MESH_DIR = Path(__file__).resolve().parent / "data"
+#: Memory of a FiPy 1D grid per cell (measured: 48 bytes).
+MESH_BYTES_PER_CELL = 64
 
 
 def _check_interval(x_min: float, x_max: float, cells: int) -> None:
@@ -38,6 +40,7 @@ def _check_interval(x_min: float, x_max: float, cells: int) -> None:
         raise ValueError(f"mesh: zero-width or reversed domain [{x_min!r}, {x_max!r}] (need x_max > x_min)")
     if not isinstance(cells, (int, np.integer)) or isinstance(cells, bool) or cells < 1:
         raise ValueError(f"mesh: 'cells' must be a positive integer, got {cells!r}")
+    within_budget("the mesh", memory_bytes=MESH_BYTES_PER_CELL * float(cells), detail=f"cells = {cells}")
 
 
 def from_spacings(x_min: float, spacings: np.ndarray, *, periodic: bool = False) -> Mesh:

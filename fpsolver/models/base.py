@@ -32,6 +32,7 @@ from typing import ClassVar
 import numpy as np
 
 from fpsolver._quadrature import integrate_between
+from fpsolver._validate import one_of, real
 from fpsolver.fields.base import TemperatureField
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.potentials import none as no_potential
@@ -87,8 +88,9 @@ class Model(ABC):
     def __init__(self, profile: TemperatureField, *, potential: Potential | None, overdamped: str) -> None:
         if not isinstance(profile, TemperatureField):
             raise TypeError(f"{self.name}: 'profile' must be a TemperatureField (a 1D profile or an nD field), got {type(profile).__name__}")
-        if overdamped not in OVERDAMPED_FORMS:
-            raise ValueError(f"{self.name}: 'overdamped' must be one of {OVERDAMPED_FORMS}, got {overdamped!r}")
+        if potential is not None and not isinstance(potential, Potential):
+            raise TypeError(f"{self.name}: 'potential' must be a fpsolver Potential (fpsolver.potentials) or None, got {type(potential).__name__}")
+        one_of("overdamped", overdamped, OVERDAMPED_FORMS)
         self.profile = profile
         self.potential = potential if potential is not None else no_potential()
         self.overdamped = overdamped
@@ -127,22 +129,53 @@ class Model(ABC):
         else:
             self.profile.check_domain(np.asarray(x, dtype=float).reshape(self.dimension, -1))
 
+    def checked_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
+        """:meth:`langevin_terms` at the points ``x``, after checking that the model is
+        physical exactly there: T, the friction gamma and the noise intensity Gamma finite
+        and > 0, the force and the derivatives finite.
+
+        Every solver and reference evaluates the model through this method (at cell
+        centres, faces, the Gauss-Legendre nodes of the exact face velocities, the
+        exact references' nodes and the ensembles' coefficient tables), so no profile
+        can be negative, nor a friction vanish, where it is integrated.
+
+        Raises
+        ------
+        ValueError
+            Naming the quantity and the first point (smallest x) where it fails.
+        """
+        x = np.asarray(x, dtype=float)
+        points = x.reshape(self.dimension, -1)
+        require_values(self.name, "T", self.profile.T(x), points, positive=True)
+        terms = self.langevin_terms(x, domain)
+        require_values(self.name, "the friction gamma", terms.friction, points, positive=True)
+        require_values(self.name, "the noise intensity Gamma", terms.noise, points, positive=True)
+        for label, values in (("the force F", terms.force), ("d gamma/dx", terms.dfriction), ("d Gamma/dx", terms.dnoise)):
+            require_values(self.name, label, values, points, positive=False)
+        return terms
+
     def coefficients(self, x: np.ndarray, domain: Domain) -> Coefficients:
-        """Canonical coefficients A, D, dD/dx at the points ``x`` (see module docstring).
+        """Canonical coefficients A, D, dD/dx at the points ``x`` (see module docstring),
+        checked by :meth:`checked_terms`.
 
         In nD (points of shape (dim, n)) gamma, Gamma and D are scalars per point and
         gamma', Gamma', F, A and dD are gradients/vectors of shape (dim, n); the same
         formulas hold with grad in place of d/dx (isotropic D).
         """
         x = np.asarray(x, dtype=float)
-        terms = self.langevin_terms(x, domain)
+        terms = self.checked_terms(x, domain)
         gamma, dgamma, noise, dnoise = terms.friction, terms.dfriction, terms.noise, terms.dnoise
-        D = noise / gamma**2
-        dD = dnoise / gamma**2 - 2.0 * noise * dgamma / gamma**3
-        if self.overdamped == "ito":
-            A = -terms.force / gamma - self.alpha * dD
-        else:
-            A = -terms.force / gamma + dgamma * noise / gamma**3
+        with np.errstate(all="ignore"):  # overflow or underflow of extreme parameters is refused just below
+            D = noise / gamma**2
+            dD = dnoise / gamma**2 - 2.0 * noise * dgamma / gamma**3
+            if self.overdamped == "ito":
+                A = -terms.force / gamma - self.alpha * dD
+            else:
+                A = -terms.force / gamma + dgamma * noise / gamma**3
+        points = x.reshape(self.dimension, -1)
+        require_values(self.name, "D = Gamma/gamma^2", D, points, positive=True)
+        require_values(self.name, "the drift A", A, points, positive=False)
+        require_values(self.name, "dD/dx", dD, points, positive=False)
         return Coefficients(x=x, A=A, D=D, dD=dD)
 
     @property
@@ -157,7 +190,11 @@ class Model(ABC):
             c = self.coefficients(s, domain)
             return c.A / c.D
 
-        return integrate_between(integrand, points, order=order, subdivisions=subdivisions, breakpoints=self.breakpoints)
+        integral = integrate_between(integrand, points, order=order, subdivisions=subdivisions, breakpoints=self.breakpoints)
+        if not np.all(np.isfinite(integral)):
+            first = int(np.argmax(~np.isfinite(integral)))
+            raise ValueError(f"{self.name}: the drift is too strong: ∫A/D dx between x = {points[first]:.6g} and {points[first + 1]:.6g} is not finite")
+        return integral
 
     def describe(self) -> dict[str, object]:
         """Everything needed to rebuild this model: name, parameters, profile, potential."""
@@ -170,8 +207,34 @@ class Model(ABC):
         }
 
 
-def require_positive(owner: str, **values: float) -> None:
-    """Raise ``ValueError`` naming the first parameter that is not finite and > 0."""
+def require_values(owner: str, quantity: str, values: np.ndarray, points: np.ndarray, *, positive: bool) -> None:
+    """Raise ``ValueError`` naming ``quantity`` and the first point (smallest x) where
+    ``values`` (one per point, or one row per axis) is not finite (or not > 0 when ``positive``)."""
+    values = np.asarray(values, dtype=float).reshape(-1, points.shape[1])
+    good = np.all(np.isfinite(values), axis=0)
+    if positive:
+        good &= np.all(values > 0, axis=0)
+    if not np.all(good):
+        bad = np.flatnonzero(~good)
+        first = bad[np.lexsort(points[::-1, bad])[0]]
+        where = ", ".join(f"{value:.6g}" for value in points[:, first])
+        wanted = "finite and > 0" if positive else "finite"
+        shown = ", ".join(f"{value:.6g}" for value in values[:, first])
+        raise ValueError(f"{owner}: {quantity} must be {wanted} wherever the model is evaluated, but at x = ({where}) it is {shown}")
+
+
+def require_positive(owner: str, **values: object) -> None:
+    """Raise ``TypeError`` (not a number) or ``ValueError`` (not finite and > 0) naming the first bad parameter."""
     for key, value in values.items():
-        if not (isinstance(value, (int, float, np.floating)) and np.isfinite(value) and value > 0):
-            raise ValueError(f"{owner}: parameter {key!r} must be finite and > 0, got {value!r}")
+        real(key, value, positive=True)
+
+
+def check_model_and_mesh(model: object, mesh: object) -> None:
+    """Raise ``TypeError`` unless ``model`` is a fpsolver Model and ``mesh`` a FiPy mesh,
+    ``ValueError`` for a mesh of fewer than 2 cells."""
+    if not isinstance(model, Model):
+        raise TypeError(f"'model' must be a fpsolver Model (fpsolver.Ito, GCLM1, GCLM2), got {type(model).__name__}")
+    if not all(hasattr(mesh, name) for name in ("dim", "numberOfCells", "cellCenters", "faceCenters")):  # any FiPy mesh (they share no public base class)
+        raise TypeError(f"'mesh' must be a FiPy mesh (see fpsolver.meshes), got {type(mesh).__name__}")
+    if int(mesh.numberOfCells) < 2:
+        raise ValueError(f"'mesh' must have at least 2 cells, got {int(mesh.numberOfCells)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fpsolver._validate import optional_real, real, reals
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
@@ -74,14 +75,12 @@ class GCLM1(Model):
     ) -> None:
         super().__init__(profile, potential=potential, overdamped=overdamped)
         require_positive("gclm1", eta=eta, kB=kB)
-        for key, value in {"kappa": kappa, "alpha_tilde": alpha_tilde}.items():
-            if not np.isfinite(value):
-                raise ValueError(f"gclm1: parameter {key!r} must be finite, got {value!r}")
-        if T0 is not None:
-            require_positive("gclm1", T0=T0)
-        self.kappa, self.alpha_tilde = float(kappa), float(alpha_tilde)
+        self.kappa, self.alpha_tilde = real("kappa", kappa), real("alpha_tilde", alpha_tilde)
         self.eta, self.kB = float(eta), float(kB)
-        self.T0_given, self.x0 = T0, x0
+        self.T0_given = optional_real("T0", T0, positive=True)
+        if x0 is not None and reals("x0", x0).size != self.dimension:
+            raise ValueError(f"gclm1: 'x0' must be a point with {self.dimension} coordinate(s), got {x0!r}")
+        self.x0 = x0
 
     @classmethod
     def from_physical(

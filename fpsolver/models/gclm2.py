@@ -9,15 +9,19 @@ from scipy import integrate
 from scipy.interpolate import BSpline, make_interp_spline
 
 from fpsolver._expression import SymbolicFunction, parse_formula
+from fpsolver._validate import integer, one_of, optional_real, within_budget
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile, formula
 from fpsolver.models._convolution import convolve_on_grid
-from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
+from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive, require_values
 
 TEMPERATURE_OPTIONS = ("nonlocal", "local")
 FRICTION_OPTIONS = ("full", "constant")
 AUX_POINTS_PER_SIGMA = 40
 MIN_AUX_POINTS = 4097
+#: Peak memory per auxiliary grid point: five kernels and their FFTs on a grid of three
+#: times the size (complex), and two quintic splines.
+AUX_BYTES_PER_POINT = 400
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,13 @@ class GCLM2(Model):
     ) -> None:
         super().__init__(profile, potential=potential, overdamped=overdamped)
         require_positive("gclm2", sigma=sigma, eta=eta, kB=kB)
-        if L is not None:
-            require_positive("gclm2", L=L)
-        if temperature not in TEMPERATURE_OPTIONS:
-            raise ValueError(f"gclm2: 'temperature' must be one of {TEMPERATURE_OPTIONS}, got {temperature!r}")
-        if friction not in FRICTION_OPTIONS:
-            raise ValueError(f"gclm2: 'friction' must be one of {FRICTION_OPTIONS}, got {friction!r}")
-        if aux_points is not None and (not isinstance(aux_points, (int, np.integer)) or aux_points < 16):
-            raise ValueError(f"gclm2: 'aux_points' must be an integer >= 16, got {aux_points!r}")
+        L = optional_real("L", L, positive=True)
+        one_of("temperature", temperature, TEMPERATURE_OPTIONS)
+        one_of("friction", friction, FRICTION_OPTIONS)
+        if aux_points is not None:
+            integer("aux_points", aux_points, minimum=16)
+        if kernel is not None and not isinstance(kernel, str):
+            raise TypeError(f"'kernel' must be a formula in u (a string) or None, got {type(kernel).__name__}")
         self.sigma, self.eta, self.kB, self.L = float(sigma), float(eta), float(kB), L
         self.kernel_text = kernel
         self.temperature, self.friction = temperature, friction
@@ -153,9 +156,16 @@ class GCLM2(Model):
         return self.eta * integral / self.universe_length(domain)
 
     def resolved_aux_points(self, domain: Domain) -> int:
+        """Points of the auxiliary convolution grid, refused beyond the memory budget
+        (about :data:`AUX_BYTES_PER_POINT` bytes per point) before anything is allocated."""
         if self.aux_points is not None:
-            return int(self.aux_points)
-        return max(MIN_AUX_POINTS, int(np.ceil(AUX_POINTS_PER_SIGMA * (domain[1] - domain[0]) / self.sigma)) + 1)
+            n_points = float(self.aux_points)
+            detail = f"aux_points = {self.aux_points}"
+        else:
+            n_points = max(float(MIN_AUX_POINTS), np.ceil(AUX_POINTS_PER_SIGMA * (domain[1] - domain[0]) / self.sigma) + 1.0)
+            detail = f"{n_points:.3g} points = 40 (x_max - x_min)/sigma with sigma = {self.sigma:g}"
+        within_budget("gclm2: the convolution grid", memory_bytes=AUX_BYTES_PER_POINT * n_points, detail=detail)
+        return int(n_points)
 
     def _convolutions(self, domain: Domain) -> _Convolutions:
         n_points = self.resolved_aux_points(domain)
@@ -178,7 +188,9 @@ class GCLM2(Model):
                 return make_interp_spline(x, integral, k=5), make_interp_spline(x, derivative, k=5)
 
             friction, dfriction = integral_and_derivative(np.ones_like(grid))
-            thermal, dthermal = integral_and_derivative(self.profile.T(grid))
+            temperature = self.profile.T(grid)
+            require_values(self.name, "T", temperature, grid[np.newaxis], positive=True)
+            thermal, dthermal = integral_and_derivative(temperature)
             self._cache[key] = _Convolutions(friction, dfriction, thermal, dthermal)
         return self._cache[key]
 

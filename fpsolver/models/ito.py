@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fpsolver._validate import real
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
@@ -57,11 +58,11 @@ class Ito(Model):
     ) -> None:
         super().__init__(profile, potential=potential, overdamped=overdamped)
         require_positive("ito", eta=eta, kB=kB)
-        if not (np.isfinite(alpha) and 0.0 <= alpha <= 1.0):
-            raise ValueError(f"ito: parameter 'alpha' must lie in [0, 1], got {alpha!r}")
+        self.eta, self.kB, self.alpha = float(eta), float(kB), real("alpha", alpha)
+        if not 0.0 <= self.alpha <= 1.0:
+            raise ValueError(f"'alpha' must lie in [0, 1], got {alpha!r}")
         if overdamped == "kramers" and alpha != 0.0:
             raise ValueError(f"ito: overdamped = 'kramers' is the small-mass limit with constant friction, i.e. alpha = 0; got alpha = {alpha!r}")
-        self.eta, self.kB, self.alpha = float(eta), float(kB), float(alpha)
 
     def langevin_terms(self, x: np.ndarray, domain: Domain) -> LangevinTerms:
         temperature = self.profile.T(x)

@@ -30,10 +30,13 @@ import numpy as np
 
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
+from fpsolver._validate import integer, reals, within_budget
 from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models import Model
+from fpsolver.models.base import check_model_and_mesh
+from fpsolver.pde.operator import BYTES_PER_NODE, MAX_QUADRATURE_ORDER
 
 __all__ = [
     "steady_state",
@@ -56,7 +59,12 @@ def normalise(P: np.ndarray, volumes: np.ndarray) -> np.ndarray:
 
 def steady_state_at(model: Model, x: np.ndarray, domain: tuple[float, float], *, order: int = 20, subdivisions: int = 4) -> np.ndarray:
     """Unnormalised exact zero-flux density at the increasing points ``x`` (max = 1)."""
-    x = np.asarray(x, dtype=float)
+    if not isinstance(model, Model):
+        raise TypeError(f"'model' must be a fpsolver Model, got {type(model).__name__}")
+    x = reals("x", x)
+    integer("order", order, maximum=MAX_QUADRATURE_ORDER)
+    integer("subdivisions", subdivisions, maximum=MAX_QUADRATURE_ORDER)
+    within_budget("the exact steady state", memory_bytes=BYTES_PER_NODE * x.size * order * subdivisions, detail=f"{x.size} points, order = {order}, subdivisions = {subdivisions}")
     model.validate(x, domain)
     pieces = model.drift_over_diffusion_integral(x, domain, order=order, subdivisions=subdivisions)
     log_P = -np.concatenate([[0.0], np.cumsum(pieces)])
@@ -70,6 +78,7 @@ def steady_state(model: Model, mesh: Mesh, *, order: int = 20, subdivisions: int
     Quadrature: ``order``-point Gauss-Legendre on ``subdivisions`` parts of every
     interval between neighbouring centres.
     """
+    check_model_and_mesh(model, mesh)
     x = cell_centers(mesh)
     volumes = _fipy.cell_volumes(mesh)
     order_of_x = np.argsort(x)

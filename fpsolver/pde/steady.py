@@ -45,7 +45,7 @@ def stationary_density(operator: FokkerPlanckOperator, method: linear.Method = "
     forward = np.asarray(matrix[right, left]).ravel()
     backward = np.asarray(matrix[left, right]).ravel()
     if np.any(forward <= 0) or np.any(backward <= 0):
-        raise ValueError("the discrete operator does not couple neighbouring cells positively (is D > 0?)")
+        raise ValueError("the discrete operator does not couple neighbouring cells positively: the drift is too strong for this mesh (|∫A/D dx| between cells must stay below ~700)")
     log_P = np.empty(order.size)
     log_P[order] = np.concatenate([[0.0], np.cumsum(np.log(forward) - np.log(backward))])
     P = np.exp(log_P - log_P.max())

@@ -29,13 +29,19 @@ import scipy.sparse as sp
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
+from fpsolver._validate import reals, within_budget
 from fpsolver.models import Model
+from fpsolver.models.base import check_model_and_mesh
 from fpsolver.pde import linear
 from fpsolver.pde.operator import build_operator
 from fpsolver.pde.options import TransientOptions
 from fpsolver.results.field import TransientSolution, provenance
 
 ProgressCallback = Callable[[float, float], None]
+#: Memory per accepted step of the recorded history (a tuple of t, mass, mean, variance).
+HISTORY_BYTES_PER_STEP = 160
+#: Adaptive steps shorter than this fraction of t_end (or of t) cannot advance t in floating point.
+STEP_UNDERFLOW = 1e-13
 
 
 @dataclass
@@ -132,11 +138,13 @@ SCHEMES: dict[str, type[_Stepper]] = {"euler": BackwardEuler, "tr-bdf2": TRBDF2}
 
 
 def _initial_density(P0: np.ndarray | Callable[[np.ndarray], np.ndarray], x: np.ndarray, volumes: np.ndarray) -> np.ndarray:
-    values = np.asarray(P0(x) if callable(P0) else P0, dtype=float)
+    if P0 is None:
+        raise TypeError("'P0' must be an array of one value per cell or a function of x, got None")
+    values = reals("P0", P0(x) if callable(P0) else P0, nonnegative=True)
     if values.shape != volumes.shape:
-        raise ValueError(f"P0 must have one value per cell ({volumes.size}), got shape {values.shape}")
-    if not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError("P0 must be finite and >= 0 in every cell")
+        raise ValueError(f"'P0' must have one value per cell ({volumes.size}), got shape {values.shape}")
+    if values.max(initial=0.0) > 0:
+        values = values / values.max()  # so that sum(P0 V) cannot overflow (P0 up to 1e308)
     mass = np.sum(values * volumes)
     if mass <= 0:
         raise ValueError("P0 has zero total probability")
@@ -183,11 +191,18 @@ def solve_transient(
     ValueError
         For a bad option (the message names it), initial density or snapshot times.
     """
+    check_model_and_mesh(model, mesh)
     t_end, scheme, adaptive, tolerance = options.t_end, options.scheme, options.adaptive, options.tolerance
     dt = t_end / 100.0 if options.dt is None else options.dt
-    snapshot_times = np.unique(np.append(np.asarray(times if times is not None else [], dtype=float), t_end))
+    snapshot_times = np.unique(np.append(reals("times", times if times is not None else []).ravel(), t_end))
     if snapshot_times[0] <= 0 or snapshot_times[-1] > t_end:
-        raise ValueError("snapshot times must lie in (0, t_end]")
+        raise ValueError(f"snapshot times ('times') must lie in (0, t_end] = (0, {t_end:g}], got {snapshot_times[0] if snapshot_times[0] <= 0 else snapshot_times[-1]:g}")
+    if resume is not None and not isinstance(resume, TransientState):
+        raise TypeError(f"'resume' must be a TransientState or None, got {type(resume).__name__}")
+    steps = max(t_end / dt, snapshot_times.size)
+    cells = int(mesh.numberOfCells)
+    detail = f"t_end/dt = {t_end:g}/{dt:g}, {snapshot_times.size} snapshots of {cells} cells"
+    within_budget("solve_transient", memory_bytes=HISTORY_BYTES_PER_STEP * steps + 8.0 * cells * snapshot_times.size, steps=steps, detail=detail)
 
     started = time.perf_counter()
     operator = build_operator(model, mesh, boundary=options.boundary, face_velocity=options.face_velocity, quadrature_order=options.quadrature_order)
@@ -215,6 +230,8 @@ def solve_transient(
             if state.steps >= options.max_steps:
                 raise RuntimeError(f"solve_transient: exceeded max_steps={options.max_steps} at t={state.t:.6g}")
             h = min(state.dt, target - state.t)
+            if adaptive and h <= STEP_UNDERFLOW * max(abs(state.t), t_end):
+                raise RuntimeError(f"solve_transient: the adaptive step underflowed (dt = {h:.3g} at t = {state.t:.6g}): the tolerance {tolerance:g} cannot be met")
             if adaptive:
                 coarse = stepper.step(state.P, h)
                 fine = stepper.step(stepper.step(state.P, 0.5 * h), 0.5 * h)

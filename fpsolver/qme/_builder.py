@@ -16,6 +16,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from fpsolver._validate import real
 from fpsolver.qme._hermitian import is_hermitian
 from fpsolver.qme._rates import transition_rates
 from fpsolver.qme.baths import Bath
@@ -143,10 +144,17 @@ class MasterEquation:
 
 
 def _as_sparse(matrix, name: str) -> sp.csr_matrix:
-    out = sp.csr_matrix(matrix, dtype=complex)
+    if matrix is None or isinstance(matrix, (str, bytes)):
+        raise TypeError(f"'{name}' must be a square matrix (array or scipy.sparse), got {matrix!r}")
+    try:
+        out = sp.csr_matrix(matrix, dtype=complex)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"'{name}' must be a square matrix (array or scipy.sparse): {exc}") from None
     out.eliminate_zeros()
     if out.ndim != 2 or out.shape[0] != out.shape[1]:
         raise ValueError(f"{name} must be a square matrix, got shape {out.shape}")
+    if not np.all(np.isfinite(out.data)):
+        raise ValueError(f"{name} has entries that are not finite (NaN or inf): check the parameters it is built from")
     return out
 
 
@@ -275,8 +283,11 @@ def build_master_equation(
     for n, bath in enumerate(baths):
         if bath.coupling.shape != (d, d):
             raise ValueError(f"baths[{n}].coupling has shape {bath.coupling.shape}, expected {(d, d)}")
-    if not (hbar > 0 and k_B > 0):
-        raise ValueError("hbar and k_B must be > 0")
+    real("hbar", hbar, positive=True)
+    real("k_B", k_B, positive=True)
+    real("degeneracy_tol", degeneracy_tol, positive=True)
+    if not all(isinstance(bath, Bath) for bath in baths):
+        raise TypeError("'baths' must be a sequence of fpsolver.qme.Bath")
 
     energies, basis = block_eigenbasis(h_diss)
     width = float(energies.max() - energies.min())

@@ -13,8 +13,9 @@ def is_hermitian(matrix: sp.csr_matrix, rtol: float = 1e-12) -> bool:
     (cheap for the few-entry couplings of many baths).
     """
     n = matrix.shape[0]
-    row = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    col, data = matrix.indices, matrix.data
+    # int64: row * n + col overflows int32 indices from n ~ 46,000 on
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+    col, data = matrix.indices.astype(np.int64), matrix.data
     order = np.argsort(row * n + col)
     order_t = np.argsort(col * n + row)
     same_pattern = np.array_equal((row * n + col)[order], (col * n + row)[order_t])

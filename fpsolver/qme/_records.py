@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from fpsolver._validate import checked
 from fpsolver._version import __version__
 
 if TYPE_CHECKING:
@@ -103,18 +104,21 @@ def provenance(*, started: float, **details: object) -> dict[str, object]:
 def with_provenance(solve: Callable[..., Result]) -> Callable[..., Result]:
     """Decorate a system's solve function so its result's ``metadata`` records the run.
 
-    The metadata are the fpsolver version, the function (module and name), every
+    Arguments annotated ``float``, ``int`` or ``str`` are checked first
+    (:func:`fpsolver._validate.checked`: NaN, inf, None or a wrong type raise a one-line
+    error naming the parameter). The metadata are the fpsolver version, the function (module and name), every
     parameter of the call (defaults filled in), the method of the result
     (``result.method``) and the wall time. The decorated function keeps its signature
     and docstring (the case-file schema is generated from them).
     """
     signature = inspect.signature(solve)
     function = f"{solve.__module__}.{solve.__qualname__}"
+    solve_checked = checked(solve)
 
     @functools.wraps(solve)
     def solve_recorded(*args: Any, **kwargs: Any) -> Result:
         started = time.perf_counter()
-        result = solve(*args, **kwargs)
+        result = solve_checked(*args, **kwargs)
         call = signature.bind(*args, **kwargs)
         call.apply_defaults()
         return replace(result, metadata=provenance(started=started, function=function, parameters=dict(call.arguments), method=result.method))

@@ -13,6 +13,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
+from fpsolver._validate import one_of, within_budget
 from fpsolver.qme._builder import MasterEquation
 from fpsolver.qme._records import Observable, Recorded, provenance
 
@@ -214,8 +215,9 @@ def steady_state(master_equation: MasterEquation, *, method: str = "auto") -> QM
         Unknown ``method``; ``method="pauli"`` where populations do not decouple;
         a steady state that is not unique.
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if not isinstance(master_equation, MasterEquation):
+        raise TypeError(f"'master_equation' must be a MasterEquation (fpsolver.qme.build_master_equation), got {type(master_equation).__name__}")
+    one_of("method", method, METHODS)
     if method == "pauli" and not master_equation.pauli_applicable:
         raise ValueError(
             "method='pauli' is not applicable: populations couple to coherences "
@@ -224,7 +226,13 @@ def steady_state(master_equation: MasterEquation, *, method: str = "auto") -> QM
         )
     started = time.perf_counter()
     details = {"dimension": master_equation.dimension, "baths": len(master_equation.baths), "secular": master_equation.secular}
-    if method == "pauli" or (method == "auto" and master_equation.pauli_applicable):
+    pauli = method == "pauli" or (method == "auto" and master_equation.pauli_applicable)
+    unknowns = float(master_equation.dimension) ** (1 if pauli else 2)
+    # dense Pauli rate matrix, or sparse LU of the Liouvillian whose fill grows like unknowns^1.5
+    within_budget(
+        f"the {'Pauli' if pauli else 'Liouvillian'} steady state", memory_bytes=8.0 * unknowns**2 if pauli else 16.0 * unknowns**1.5, detail=f"Hilbert-space dimension {master_equation.dimension}"
+    )
+    if pauli:
         populations = _pauli_steady_state(master_equation)
         return QMESteadyState(master_equation, "pauli", populations, metadata=provenance(started=started, method="pauli", **details))
     rho = _liouvillian_steady_state(master_equation)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fpsolver._validate import real, reals
 from fpsolver.qme._occupations import bose_factors, fermi_dirac
 
 DOT_REGIMES = (
@@ -26,16 +27,17 @@ DOT_REGIMES = (
 
 def bose_occupation(omega, temperature, *, hbar: float = 1.0, k_B: float = 1.0) -> np.ndarray:
     """n = 1 / (exp(hbar omega / (k_B T)) - 1) for omega > 0; 0 at T = 0."""
-    omega = np.asarray(omega, float)
+    omega = reals("omega", omega)
     if np.any(omega <= 0):
-        raise ValueError("omega must be > 0")
-    if np.any(np.asarray(temperature) < 0):
-        raise ValueError("temperature must be >= 0")
+        raise ValueError("'omega' must be > 0")
+    reals("temperature", temperature, nonnegative=True)
+    real("hbar", hbar, positive=True)
+    real("k_B", k_B, positive=True)
     return bose_factors(hbar * omega, temperature, k_B=k_B)[1]
 
 
 def _dn_nbar(n_1, n_2):
-    n_1, n_2 = np.asarray(n_1, float), np.asarray(n_2, float)
+    n_1, n_2 = reals("n_1", n_1, nonnegative=True), reals("n_2", n_2, nonnegative=True)
     return n_2 - n_1, 0.5 * (n_1 + n_2)
 
 
@@ -74,7 +76,7 @@ def lambda_force_gradient_form(*, T_1, T_2, gamma: float = 1.0, d: float = 1.0) 
 
     The high-temperature limit of :func:`lambda_force_high_T` for omega_1 = omega_2.
     """
-    T_1, T_2 = np.asarray(T_1, float), np.asarray(T_2, float)
+    T_1, T_2 = reals("T_1", T_1, nonnegative=True), reals("T_2", T_2, nonnegative=True)
     return -((T_2 - T_1) / d) / (0.5 * (T_1 + T_2)) * gamma**2 * d**2 / 6
 
 
@@ -95,15 +97,20 @@ def v_force(*, n_1, n_2, gamma: float = 1.0, d: float = 1.0) -> np.ndarray:
     return -lambda_force(n_1=n_1, n_2=n_2, gamma=gamma, d=d)
 
 
-def _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B):
-    if np.any(np.asarray(T_L) <= 0) or np.any(np.asarray(T_R) <= 0):
-        raise ValueError("T_L and T_R must be > 0 for the quantum-dot closed forms")
+def _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B, gamma_L=1.0, gamma_R=1.0):
+    """(f_L, f_R) after checking every argument: finite numbers, T > 0, gamma > 0, k_B > 0."""
+    for name, value in (("eps", eps), ("mu_L", mu_L), ("mu_R", mu_R)):
+        reals(name, value)
+    for name, value in (("T_L", T_L), ("T_R", T_R), ("gamma_L", gamma_L), ("gamma_R", gamma_R)):
+        if np.any(reals(name, value) <= 0):
+            raise ValueError(f"'{name}' must be > 0 for the quantum-dot closed forms, got {value!r}")
+    real("k_B", k_B, positive=True)
     return fermi_dirac(eps, T_L, mu_L, k_B=k_B), fermi_dirac(eps, T_R, mu_R, k_B=k_B)
 
 
 def dot_occupation(*, eps, T_L, T_R, mu_L, mu_R, gamma_L=1.0, gamma_R=1.0, k_B: float = 1.0) -> np.ndarray:
     """p_1 = W_10 / (W_01 + W_10) = sum gamma_nu f_nu / (gamma_L + gamma_R)   (Eqs. 2-5)."""
-    f_L, f_R = _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B)
+    f_L, f_R = _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B, gamma_L, gamma_R)
     return (gamma_L * f_L + gamma_R * f_R) / (gamma_L + gamma_R)
 
 
@@ -112,7 +119,7 @@ def dot_particle_current(*, eps, T_L, T_R, mu_L, mu_R, gamma_L=1.0, gamma_R=1.0,
 
     Particles per time from the left reservoir into the dot (= J_R, into the right one).
     """
-    f_L, f_R = _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B)
+    f_L, f_R = _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B, gamma_L, gamma_R)
     return gamma_L * gamma_R / (gamma_L + gamma_R) * (f_L - f_R)
 
 
@@ -134,7 +141,7 @@ def dot_entropy_production(*, eps, T_L, T_R, mu_L, mu_R, gamma_L=1.0, gamma_R=1.
 
 def dot_entropy_production_from_rates(*, eps, T_L, T_R, mu_L, mu_R, gamma_L=1.0, gamma_R=1.0, k_B: float = 1.0) -> np.ndarray:
     """k_B sum_{i,j,nu} W_ij^nu p_j ln(W_ij^nu p_j / (W_ji^nu p_i))   (Eq. 9, i != j)."""
-    f_L, f_R = _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B)
+    f_L, f_R = _dot_fermi(eps, T_L, T_R, mu_L, mu_R, k_B, gamma_L, gamma_R)
     p1 = (gamma_L * f_L + gamma_R * f_R) / (gamma_L + gamma_R)
     total = 0.0
     for gamma, f in ((gamma_L, f_L), (gamma_R, f_R)):
@@ -148,7 +155,8 @@ def reversible_level(*, T_L, T_R, mu_L, mu_R) -> np.ndarray:
 
     ``nan`` where T_L = T_R (no level makes f_L = f_R unless mu_L = mu_R).
     """
-    T_L, T_R = np.asarray(T_L, float), np.asarray(T_R, float)
+    T_L, T_R = reals("T_L", T_L), reals("T_R", T_R)
+    reals("mu_L", mu_L), reals("mu_R", mu_R)
     dT = T_L - T_R
     safe = np.where(dT == 0, 1.0, dT)
     return np.where(dT == 0, np.nan, (mu_R * T_L - mu_L * T_R) / safe)

@@ -83,7 +83,7 @@ def test_gclm2_diffusion_equals_eta2_kT_for_constant_temperature():
 
 
 def test_gclm2_constant_friction_is_papers_approximation():
-    model = GCLM2(profiles.linear(), sigma=0.3, friction="constant", eta=2.0)
+    model = GCLM2(profiles.linear(T0=2.0), sigma=0.3, friction="constant", eta=2.0)  # T > 0 on the whole domain [-2, 2]
     np.testing.assert_allclose(model.eta2(X, DOMAIN), 2.0 * np.sqrt(np.pi) * 0.3 / 4.0)
 
 

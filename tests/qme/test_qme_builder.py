@@ -119,7 +119,7 @@ def test_bad_inputs_raise_value_errors_naming_the_parameter():
         qme.Bath(coupling=SIGMA_X, temperature=1.0, spectral_density="ohmic", cutoff=0.0)
     with pytest.raises(ValueError, match="omega_2 must be finite and > 0"):
         qme.lambda_system(T_1=1.0, T_2=1.0, omega_2=0.0)
-    with pytest.raises(ValueError, match="method must be one of"):
+    with pytest.raises(ValueError, match="'method' must be one of"):
         qme.steady_state(qme.build_master_equation(np.diag([0.0, 1.0]), [good_bath]), method="eig")
     me = qme.build_master_equation(np.diag([0.0, 1.0]), [good_bath])
     with pytest.raises(ValueError, match="rho0 must have shape"):

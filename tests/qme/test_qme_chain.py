@@ -130,13 +130,13 @@ def test_local_and_global_approaches_agree_only_at_weak_coupling():
 
 
 def test_chain_rejects_bad_parameters():
-    with pytest.raises(ValueError, match="N must be an integer >= 2"):
+    with pytest.raises(ValueError, match="'N' must be >= 2"):
         qme.chain(1, H, 0.1, 0.5, 0.2)
     with pytest.raises(ValueError, match="T_right must be finite and >= 0"):
         qme.chain(4, H, 0.1, 0.5, -0.2)
     with pytest.raises(ValueError, match="h must be finite and > 0"):
         qme.chain(4, 0.0, 0.1, 0.5, 0.2)
-    with pytest.raises(ValueError, match="approach must be one of"):
+    with pytest.raises(ValueError, match="'approach' must be one of"):
         qme.chain(4, H, 0.1, 0.5, 0.2, approach="semi-local")
     # N = 2, g = h: the antisymmetric excited state sits at 0, degenerate with the ground states.
     with pytest.raises(ValueError, match="flat spectral density with a non-zero jump operator A\\(w=0\\)"):

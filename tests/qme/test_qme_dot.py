@@ -133,7 +133,7 @@ def test_fig9_region_structure_opposed_forces():
 
 
 def test_quantum_dot_rejects_bad_parameters():
-    with pytest.raises(ValueError, match="T_L and T_R must be > 0"):
+    with pytest.raises(ValueError, match="'T_L' must be > 0"):
         qme.quantum_dot(0.0, 0.0, 1.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="gamma_R must be finite and > 0"):
         qme.quantum_dot(0.0, 1.0, 1.0, 0.0, 0.0, gamma_R=0.0)

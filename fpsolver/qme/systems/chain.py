@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from fpsolver._validate import checked, integer, one_of, within_budget
 from fpsolver.qme._builder import MasterEquation, build_master_equation
 from fpsolver.qme._records import Observable, Recorded, with_provenance
 from fpsolver.qme._steady import QMESteadyState, steady_state
@@ -93,6 +94,15 @@ def _site_coupling(N: int, k: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(2, complex), np.array([N + k, k], dtype=np.int32), indptr), shape=(2 * N, 2 * N))
 
 
+def chain_memory(N: int, approach: str) -> float:
+    """Estimated peak memory (bytes) of a chain steady state: the dense Pauli rate matrix
+    of the 2N states and the eigenvectors of the N x N excited block (global), or the sparse
+    LU factors of the Liouvillian on (2N)^2 unknowns, whose fill grows like their number^1.5 (local)."""
+    unknowns = (2.0 * N) ** 2
+    return 16.0 * unknowns**1.5 if approach == "local" else 8.0 * unknowns + 24.0 * float(N) ** 2
+
+
+@checked
 def chain_master_equation(
     N: int,
     h: float,
@@ -116,13 +126,11 @@ def chain_master_equation(
     microscopic approach). ``"local"``: jump operators |g_k><e_k| at frequency h
     from the uncoupled sites, H_S (with g) only in the coherent part.
     """
-    if int(N) != N or N < 2:
-        raise ValueError(f"N must be an integer >= 2, got {N}")
-    N = int(N)
+    N = integer("N", N, minimum=2)
+    one_of("approach", approach, APPROACHES)
+    within_budget(f"the {approach} chain", memory_bytes=chain_memory(N, approach), detail=f"N = {N} sites")
     require_positive("h", h)
     require_positive("gamma", gamma)
-    if approach not in APPROACHES:
-        raise ValueError(f"approach must be one of {APPROACHES}, got {approach!r}")
     for name, value in (("T_left", T_left), ("T_right", T_right)):
         require_non_negative(name, value)
     excited = np.arange(N, 2 * N)

@@ -73,8 +73,8 @@ class QuantumDot(Recorded):
         }
 
 
-def _check(gamma_L: float, gamma_R: float) -> None:
-    for name, value in (("gamma_L", gamma_L), ("gamma_R", gamma_R)):
+def _check(gamma_L: float, gamma_R: float, k_B: float) -> None:
+    for name, value in (("gamma_L", gamma_L), ("gamma_R", gamma_R), ("k_B", k_B)):
         require_positive(name, value)
 
 
@@ -96,7 +96,7 @@ _PARAMETERS = """
 
 @with_provenance
 def quantum_dot(eps: float, T_L: float, T_R: float, mu_L: float, mu_R: float, gamma_L: float = 1.0, gamma_R: float = 1.0, *, k_B: float = 1.0) -> QuantumDot:
-    _check(gamma_L, gamma_R)
+    _check(gamma_L, gamma_R, k_B)
     args = {"eps": eps, "T_L": T_L, "T_R": T_R, "mu_L": mu_L, "mu_R": mu_R, "gamma_L": gamma_L, "gamma_R": gamma_R, "k_B": k_B}
     q_L, q_R = analytic.dot_heat_currents(**args)
     return QuantumDot(
@@ -118,7 +118,8 @@ quantum_dot.__doc__ = (
     Raises
     ------
     ValueError
-        T_L or T_R <= 0, gamma_L or gamma_R <= 0.
+        T_L or T_R <= 0, gamma_L, gamma_R or k_B <= 0 (TypeError or ValueError for
+        arguments that are not finite numbers).
 """
 )
 
@@ -136,7 +137,7 @@ def quantum_dot_lindblad(
     k_B: float = 1.0,
     method: str = "auto",
 ) -> QuantumDot:
-    _check(gamma_L, gamma_R)
+    _check(gamma_L, gamma_R, k_B)
     annihilation = np.array([[0.0, 1.0], [0.0, 0.0]])
     baths = [Bath(coupling=annihilation, temperature=T, strength=g, statistics="fermi", chemical_potential=mu) for T, g, mu in ((T_L, gamma_L, mu_L), (T_R, gamma_R, mu_R))]
     state = steady_state(build_master_equation(np.diag([0.0, eps]), baths, k_B=k_B), method=method)
