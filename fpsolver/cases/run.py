@@ -145,7 +145,8 @@ def transient_ensemble(case: Case, model: Model, x0: np.ndarray | None = None) -
     interval = pde.t_end / pde.snapshots
     records = int(np.ceil(interval / steady_dt / RECORDS_PER_SNAPSHOT - 1e-9))
     dt = interval / (records * RECORDS_PER_SNAPSHOT)
-    options = ensemble.options(OverdampedOptions, x0=x0, t_end=pde.t_end, dt=dt, record_every=records, burn_in=0.0, sample_interval=interval)
+    walls = {"boundary": "periodic"} if case.config.periodic_axes() else {}
+    options = ensemble.options(OverdampedOptions, x0=x0, t_end=pde.t_end, dt=dt, record_every=records, burn_in=0.0, sample_interval=interval, **walls)
     return OverdampedEnsemble(model, case.mesh, options=options)
 
 

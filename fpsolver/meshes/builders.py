@@ -25,10 +25,10 @@ import tomllib
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._validate import build, within_budget
+from fpsolver.meshes import MESH_DIR
 
 __all__ = ["uniform", "geometric", "geometric_widths", "from_spacings", "load_named", "cell_centers", "extent", "MESH_DIR"]
 
-MESH_DIR = Path(__file__).resolve().parent / "data"
 #: Memory of a FiPy 1D grid per cell (measured: 48 bytes).
 MESH_BYTES_PER_CELL = 64
 

@@ -68,7 +68,8 @@ def test_transient_relaxes_to_steady_state(long_run):
     steady = fpsolver.solve_steady(model, mesh)
     distance = np.sum(np.abs(solution.snapshots - steady.P) * solution.volumes, axis=1)
     assert distance[-1] < 1e-8
-    assert np.all(np.diff(distance[100:]) <= 1e-15)  # monotone approach once relaxed
+    relaxing = distance[100:-1] > 1e-10  # above the round-off floor (~1e-12) the approach is monotone
+    assert relaxing.sum() > 100 and np.all(np.diff(distance[100:])[relaxing] <= 1e-15)
 
 
 def test_adaptive_steps_meet_tolerance_and_hit_snapshot_times():
