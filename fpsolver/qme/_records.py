@@ -76,6 +76,26 @@ class Recorded:
         return observables_dataset(self.observables(), self.coordinates(), self.metadata)
 
 
+class FromSteadyState(Recorded):
+    """A :class:`Recorded` result whose currents come from its ``steady_state``
+    (a :class:`~fpsolver.qme._steady.QMESteadyState` field of the subclass)."""
+
+    @property
+    def method(self) -> str:
+        """``"pauli"`` or ``"liouvillian"``: how the steady state was solved."""
+        return self.steady_state.method
+
+    @property
+    def heat_currents(self) -> np.ndarray:
+        """Heat per time from the system into each bath (energy/time)."""
+        return self.steady_state.heat_currents
+
+    @property
+    def entropy_production(self) -> float:
+        """Entropy production rate of the steady state (k_B per time; >= 0 by the second law)."""
+        return self.steady_state.entropy_production
+
+
 def observables_dataset(observables: Mapping[str, Observable], coordinates: Mapping[str, Observable], metadata: Mapping[str, object]) -> xr.Dataset:
     """A tidy dataset: one variable per observable, numbered coordinates for unlabelled axes.
 

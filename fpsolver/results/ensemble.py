@@ -186,21 +186,9 @@ class EnsembleResult:
         return mean_exit_time(self.exit_time)
 
     def to_xarray(self) -> xr.Dataset:
-        particle = np.arange(self.n_particles)
         return xr.Dataset(
             {
-                "P": _var("x", self.P, "1/length", "steady histogram density after burn-in"),
-                "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
-                "counts": _var("x", self.counts, "1", "samples per cell"),
-                "volume": _var("x", self.volumes, "length", "cell volume"),
-                "alive": _var("time", self.alive, "1", "particles still in the domain"),
-                "mean": _var("time", self.mean, "length", "<x> over particles in the domain"),
-                "mean_error": _var("time", self.mean_error, "length", "standard error of <x>"),
-                "variance": _var("time", self.variance, "length^2", "Var x over particles in the domain"),
-                "variance_error": _var("time", self.variance_error, "length^2", "standard error of Var x"),
-                "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
-                "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
-                "final_x": _var("particle", self.final_x, "length", "position at t_end (NaN: absorbed)"),
+                **_line_variables(self),
                 "winding": _var("particle", self.winding, "1", "net wraps around the ring, +1 per crossing of x_max upwards (0 without periodic walls)"),
                 "current": _var((), self.current, "1/time", "steady probability current: net crossings per particle and unit time after burn-in (NaN without periodic walls)"),
                 "current_error": _var((), self.current_error, "1/time", "batch-means standard error of current"),
@@ -209,12 +197,7 @@ class EnsembleResult:
                 "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2 after burn-in"),
                 "steady_second_moment_error": _var((), self.steady_second_moment_error, "length^2", "standard error of steady_second_moment"),
             },
-            coords={
-                "x": _var("x", self.x, "length", "cell centre"),
-                "x_face": _var("x_face", self.x_faces, "length", "cell face (histogram bin edge)"),
-                "time": _var("time", self.t, "time", "record time"),
-                "particle": _var("particle", particle, "1", "particle index"),
-            },
+            coords=_line_coordinates(self),
             attrs=result_attributes(self.metadata, self.model),
         )
 
@@ -289,37 +272,52 @@ class InertialEnsembleResult:
     def to_xarray(self) -> xr.Dataset:
         return xr.Dataset(
             {
-                "P": _var("x", self.P, "1/length", "steady position histogram density after burn-in"),
-                "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
-                "counts": _var("x", self.counts, "1", "samples per cell"),
-                "volume": _var("x", self.volumes, "length", "cell volume"),
+                **_line_variables(self),
                 "v_density": _var("v", self.v_density, "time/length", "steady velocity histogram density"),
                 "v_density_error": _var("v", self.v_density_error, "time/length", "batch-means standard error of v_density"),
-                "mean": _var("time", self.mean, "length", "<x>"),
-                "mean_error": _var("time", self.mean_error, "length", "standard error of <x>"),
-                "variance": _var("time", self.variance, "length^2", "Var x"),
-                "variance_error": _var("time", self.variance_error, "length^2", "standard error of Var x"),
                 "v_mean": _var("time", self.v_mean, "length/time", "<v>"),
                 "v_variance": _var("time", self.v_variance, "length^2/time^2", "Var v"),
-                "final_x": _var("particle", self.final_x, "length", "position at t_end"),
                 "final_v": _var("particle", self.final_v, "length/time", "velocity at t_end (NaN: absorbed)"),
-                "alive": _var("time", self.alive, "1", "particles still in the domain"),
-                "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
-                "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
                 "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
                 "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2"),
                 "steady_v_square": _var((), self.steady_v_square, "length^2/time^2", "time-ensemble average of v^2"),
             },
             coords={
-                "x": _var("x", self.x, "length", "cell centre"),
-                "x_face": _var("x_face", self.x_faces, "length", "cell face (histogram bin edge)"),
+                **_line_coordinates(self),
                 "v": _var("v", self.v, "length/time", "velocity bin centre"),
                 "v_face": _var("v_face", self.v_faces, "length/time", "velocity bin edge"),
-                "time": _var("time", self.t, "time", "record time"),
-                "particle": _var("particle", np.arange(self.final_x.size), "1", "particle index"),
             },
             attrs=result_attributes(self.metadata, self.model),
         )
+
+
+def _line_variables(result: EnsembleResult | InertialEnsembleResult) -> dict[str, tuple]:
+    """The variables both 1D ensembles record: position histogram, survivors, <x> and
+    Var x with their errors, exit times and sides, final positions."""
+    return {
+        "P": _var("x", result.P, "1/length", "steady histogram density after burn-in"),
+        "P_error": _var("x", result.P_error, "1/length", "batch-means standard error of density"),
+        "counts": _var("x", result.counts, "1", "samples per cell"),
+        "volume": _var("x", result.volumes, "length", "cell volume"),
+        "alive": _var("time", result.alive, "1", "particles still in the domain"),
+        "mean": _var("time", result.mean, "length", "<x> over particles in the domain"),
+        "mean_error": _var("time", result.mean_error, "length", "standard error of <x>"),
+        "variance": _var("time", result.variance, "length^2", "Var x over particles in the domain"),
+        "variance_error": _var("time", result.variance_error, "length^2", "standard error of Var x"),
+        "exit_time": _var("particle", result.exit_time, "time", "absorption time (NaN: never absorbed)"),
+        "exit_side": _var("particle", result.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
+        "final_x": _var("particle", result.final_x, "length", "position at t_end (NaN: absorbed)"),
+    }
+
+
+def _line_coordinates(result: EnsembleResult | InertialEnsembleResult) -> dict[str, tuple]:
+    """Cells, faces, record times and particle indices of a 1D ensemble."""
+    return {
+        "x": _var("x", result.x, "length", "cell centre"),
+        "x_face": _var("x_face", result.x_faces, "length", "cell face (histogram bin edge)"),
+        "time": _var("time", result.t, "time", "record time"),
+        "particle": _var("particle", np.arange(result.final_x.size), "1", "particle index"),
+    }
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from fpsolver._validate import checked, integer, one_of, within_budget
 from fpsolver.qme._builder import MasterEquation, build_master_equation
-from fpsolver.qme._records import Observable, Recorded, with_provenance
+from fpsolver.qme._records import FromSteadyState, Observable, with_provenance
 from fpsolver.qme._steady import QMESteadyState, steady_state
 from fpsolver.qme.baths import Bath
 from fpsolver.qme.systems._parameters import require_non_negative, require_positive
@@ -46,7 +46,7 @@ _RAISES = """
 
 
 @dataclass(frozen=True, eq=False)
-class ChainResult(Recorded):
+class ChainResult(FromSteadyState):
     """Steady state of the N-site chain (quantum-thermophoresis Fig. 2).
 
     ``site_populations[k]`` = <g_k|rho|g_k> + <e_k|rho|e_k> (sites 1..N from the
@@ -62,19 +62,6 @@ class ChainResult(Recorded):
     site_temperatures: np.ndarray
     site_populations: np.ndarray
     steady_state: QMESteadyState = field(repr=False)
-
-    @property
-    def method(self) -> str:
-        """``"pauli"`` or ``"liouvillian"``: how the steady state was solved."""
-        return self.steady_state.method
-
-    @property
-    def heat_currents(self) -> np.ndarray:
-        return self.steady_state.heat_currents
-
-    @property
-    def entropy_production(self) -> float:
-        return self.steady_state.entropy_production
 
     def observables(self) -> dict[str, Observable]:
         """Site populations and temperatures, heat currents and entropy production (the quantities of a qme case)."""

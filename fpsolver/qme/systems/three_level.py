@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fpsolver.qme._builder import build_master_equation
-from fpsolver.qme._records import Observable, Recorded, with_provenance
+from fpsolver.qme._records import FromSteadyState, Observable, with_provenance
 from fpsolver.qme._steady import QMESteadyState, steady_state
 from fpsolver.qme.baths import Bath
 from fpsolver.qme.systems._parameters import require_positive
@@ -20,7 +20,7 @@ from fpsolver.qme.systems._registry import HEAT_CURRENTS_FIGURE, Curve, ScanFigu
 
 
 @dataclass(frozen=True, eq=False)
-class ThreeLevelResult(Recorded):
+class ThreeLevelResult(FromSteadyState):
     """Steady state of the Lambda or V system.
 
     ``populations`` follow ``levels`` (Lambda: |1>, |2>, |e>; V: |g>, |1>, |2>);
@@ -36,19 +36,6 @@ class ThreeLevelResult(Recorded):
     population_imbalance: float
     mean_position: float
     steady_state: QMESteadyState = field(repr=False)
-
-    @property
-    def method(self) -> str:
-        """``"pauli"`` or ``"liouvillian"``: how the steady state was solved."""
-        return self.steady_state.method
-
-    @property
-    def heat_currents(self) -> np.ndarray:
-        return self.steady_state.heat_currents
-
-    @property
-    def entropy_production(self) -> float:
-        return self.steady_state.entropy_production
 
     def observables(self) -> dict[str, Observable]:
         """Populations, Delta, <X>, heat currents and entropy production (the quantities of a qme case)."""
