@@ -204,11 +204,6 @@ def periodic_axes(mesh: Mesh) -> tuple[int, ...]:
     return ()
 
 
-def is_cylindrical(mesh: Mesh) -> bool:
-    """Whether ``mesh`` is one of FiPy's cylindrical grids (coordinates (r[, z]), volumes per radian)."""
-    return type(mesh).__name__.startswith("Cylindrical")
-
-
 # --- mesh geometry (plain NumPy arrays) ----------------------------------------
 
 

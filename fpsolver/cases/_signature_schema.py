@@ -54,10 +54,3 @@ def schema_from_signature(name: str, function: Callable[..., Any], exclude: Iter
         default = ... if parameter.default is inspect.Parameter.empty else parameter.default
         fields[parameter.name] = (hints.get(parameter.name, Any), Field(default, description=described.get(parameter.name)))
     return create_model(name, __config__=STRICT, **fields)
-
-
-def call_with(function: Callable[..., Any], values: BaseModel, **extra: Any) -> Any:
-    """Call ``function`` with the validated values (``parameters`` expanded as kwargs)."""
-    arguments = values.model_dump()
-    arguments.update(arguments.pop("parameters", {}))
-    return function(**arguments, **extra)
