@@ -40,9 +40,11 @@ at least 5 standard errors.
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +54,7 @@ import fpsolver
 from fpsolver import meshes, potentials, profiles
 from fpsolver.analysis import fit, infer
 from validation._common import fitted_slope, new_figure, save_figure
-from validation._report import StudyResult
+from validation._report import StudyResult, totals, write_report
 
 NAME = "fitting"
 TITLE = "Fitting models to steady profiles and trajectories (coverage, model selection, SFI)"
@@ -89,6 +91,12 @@ class Sizes:
     sfi: bool
 
 
+#: the issue's per-row coverage band, and the largest chance of failing its upper end that
+#: an exact interval may have for the upper end to gate per row (0.36 at 40 repetitions,
+#: 0.039 at 200)
+COVERAGE_LOWER, COVERAGE_UPPER, MAX_FALSE_FAILURE = 0.85, 0.99, 0.05
+ROOT = Path(__file__).resolve().parents[1]
+COVERAGE_REPORT = ROOT / "validation" / "report-coverage"
 FULL = Sizes(repetitions=40, particles=10_000, trajectories=1000, points=101, fine_trajectories=16_000, fine_points=257, sfi=True)
 FAST = Sizes(repetitions=4, particles=4_000, trajectories=250, points=101, fine_trajectories=4_000, fine_points=129, sfi=False)
 
@@ -169,6 +177,13 @@ def _coverage(fits: list, truth: dict[str, float]) -> dict[str, dict[str, float]
     return out
 
 
+def _exact_interval_fails_upper_bound(repetitions: int) -> float:
+    """Probability that more than 99% of ``repetitions`` exact intervals cover, at the largest
+    nominal coverage in the study (97.5%: a two-sided 95% interval with the truth on a
+    parameter bound, alpha = 0 or 1, covers whenever the estimate sits on the bound)."""
+    return float(stats.binom.sf(np.floor(COVERAGE_UPPER * repetitions), repetitions, 0.975))
+
+
 def _nearest_alpha(value: float) -> float:
     return min(ALPHAS, key=lambda candidate: abs(candidate - value))
 
@@ -219,10 +234,14 @@ def _recovery(result: StudyResult, table: list, sizes: Sizes, fast: bool) -> Syn
                     ]
                 )
                 if gating:
-                    result.check(f"{kind}, {label}: 95% interval coverage of {name} >= 0.85", coverage, 0.95, 0.85, "lower")
-                    # the issue's upper bound 99% per row: 40/40 covered happens for an exact 95% interval in 13% of rows
-                    # (36% with the truth on a bound), so it is reported; over-coverage is gated on the pooled count below
-                    result.check(f"{kind}, {label}: 95% interval coverage of {name} <= 0.99 (stated bound)", coverage, 0.95, 0.0, "info", "not testable per row at 40 repetitions")
+                    result.check(f"{kind}, {label}: 95% interval coverage of {name} >= {COVERAGE_LOWER}", coverage, 0.95, COVERAGE_LOWER, "lower")
+                    chance = _exact_interval_fails_upper_bound(sizes.repetitions)
+                    if chance <= MAX_FALSE_FAILURE:
+                        note = f"an exact interval fails this bound with probability {100 * chance:.1f}%"
+                        result.check(f"{kind}, {label}: 95% interval coverage of {name} <= {COVERAGE_UPPER}", coverage, 0.95, COVERAGE_UPPER, "upper", note)
+                    else:  # over-coverage is then gated on the pooled count below
+                        note = f"not testable per row at {sizes.repetitions} repetitions: an exact interval fails it with probability {100 * chance:.0f}%"
+                        result.check(f"{kind}, {label}: 95% interval coverage of {name} <= {COVERAGE_UPPER} (stated bound)", coverage, 0.95, 0.0, "info", note)
                 else:
                     result.check(f"{kind}, {label}: 95% interval coverage of {name}", coverage, 0.95, 0.0, "info", f"{sizes.repetitions} repetitions (fast mode: not gating)")
             selected = [min(fits, key=lambda f: fits[f].aic) for fits in all_fits]
@@ -391,9 +410,52 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "Kramers-Moyal estimates are compared with the model's fields averaged over the starts in each bin; their finite-dt bias is measured by "
         f"subsampling one fine trajectory set (dt x {', '.join(map(str, BIAS_FACTORS))}), projected on the first-order prediction, and its order fitted "
         f"where it is at least {RESOLVED:g} standard errors and at most {100 * FIRST_ORDER_LIMIT:g}% of D (beyond, higher orders take over: the ratio falls "
-        "below 1). The 95% intervals' upper coverage bound of 99% asked for fails whenever all 40 intervals cover, which an exact 95% interval does "
-        "in 13% of the checks (36% for a truth on the bound alpha = 0 or 1, where the nominal coverage is 97.5%); the pooled row tests them together. "
+        f"below 1). The 95% intervals' upper coverage bound of {100 * COVERAGE_UPPER:g}% asked for fails whenever all 40 intervals cover, which an exact 95% interval does "
+        "in 13% of the checks (36% for a truth on the bound alpha = 0 or 1, where the nominal coverage is 97.5%); the pooled row tests them together "
+        f"here, and the coverage run (`python -m validation.study_fitting --repetitions 200`, {COVERAGE_REPORT.relative_to(ROOT)}/REPORT.md) gates the "
+        "band per row, where an exact interval fails it with probability 3.9% at most. "
         "The side-by-side uses the same trajectories for fpsolver and StochasticForceInference (Frishman and Ronceray, PRX 10, 021009 (2020)), "
         "whose polynomial bases do not know the temperature profile."
     )
     return result
+
+
+def coverage_run(repetitions: int) -> StudyResult:
+    """The recovery part alone (coverage and model selection per generator and kind of data)
+    at ``repetitions`` repetitions: enough (200) for the issue's per-row coverage band
+    85-99% to be a test an exact interval passes with probability >= 96%. About five
+    times the full study's recovery time per 200 repetitions (10 min on an idle
+    2-core machine)."""
+    sizes = replace(FULL, repetitions=repetitions, sfi=False)
+    result = StudyResult(f"{NAME}-coverage", f"Fitting: coverage and model selection over {repetitions} repetitions")
+    table = [["table", "data / generator", "quantity", "value", "note"]]
+    started = time.perf_counter()
+    _recovery(result, table, sizes, fast=False)
+    result.table = table
+    result.paragraph = (
+        f"The recovery part of the `{NAME}` study with {repetitions} repetitions per generator instead of {FULL.repetitions} "
+        f"({time.perf_counter() - started:.0f} s); same data sizes per repetition and seeds as the full study (the first "
+        f"{FULL.repetitions} repetitions' particles differ because each generator's ensemble is drawn at once)."
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m validation.study_fitting [--repetitions N] [--out DIR]``: the coverage run."""
+    parser = argparse.ArgumentParser(prog="python -m validation.study_fitting", description="Coverage and model selection of the fits over many repetitions.")
+    parser.add_argument("--repetitions", type=int, default=200, help="repetitions per generator (default 200)")
+    parser.add_argument("--out", type=Path, default=COVERAGE_REPORT, help=f"output folder (default {COVERAGE_REPORT.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    if args.repetitions < 2:
+        parser.error(f"--repetitions must be at least 2, got {args.repetitions}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with np.errstate(all="raise", under="ignore"):
+        result = coverage_run(args.repetitions)
+    write_report([result], args.out, version=fpsolver.__version__, mode=f"coverage, {args.repetitions} repetitions")
+    count = totals([result])
+    print(f"[coverage] {count['passed']}/{count['checks']} gating checks pass; wrote {args.out}/REPORT.md")
+    return 1 if result.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
