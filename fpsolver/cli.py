@@ -33,10 +33,21 @@ console = Console()
 errors = Console(stderr=True)
 
 
+# the choices of the options, as typer wants them (an Enum each)
 class Stage(str, Enum):
     pde = "pde"
     sde = "sde"
     qme = "qme"
+
+
+class CaseKind(str, Enum):
+    fokker_planck = "fokker-planck"
+    qme = "qme"
+
+
+class Transition(str, Enum):
+    kessler = "kessler"
+    euler = "euler"
 
 
 #: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
@@ -192,11 +203,6 @@ def _validation_studies(fast: bool) -> int:
     return subprocess.run([sys.executable, "-m", "validation", *(["--fast"] if fast else [])], cwd=root).returncode
 
 
-class CaseKind(str, Enum):
-    fokker_planck = "fokker-planck"
-    qme = "qme"
-
-
 @app.command()
 def new(
     name: Annotated[Path, typer.Argument(help="Directory of the new case.")],
@@ -317,11 +323,6 @@ def fit(
     from fpsolver.cases.fit import fit_case_directory
 
     _fit_command(case, quiet, as_json, lambda progress: fit_case_directory(case, data, free or [], name=name, progress=progress))
-
-
-class Transition(str, Enum):
-    kessler = "kessler"
-    euler = "euler"
 
 
 @app.command()

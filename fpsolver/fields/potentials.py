@@ -86,13 +86,7 @@ def double_well(*, barrier: float = 1.0, minimum: float = 0.5, center: float = 0
         Position of the barrier.
     """
     real("minimum", minimum, nonzero=True)
-    return _from_text(
-        "double_well",
-        "barrier*((x - center)**2/minimum**2 - 1)**2",
-        barrier=barrier,
-        minimum=minimum,
-        center=center,
-    )
+    return _from_text("double_well", "barrier*((x - center)**2/minimum**2 - 1)**2", barrier=barrier, minimum=minimum, center=center)
 
 
 def formula(expression: str, **parameters: float) -> Potential:
@@ -109,12 +103,8 @@ def formula(expression: str, **parameters: float) -> Potential:
     return Potential(function, "formula", {"formula": expression, **parameters})
 
 
-POTENTIALS: dict[str, Callable[..., Potential]] = {
-    "none": none,
-    "harmonic": harmonic,
-    "double_well": double_well,
-    "formula": formula,
-}
+#: the potentials of case files, by the name of their builder function
+POTENTIALS: dict[str, Callable[..., Potential]] = {builder.__name__: builder for builder in (none, harmonic, double_well, formula)}
 
 
 def make_potential(name: str, **parameters: object) -> Potential:

@@ -155,14 +155,7 @@ def gaussian_hotspot(*, T_background: float = 1.0, amplitude: float = 1.0, cente
         Standard deviation of the spot (length).
     """
     real("width", width, positive=True)
-    return _builtin(
-        "gaussian_hotspot",
-        "T_background + amplitude*exp(-(x - center)**2/(2*width**2))",
-        T_background=T_background,
-        amplitude=amplitude,
-        center=center,
-        width=width,
-    )
+    return _builtin("gaussian_hotspot", "T_background + amplitude*exp(-(x - center)**2/(2*width**2))", T_background=T_background, amplitude=amplitude, center=center, width=width)
 
 
 def tanh_step(*, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0, width: float = 0.05) -> SymbolicProfile:
@@ -178,14 +171,7 @@ def tanh_step(*, T_left: float = 2.0, T_right: float = 1.0, center: float = 0.0,
         Width of the step (length).
     """
     real("width", width, positive=True)
-    return _builtin(
-        "tanh_step",
-        "(T_left + T_right)/2 + (T_right - T_left)/2*tanh((x - center)/width)",
-        T_left=T_left,
-        T_right=T_right,
-        center=center,
-        width=width,
-    )
+    return _builtin("tanh_step", "(T_left + T_right)/2 + (T_right - T_left)/2*tanh((x - center)/width)", T_left=T_left, T_right=T_right, center=center, width=width)
 
 
 def formula(expression: str, **parameters: float) -> SymbolicProfile:
@@ -364,15 +350,8 @@ def tabulated_csv(data: bytes, *, source: str = "", smoothing: float | None = No
     return TabulatedProfile(values[:, 0], values[:, 1], smoothing=smoothing, source=source)
 
 
-PROFILES: dict[str, Callable[..., TemperatureProfile]] = {
-    "linear": linear,
-    "exponential": exponential,
-    "gaussian_hotspot": gaussian_hotspot,
-    "tanh_step": tanh_step,
-    "piecewise_linear": piecewise_linear,
-    "formula": formula,
-    "tabulated": tabulated,
-}
+#: the profiles of case files, by the name of their builder function
+PROFILES: dict[str, Callable[..., TemperatureProfile]] = {builder.__name__: builder for builder in (linear, exponential, gaussian_hotspot, tanh_step, piecewise_linear, formula, tabulated)}
 
 
 def make_profile(name: str, **parameters: object) -> TemperatureProfile:

@@ -83,18 +83,7 @@ class GCLM1(Model):
         self.x0 = x0
 
     @classmethod
-    def from_physical(
-        cls,
-        profile: TemperatureProfile,
-        *,
-        pressure: float,
-        particle_volume: float,
-        tau_R: float,
-        T_ref: float,
-        eta: float = 1.0,
-        kB: float = 1.0,
-        **options: object,
-    ) -> GCLM1:
+    def from_physical(cls, profile: TemperatureProfile, *, pressure: float, particle_volume: float, tau_R: float, T_ref: float, eta: float = 1.0, kB: float = 1.0, **options: object) -> GCLM1:
         """Build from physical parameters (gCLm Eq. 4/28 and the text after Eq. 28).
 
         kappa = p V_p / (2 T_ref) and alpha_tilde = (tau_R / (pi eta)) kappa, with

@@ -83,8 +83,7 @@ BOUNDARIES = ("reflecting", "absorbing")
 MAX_QUADRATURE_ORDER = 256
 #: Peak memory of an operator per cell (mesh, coefficients, sparse matrix) and per
 #: quadrature node of a cell (the coefficients at the nodes), measured: 1.5 kB per cell at order 16.
-BYTES_PER_CELL = 256
-BYTES_PER_NODE = 80
+BYTES_PER_CELL, BYTES_PER_NODE = 256, 80
 
 
 @dataclass(frozen=True)

@@ -133,19 +133,7 @@ chain_master_equation.__doc__ += _PARAMETERS + _RAISES
 
 
 @with_provenance
-def chain(
-    N: int,
-    h: float,
-    g: float,
-    T_left: float,
-    T_right: float,
-    gamma: float = 1.0,
-    approach: str = "global",
-    *,
-    hbar: float = 1.0,
-    k_B: float = 1.0,
-    method: str = "auto",
-) -> ChainResult:
+def chain(N: int, h: float, g: float, T_left: float, T_right: float, gamma: float = 1.0, approach: str = "global", *, hbar: float = 1.0, k_B: float = 1.0, method: str = "auto") -> ChainResult:
     master_equation = chain_master_equation(N, h, g, T_left, T_right, gamma, approach, hbar=hbar, k_B=k_B)
     state = steady_state(master_equation, method=method)
     diagonal = state.diagonal

@@ -7,6 +7,7 @@ generic :func:`~fpsolver.qme.build_master_equation`; nothing here is known to th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,64 +96,73 @@ _PARAMETERS = """
 """
 
 
-@with_provenance
-def lambda_system(
-    *,
-    T_1: float,
-    T_2: float,
-    omega_1: float = 1.0,
-    omega_2: float = 1.0,
-    gamma: float = 1.0,
-    d: float = 1.0,
-    hbar: float = 1.0,
-    k_B: float = 1.0,
-    method: str = "auto",
-) -> ThreeLevelResult:
-    for name, value in (("omega_1", omega_1), ("omega_2", omega_2), ("gamma", gamma)):
-        require_positive(name, value)
-    top = hbar * max(omega_1, omega_2)
-    energies = [top - hbar * omega_1, top - hbar * omega_2, top]
-    return _three_level("lambda", ("1", "2", "e"), energies, [(2, 0), (2, 1)], (T_1, T_2), gamma, d, hbar, k_B, method)
+@dataclass(frozen=True)
+class _Configuration:
+    """Which levels a configuration has, where they lie and which pairs the baths couple.
+
+    ``top_level`` True: the shared level |e> lies above |1>, |2> (Lambda, E_e - E_k =
+    hbar omega_k); False: below them (V, E_k - E_g = hbar omega_k).
+    """
+
+    name: str
+    levels: tuple[str, str, str]
+    pairs: tuple[tuple[int, int], tuple[int, int]]
+    top_level: bool
+
+    def energies(self, hbar: float, omega_1: float, omega_2: float) -> list[float]:
+        """Level energies in the order of ``levels`` (energy)."""
+        if self.top_level:
+            top = hbar * max(omega_1, omega_2)
+            return [top - hbar * omega_1, top - hbar * omega_2, top]
+        return [0.0, hbar * omega_1, hbar * omega_2]
 
 
-lambda_system.__doc__ = (
+_LAMBDA = _Configuration("lambda", ("1", "2", "e"), ((2, 0), (2, 1)), top_level=True)
+_V = _Configuration("v", ("g", "1", "2"), ((0, 1), (0, 2)), top_level=False)
+
+
+def _solver(configuration: _Configuration, summary: str) -> Callable[..., ThreeLevelResult]:
+    """The public solve function of one configuration (its name is ``<name>_system``)."""
+
+    def solve(
+        *,
+        T_1: float,
+        T_2: float,
+        omega_1: float = 1.0,
+        omega_2: float = 1.0,
+        gamma: float = 1.0,
+        d: float = 1.0,
+        hbar: float = 1.0,
+        k_B: float = 1.0,
+        method: str = "auto",
+    ) -> ThreeLevelResult:
+        for name, value in (("omega_1", omega_1), ("omega_2", omega_2), ("gamma", gamma)):
+            require_positive(name, value)
+        energies = configuration.energies(hbar, omega_1, omega_2)
+        return _three_level(configuration.name, configuration.levels, energies, configuration.pairs, (T_1, T_2), gamma, d, hbar, k_B, method)
+
+    solve.__name__ = solve.__qualname__ = f"{configuration.name}_system"
+    solve.__doc__ = summary + _PARAMETERS
+    return with_provenance(solve)
+
+
+lambda_system = _solver(
+    _LAMBDA,
     """Lambda system (quantum-thermophoresis Eqs. 6-12, PHYSICS.md 4.2).
 
     Levels |1>, |2>, |e> with E_e - E_k = hbar omega_k; bath k (temperature T_k, flat
     J = gamma) couples through S_k = |e><k| + |k><e|. The steady state obeys Eq. 8:
     Delta = P_2 - P_1 = -dn / (nbar (3 nbar + 2) - (3/4) dn^2).
-    """
-    + _PARAMETERS
+    """,
 )
-
-
-@with_provenance
-def v_system(
-    *,
-    T_1: float,
-    T_2: float,
-    omega_1: float = 1.0,
-    omega_2: float = 1.0,
-    gamma: float = 1.0,
-    d: float = 1.0,
-    hbar: float = 1.0,
-    k_B: float = 1.0,
-    method: str = "auto",
-) -> ThreeLevelResult:
-    for name, value in (("omega_1", omega_1), ("omega_2", omega_2), ("gamma", gamma)):
-        require_positive(name, value)
-    energies = [0.0, hbar * omega_1, hbar * omega_2]
-    return _three_level("v", ("g", "1", "2"), energies, [(0, 1), (0, 2)], (T_1, T_2), gamma, d, hbar, k_B, method)
-
-
-v_system.__doc__ = (
+v_system = _solver(
+    _V,
     """V system (quantum-thermophoresis Eqs. 13-14, PHYSICS.md 4.3).
 
     Levels |g>, |1>, |2> with E_k - E_g = hbar omega_k; bath k couples through
     S_k = |g><k| + |k><g|. Steady state: Delta_V = +dn / ((3 nbar + 1)(nbar + 1) - (3/4) dn^2)
     (migration towards the hot bath).
-    """
-    + _PARAMETERS
+    """,
 )
 
 
