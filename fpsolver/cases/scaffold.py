@@ -232,10 +232,8 @@ def reference_markdown() -> str:
     lines += [
         "### [models.LABEL]",
         "",
-        "One table per model to solve. `model` (default: LABEL) is `ito`, `gclm1` or `gclm2`; the",
-        "other keys are the keyword arguments of `fpsolver.Ito`, `fpsolver.GCLM1`, `fpsolver.GCLM2`",
-        '(see their docstrings and PHYSICS.md section 2). `overdamped = "kramers"` selects the',
-        "small-mass-limit form of PHYSICS.md 2.4.",
+        "One table per model to solve. `model` (default: LABEL) is `ito`, `gclm1` or `gclm2`; the other keys are the keyword arguments of `fpsolver.Ito`, "
+        '`fpsolver.GCLM1`, `fpsolver.GCLM2` (see their docstrings and PHYSICS.md section 2). `overdamped = "kramers"` selects the small-mass-limit form of PHYSICS.md 2.4.',
         "",
     ]
     lines += _variants("model", schema.MODEL_SCHEMAS)
@@ -245,8 +243,8 @@ def reference_markdown() -> str:
     lines += [
         '## Quantum master equation cases (`kind = "qme"`)',
         "",
-        "`[system]` has `kind` = a system of the registry `fpsolver.qme.SYSTEMS` and that system's parameters",
-        "(the keyword arguments of its solve function); `[scan]` optionally scans one of them. The systems:",
+        "`[system]` has `kind` = a system of the registry `fpsolver.qme.SYSTEMS` and that system's parameters (the keyword arguments of its solve function); "
+        "`[scan]` optionally scans one of them. The systems:",
         "",
         *(f"- `{name}`: {entry.summary} (`{entry.solve.__module__}.{entry.solve.__name__}`)" for name, entry in SYSTEMS.items()),
         "",

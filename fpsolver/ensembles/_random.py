@@ -83,9 +83,8 @@ def _rotl(value: np.uint64, shift: int) -> np.uint64:
 
 
 @numba.njit(inline="always", cache=True)
-def next_u64(state: np.ndarray) -> np.uint64:
-    """Advance the xoshiro256** ``state`` (4 uint64, updated in place) and return 64 bits."""
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+def _xoshiro_step(s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64]:
+    """One xoshiro256** step on the state words: (64 output bits, new s0, s1, s2, s3)."""
     result = _rotl(s1 * _U64(5), 7) * _U64(9)
     t = s1 << _U64(17)
     s2 ^= s0
@@ -93,24 +92,20 @@ def next_u64(state: np.ndarray) -> np.uint64:
     s1 ^= s2
     s0 ^= s3
     s2 ^= t
-    s3 = _rotl(s3, 45)
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+    return result, s0, s1, s2, _rotl(s3, 45)
+
+
+@numba.njit(inline="always", cache=True)
+def next_u64(state: np.ndarray) -> np.uint64:
+    """Advance the xoshiro256** ``state`` (4 uint64, updated in place) and return 64 bits."""
+    result, state[0], state[1], state[2], state[3] = _xoshiro_step(state[0], state[1], state[2], state[3])
     return result
 
 
 @numba.njit(inline="always", cache=True)
 def next_u64_row(states: np.ndarray, row: int) -> np.uint64:
     """:func:`next_u64` of generator ``row`` of a chunk's ``(LANES + 1, 4)`` states."""
-    s0, s1, s2, s3 = states[row, 0], states[row, 1], states[row, 2], states[row, 3]
-    result = _rotl(s1 * _U64(5), 7) * _U64(9)
-    t = s1 << _U64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = _rotl(s3, 45)
-    states[row, 0], states[row, 1], states[row, 2], states[row, 3] = s0, s1, s2, s3
+    result, states[row, 0], states[row, 1], states[row, 2], states[row, 3] = _xoshiro_step(states[row, 0], states[row, 1], states[row, 2], states[row, 3])
     return result
 
 
@@ -135,13 +130,12 @@ def _edge_or_tail(state: np.ndarray, layer: int, x: float, zf: np.ndarray) -> fl
 
 
 @numba.njit(inline="always", cache=True)
-def _layer_draw(state: np.ndarray, zx: np.ndarray) -> tuple[int, float, float]:
-    bits = next_u64(state)
+def _layer_of(bits: np.uint64, zx: np.ndarray) -> tuple[int, float, float]:
+    """Ziggurat layer (low 8 bits), sign (bit 8) and candidate |z| (top 53 bits) of one draw."""
     layer = np.int64(bits & _U64(0xFF))
     # the sign as arithmetic, not a branch: a 50/50 branch costs more than the rest of the draw
     sign = 1.0 - 2.0 * np.float64(np.int64((bits >> _U64(8)) & _U64(1)))
-    x = np.float64(np.int64(bits >> _U64(11))) * (1.0 / 9007199254740992.0) * zx[layer]
-    return layer, sign, x
+    return layer, sign, np.float64(np.int64(bits >> _U64(11))) * (1.0 / 9007199254740992.0) * zx[layer]
 
 
 @numba.njit(cache=True)
@@ -155,7 +149,7 @@ def _normal_rare(state: np.ndarray, layer: int, sign: float, x: float, zx: np.nd
         magnitude = _edge_or_tail(state, layer, x, zf)
         if magnitude >= 0.0:
             return magnitude
-        layer, new_sign, x = _layer_draw(state, zx)
+        layer, new_sign, x = _layer_of(next_u64(state), zx)
         if x < zx[layer + 1]:
             return sign * new_sign * x
         sign = sign * new_sign
@@ -169,11 +163,7 @@ def fill_normals(state: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: np.ndar
     (even one marked for inlining) measured five times slower than this loop.
     """
     for i in range(out.size):
-        bits = next_u64(state)
-        layer = np.int64(bits & _U64(0xFF))
-        # the sign as arithmetic: a 50/50 branch costs more than the rest of the draw
-        sign = 1.0 - 2.0 * np.float64(np.int64((bits >> _U64(8)) & _U64(1)))
-        x = np.float64(np.int64(bits >> _U64(11))) * (1.0 / 9007199254740992.0) * zx[layer]
+        layer, sign, x = _layer_of(next_u64(state), zx)
         if x >= zx[layer + 1]:
             x = _normal_rare(state, layer, sign, x, zx, zf)
         out[i] = sign * x
@@ -190,10 +180,7 @@ def fill_normals_lanes(states: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: 
     """
     rare = states[LANES]
     for i in range(out.size):
-        bits = next_u64_row(states, i % LANES)
-        layer = np.int64(bits & _U64(0xFF))
-        sign = 1.0 - 2.0 * np.float64(np.int64((bits >> _U64(8)) & _U64(1)))
-        x = np.float64(np.int64(bits >> _U64(11))) * (1.0 / 9007199254740992.0) * zx[layer]
+        layer, sign, x = _layer_of(next_u64_row(states, i % LANES), zx)
         if x >= zx[layer + 1]:
             x = _normal_rare(rare, layer, sign, x, zx, zf)
         out[i] = sign * x

@@ -92,7 +92,17 @@ def _variable(dims: str | tuple[str, ...], values: np.ndarray, units: str, long_
 
 @dataclass(frozen=True, kw_only=True)
 class _CellResult:
-    """Mesh cells, model and provenance shared by the steady and transient results."""
+    """Mesh cells, model and provenance shared by the steady and transient results.
+
+    Attributes
+    ----------
+    points, volumes
+        Cell centres (dim, n) and cell volumes (n,); see the module docstring.
+    model
+        ``Model.describe()`` of the model solved.
+    metadata
+        Provenance (:func:`provenance`) and the solver's diagnostics.
+    """
 
     points: np.ndarray
     volumes: np.ndarray
@@ -143,21 +153,17 @@ class _CellResult:
 
 @dataclass(frozen=True, kw_only=True)
 class SteadyState(_CellResult):
-    """Normalised zero-flux (or stationary) solution on a 1D, 2D or 3D mesh.
+    """Normalised zero-flux (or stationary) solution on a 1D, 2D or 3D mesh; ``points``,
+    ``volumes``, ``model`` and ``metadata`` (diagnostics: ``relative_residual``, ...) as
+    in every cell result.
 
     Attributes
     ----------
-    points, volumes
-        Cell centres (dim, n) and cell volumes (n,); see the module docstring.
     P
         Probability density at the cell centres (1/length^dim), sum(P * volumes) = mass.
     face_points, J
         Face centres (dim, n_faces) and probability rate through each face (1/time):
         +x in 1D; from FiPy's first to second face cell in nD (0 on walls).
-    model
-        ``Model.describe()`` of the model solved.
-    metadata
-        Provenance (:func:`provenance`) and diagnostics (``relative_residual``, ...).
     """
 
     P: np.ndarray
@@ -211,12 +217,12 @@ class SteadyState(_CellResult):
 
 @dataclass(frozen=True, kw_only=True)
 class TransientSolution(_CellResult):
-    """Time evolution P(r, t) on a 1D, 2D or 3D mesh, with per-step observables.
+    """Time evolution P(r, t) on a 1D, 2D or 3D mesh, with per-step observables; the
+    cells, model and metadata (scheme, order, steps, rejected steps, ...) as in every
+    cell result.
 
     Attributes
     ----------
-    points, volumes
-        Cell centres (dim, n) and cell volumes (n,); see the module docstring.
     snapshot_times, P
         Requested output times and the density there, shape ``(len(snapshot_times), n)``
         (``P[-1]`` is the density at t_end).
@@ -224,8 +230,6 @@ class TransientSolution(_CellResult):
         Every accepted step's time and the mass, <r> and Var of each coordinate there
         (the first entry is the initial state): shapes (n_steps,) for t and mass;
         (n_steps,) in 1D and (n_steps, dim) in nD for mean and variance.
-    model, metadata
-        As in :class:`SteadyState` (metadata: scheme, order, steps, rejected steps, ...).
     """
 
     snapshot_times: np.ndarray
