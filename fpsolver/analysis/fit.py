@@ -38,16 +38,16 @@ from scipy.special import gammaln
 from fpsolver.analysis.fit_estimates import (
     DataError,
     ModelFactory,
+    ModelFit,
     ParameterEstimates,
     build_model,
     check_initial,
     compare_fits,
     covariance_from_information,
     derivative_steps,
-    information_criteria,
+    fit_outcome,
     resolve_bounds,
 )
-from fpsolver.models import Model
 from fpsolver.pde.exact import steady_state_at
 
 __all__ = ["LIKELIHOODS", "ProfileData", "ProfileFit", "profile_data", "fit_profile", "compare_fits", "ParameterEstimates", "DataError"]
@@ -244,13 +244,12 @@ def _log_likelihood(data: ProfileData, prediction: np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class ProfileFit:
-    """The result of :func:`fit_profile`.
+class ProfileFit(ModelFit):
+    """The result of :func:`fit_profile`: the fields of every :class:`ModelFit`
+    (``parameters`` with the scale profiled out; k = len(θ) + 1 counts the scale) and
 
     Attributes
     ----------
-    parameters
-        Free model parameters with covariance (the scale profiled out).
     scale, scale_error
         Fitted scale s and its standard error (see the module docstring).
     data
@@ -261,15 +260,8 @@ class ProfileFit:
         (y - ŷ)/σ (gaussian) or deviance residuals (poisson); Σ residuals^2 = chi2.
     chi2, dof, chi2_per_dof
         χ^2 (deviance for counts), n - k and their ratio.
-    log_likelihood, aic, bic
-        Maximised ln L and the information criteria with k = len(θ) + 1.
-    model
-        The best-fit model.
-    success, message, evaluations
-        Optimiser status and the number of model evaluations.
     """
 
-    parameters: ParameterEstimates
     scale: float
     scale_error: float
     data: ProfileData
@@ -277,13 +269,6 @@ class ProfileFit:
     residuals: np.ndarray
     chi2: float
     dof: int
-    log_likelihood: float
-    aic: float
-    bic: float
-    model: Model
-    success: bool
-    message: str
-    evaluations: int
 
     @property
     def chi2_per_dof(self) -> float:
@@ -295,24 +280,8 @@ class ProfileFit:
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for fit.json."""
-        return {
-            "likelihood": self.data.likelihood,
-            "parameters": self.parameters.as_dict(),
-            "scale": self.scale,
-            "scale_error": self.scale_error,
-            "chi2": self.chi2,
-            "dof": self.dof,
-            "chi2_per_dof": self.chi2_per_dof,
-            "log_likelihood": self.log_likelihood,
-            "aic": self.aic,
-            "bic": self.bic,
-            "n_points": self.data.size,
-            "n_parameters": self.n_parameters,
-            "model": self.model.describe(),
-            "success": self.success,
-            "message": self.message,
-            "evaluations": self.evaluations,
-        }
+        extra = {"likelihood": self.data.likelihood, "scale": self.scale, "scale_error": self.scale_error, "chi2": self.chi2, "dof": self.dof, "chi2_per_dof": self.chi2_per_dof}
+        return {**extra, **super().as_dict(), "n_points": self.data.size}
 
 
 def _information(predictor: _Predictor, parameters: np.ndarray, low: np.ndarray, high: np.ndarray, prediction: np.ndarray) -> np.ndarray:
@@ -406,12 +375,14 @@ def fit_profile(
     best = solution.x
     prediction = predictor.predict(best)
     covariance = covariance_from_information(_information(predictor, best, low, high, prediction), [*names, "scale"])
-    log_likelihood = _log_likelihood(data, prediction)
     chi2 = float(np.sum(_residuals(data, prediction) ** 2))
-    criteria = information_criteria(log_likelihood, len(names) + 1, data.size)
     scale = float(np.exp(best[-1]))
+    estimates = ParameterEstimates(names, best[:-1].copy(), covariance[:-1, :-1].copy())
+    outcome = fit_outcome(
+        factory, estimates, _log_likelihood(data, prediction), len(names) + 1, data.size, success=bool(solution.success), message=str(solution.message), evaluations=predictor.evaluations
+    )
     return ProfileFit(
-        parameters=ParameterEstimates(names, best[:-1].copy(), covariance[:-1, :-1].copy()),
+        **outcome,
         scale=scale,
         scale_error=float(scale * np.sqrt(max(covariance[-1, -1], 0.0))),
         data=data,
@@ -419,11 +390,4 @@ def fit_profile(
         residuals=_residuals(data, prediction),
         chi2=chi2,
         dof=dof,
-        log_likelihood=log_likelihood,
-        aic=criteria["aic"],
-        bic=criteria["bic"],
-        model=build_model(factory, names, best[:-1]),
-        success=bool(solution.success),
-        message=str(solution.message),
-        evaluations=predictor.evaluations,
     )

@@ -27,7 +27,7 @@ from scipy import stats
 
 from fpsolver.models import Model
 
-__all__ = ["ModelFactory", "ParameterEstimates", "DataError", "DEFAULT_BOUNDS", "resolve_bounds", "information_criteria", "compare_fits"]
+__all__ = ["ModelFactory", "ParameterEstimates", "ModelFit", "DataError", "DEFAULT_BOUNDS", "resolve_bounds", "information_criteria", "compare_fits"]
 
 ModelFactory = Callable[[Mapping[str, float]], Model]
 """Builds the model for a set of parameter values (keys: the free parameter names)."""
@@ -151,6 +151,60 @@ def derivative_steps(values: np.ndarray, low: np.ndarray, high: np.ndarray, rela
 def information_criteria(log_likelihood: float, n_parameters: int, n_points: int) -> dict[str, float]:
     """AIC and BIC (see the module docstring)."""
     return {"aic": 2.0 * n_parameters - 2.0 * log_likelihood, "bic": n_parameters * np.log(n_points) - 2.0 * log_likelihood}
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    """What every fit result holds (profile fits and trajectory fits extend it).
+
+    Attributes
+    ----------
+    parameters
+        Free parameters with their covariance (inverse Fisher information).
+    log_likelihood, aic, bic
+        Maximised ln L of the data and the information criteria with k = ``n_parameters``.
+    model
+        The best-fit model.
+    success, message, evaluations
+        Optimiser status and the number of model (or likelihood) evaluations.
+    """
+
+    parameters: ParameterEstimates
+    log_likelihood: float
+    aic: float
+    bic: float
+    model: Model
+    success: bool
+    message: str
+    evaluations: int
+
+    @property
+    def n_parameters(self) -> int:
+        """Number k of fitted parameters (the information criteria's k)."""
+        return len(self.parameters.names)
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain data for fit.json."""
+        return {
+            "parameters": self.parameters.as_dict(),
+            "log_likelihood": self.log_likelihood,
+            "aic": self.aic,
+            "bic": self.bic,
+            "n_parameters": self.n_parameters,
+            "model": self.model.describe(),
+            "success": self.success,
+            "message": self.message,
+            "evaluations": self.evaluations,
+        }
+
+
+def fit_outcome(factory: ModelFactory, parameters: ParameterEstimates, log_likelihood: float, n_parameters: int, n_points: int, *, success: bool, message: str, evaluations: int) -> dict[str, object]:
+    """The :class:`ModelFit` fields of a finished fit: the estimates, ln L, AIC and BIC
+    (k = ``n_parameters``, n = ``n_points``) and the model rebuilt at the estimates."""
+    criteria = information_criteria(log_likelihood, n_parameters, n_points)
+    model = build_model(factory, parameters.names, parameters.values)
+    status = {"success": success, "message": message, "evaluations": evaluations}
+    return {"parameters": parameters, "log_likelihood": log_likelihood, "aic": criteria["aic"], "bic": criteria["bic"], "model": model, **status}
 
 
 def compare_fits(fits: Mapping[str, object], criterion: str = "aic") -> list[dict[str, object]]:

@@ -44,19 +44,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
+from fpsolver.analysis import fit_estimates
 from fpsolver.analysis.compare import chi2_per_dof
-from fpsolver.analysis.fit_estimates import (
-    DataError,
-    ModelFactory,
-    ParameterEstimates,
-    build_model,
-    check_initial,
-    compare_fits,
-    covariance_from_information,
-    derivative_steps,
-    information_criteria,
-    resolve_bounds,
-)
+from fpsolver.analysis.fit_estimates import DataError, ModelFactory, ModelFit, ParameterEstimates, compare_fits
 from fpsolver.models import Model
 
 __all__ = [
@@ -382,7 +372,7 @@ class _Likelihood:
         self.evaluations += 1
         if self.progress is not None:
             self.progress("likelihood evaluations", self.evaluations, max(self.evaluations, 100))
-        t = _table(build_model(self.factory, self.names, theta), self.grid, self.domain)
+        t = _table(fit_estimates.build_model(self.factory, self.names, theta), self.grid, self.domain)
         dt = self.data.dt
         if self.transition == "euler":
             return self.interpolate(t.a) * dt, self.interpolate(t.D) * (2 * dt)
@@ -399,7 +389,7 @@ class _Likelihood:
     def _derivatives(self, theta: np.ndarray, low: np.ndarray, high: np.ndarray, central: bool) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
         """m, v and their derivatives by θ_j (central differences, or forward ones:
         one moment evaluation per parameter; one-sided at a bound)."""
-        back, forward = derivative_steps(theta, low, high, relative=1e-4 if central else 1e-6)
+        back, forward = fit_estimates.derivative_steps(theta, low, high, relative=1e-4 if central else 1e-6)
         mean, variance = self.moments(theta)
         dm, dv = [], []
         for j in range(theta.size):
@@ -434,55 +424,24 @@ class _Likelihood:
 
 
 @dataclass(frozen=True)
-class TrajectoryFit:
-    """The result of :func:`fit_trajectories`.
+class TrajectoryFit(ModelFit):
+    """The result of :func:`fit_trajectories`: the fields of every :class:`ModelFit`
+    (ln L of the increments under the transition density ``transition``; k = number of
+    free parameters, n = increments; ``evaluations`` counts likelihood evaluations) and
 
     Attributes
     ----------
-    parameters
-        Free parameters with covariance (inverse expected Fisher information).
-    log_likelihood, aic, bic
-        Maximised ln L of the increments (transition density ``transition``) and the
-        information criteria (k = number of free parameters, n = increments).
     n_transitions, dt, transition
         Data size, sampling interval and transition density used.
-    model
-        The best-fit model.
-    success, message, evaluations
-        Optimiser status and number of likelihood evaluations.
     """
 
-    parameters: ParameterEstimates
-    log_likelihood: float
-    aic: float
-    bic: float
     n_transitions: int
     dt: float
     transition: str
-    model: Model
-    success: bool
-    message: str
-    evaluations: int
-
-    @property
-    def n_parameters(self) -> int:
-        return len(self.parameters.names)
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "transition": self.transition,
-            "parameters": self.parameters.as_dict(),
-            "log_likelihood": self.log_likelihood,
-            "aic": self.aic,
-            "bic": self.bic,
-            "n_transitions": self.n_transitions,
-            "n_parameters": self.n_parameters,
-            "dt": self.dt,
-            "model": self.model.describe(),
-            "success": self.success,
-            "message": self.message,
-            "evaluations": self.evaluations,
-        }
+        """Plain data for fit.json."""
+        return {"transition": self.transition, **super().as_dict(), "n_transitions": self.n_transitions, "dt": self.dt}
 
 
 def fit_trajectories(
@@ -528,9 +487,9 @@ def fit_trajectories(
         raise TypeError("data must come from fpsolver.infer.trajectories(...)")
     if transition not in TRANSITIONS:
         raise ValueError(f"transition must be one of {TRANSITIONS}, got {transition!r}")
-    start = check_initial(initial)
+    start = fit_estimates.check_initial(initial)
     names = tuple(start)
-    low, high = resolve_bounds(start, bounds)
+    low, high = fit_estimates.resolve_bounds(start, bounds)
     domain = (float(domain[0]), float(domain[1]))
     points = np.concatenate([data.starts, data.ends])
     lowest, highest = float(points.min()), float(points.max())
@@ -543,7 +502,7 @@ def fit_trajectories(
     baseline = likelihood.negative_log(theta0)
     success, message, best = True, "no free parameters", theta0
     if names:
-        scale = np.sqrt(np.diag(covariance_from_information(likelihood.information(theta0, low, high), names)))
+        scale = np.sqrt(np.diag(fit_estimates.covariance_from_information(likelihood.information(theta0, low, high), names)))
 
         def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
             try:
@@ -561,22 +520,10 @@ def fit_trajectories(
             options={"ftol": 1e-12, "gtol": SCORE_TOLERANCE, "maxiter": 200},
         )
         best, success, message = theta0 + scale * solution.x, bool(solution.success), str(solution.message)
-    covariance = covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))
-    log_likelihood = -likelihood.negative_log(best)
-    criteria = information_criteria(log_likelihood, len(names), data.size)
-    return TrajectoryFit(
-        parameters=ParameterEstimates(names, best.copy(), covariance),
-        log_likelihood=log_likelihood,
-        aic=criteria["aic"],
-        bic=criteria["bic"],
-        n_transitions=data.size,
-        dt=data.dt,
-        transition=transition,
-        model=build_model(factory, names, best),
-        success=success,
-        message=message,
-        evaluations=likelihood.evaluations,
-    )
+    covariance = fit_estimates.covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))
+    estimates = ParameterEstimates(names, best.copy(), covariance)
+    outcome = fit_estimates.fit_outcome(factory, estimates, -likelihood.negative_log(best), len(names), data.size, success=success, message=message, evaluations=likelihood.evaluations)
+    return TrajectoryFit(**outcome, n_transitions=data.size, dt=data.dt, transition=transition)
 
 
 def simulate_trajectories(
