@@ -67,7 +67,7 @@ def parse_free(config: CaseConfig, key: str) -> FreeParameter:
     else:
         label, name = None, parts[1]
         table = config.temperature if parts[0] == "temperature" else config.potential
-        registry_name = getattr(table, table._registry_key)
+        registry_name = table.registry_name
         schema = (PROFILE_SCHEMAS if parts[0] == "temperature" else POTENTIAL_SCHEMAS)[registry_name]
         resolved = table.parameters()
         resolved.update(resolved.pop("parameters", {}))
@@ -96,7 +96,7 @@ def model_factory(case: Case, label: str, free: list[FreeParameter]) -> Callable
 
     def rebuilt(section_table, parameters: list[FreeParameter], values: dict[str, float], schema):
         """The [temperature] or [potential] table with the free keys replaced."""
-        data = {section_table._registry_key: getattr(section_table, section_table._registry_key), **(section_table.model_extra or {})}
+        data = {section_table.registry_key: section_table.registry_name, **(section_table.model_extra or {})}
         for f in parameters:
             if f.name in schema.model_fields:
                 data[f.name] = values[f.key]

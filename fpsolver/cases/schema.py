@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import tomllib
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationError, create_model, model_validator
@@ -71,56 +71,45 @@ QME_SCHEMAS: Mapping[str, type[BaseModel]] = _SystemsView(_system_schema)
 
 
 class _Named(BaseModel):
-    """A table with a registry name key whose other keys are checked against a schema."""
+    """A table with a registry name key whose other keys are checked against a schema
+    (the classes are made by :func:`_named_table`)."""
 
     model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
-    _registry_key: str = "name"
-    _schemas: dict[str, type[BaseModel]] = {}
+    #: the key that names the registry entry, and the registry's schemas by name
+    registry_key: ClassVar[str]
+    schemas: ClassVar[Mapping[str, type[BaseModel]]]
 
     @model_validator(mode="after")
     def _check_parameters(self):
-        name = getattr(self, self._registry_key)
-        if name not in self._schemas:
-            raise ValueError(f"unknown {self._registry_key} {name!r}; valid: {', '.join(sorted(self._schemas))}")
-        self._schemas[name].model_validate(self.model_extra or {})
+        if self.registry_name not in self.schemas:
+            raise ValueError(f"unknown {self.registry_key} {self.registry_name!r}; valid: {', '.join(sorted(self.schemas))}")
+        self.schemas[self.registry_name].model_validate(self.model_extra or {})
         return self
+
+    @property
+    def registry_name(self) -> str:
+        """The value of the registry key (which profile, potential, model or system)."""
+        return getattr(self, self.registry_key)
 
     def parameters(self) -> dict[str, Any]:
         """Keyword arguments with every default filled in."""
-        name = getattr(self, self._registry_key)
-        return self._schemas[name].model_validate(self.model_extra or {}).model_dump()
+        return self.schemas[self.registry_name].model_validate(self.model_extra or {}).model_dump()
 
 
-class TemperatureConfig(_Named):
-    """``[temperature]``: ``profile`` = a built-in name, "formula" or "tabulated", plus its keys."""
-
-    _registry_key = "profile"
-    _schemas = PROFILE_SCHEMAS
-    profile: str
-
-
-class PotentialConfig(_Named):
-    """``[potential]``: ``kind`` = "none" (default), "harmonic", "double_well" or "formula"."""
-
-    _registry_key = "kind"
-    _schemas = POTENTIAL_SCHEMAS
-    kind: str = "none"
+def _named_table(class_name: str, key: str, schemas: Mapping[str, type[BaseModel]], doc: str, default: str | None = None) -> type[_Named]:
+    """A table class whose string ``key`` (required unless ``default``) names an entry of
+    ``schemas`` and whose other keys are that entry's parameters."""
+    table = create_model(class_name, __base__=_Named, __doc__=doc, __module__=__name__, **{key: (str, ... if default is None else default)})
+    table.registry_key, table.schemas = key, schemas
+    return table
 
 
-class ModelConfig(_Named):
-    """``[models.LABEL]``: ``model`` (default: LABEL) plus that model's parameters."""
-
-    _registry_key = "model"
-    _schemas = MODEL_SCHEMAS
-    model: str
-
-
-class SystemConfig(_Named):
-    """``[system]`` of a qme case: ``kind`` = a registered system (fpsolver.qme.SYSTEMS: "chain", "lambda", "v", "dot", ...), plus its keys."""
-
-    _registry_key = "kind"
-    _schemas = QME_SCHEMAS
-    kind: str
+TemperatureConfig = _named_table("TemperatureConfig", "profile", PROFILE_SCHEMAS, '``[temperature]``: ``profile`` = a built-in name, "formula" or "tabulated", plus its keys.')
+PotentialConfig = _named_table("PotentialConfig", "kind", POTENTIAL_SCHEMAS, '``[potential]``: ``kind`` = "none" (default), "harmonic", "double_well" or "formula".', default="none")
+ModelConfig = _named_table("ModelConfig", "model", MODEL_SCHEMAS, "``[models.LABEL]``: ``model`` (default: LABEL) plus that model's parameters.")
+SystemConfig = _named_table(
+    "SystemConfig", "kind", QME_SCHEMAS, '``[system]`` of a qme case: ``kind`` = a registered system (fpsolver.qme.SYSTEMS: "chain", "lambda", "v", "dot", ...), plus its keys.'
+)
 
 
 class DomainConfig(BaseModel):
