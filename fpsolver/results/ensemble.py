@@ -106,9 +106,9 @@ def _var(dims, values, units: str, description: str):
     return (dims, values, {"units": units, "long_name": description})
 
 
-@dataclass(frozen=True)
-class EnsembleResult:
-    """Overdamped ensemble: steady histogram on the mesh cells, moments, exits.
+@dataclass(frozen=True, kw_only=True)
+class LineEnsembleResult:
+    """What the overdamped and inertial 1D ensembles both record.
 
     Attributes
     ----------
@@ -131,17 +131,6 @@ class EnsembleResult:
         right, 0 none). Always NaN/0 with reflecting walls.
     final_x
         Positions at t_end (NaN for absorbed particles).
-    current, current_error
-        Periodic walls (a ring of length L): the steady probability current
-        J = (net crossings of the wall point x_min = x_max in the +x direction) /
-        (particles x duration of the sampling window t_end - burn_in), in 1/time, with
-        its batch-means standard error; it is the constant current of the steady
-        Fokker-Planck equation, J = A P + d(D P)/dx with sum(P V) = 1 (PHYSICS.md
-        section 8). NaN with other walls.
-    winding
-        Per particle: net number of wraps around the ring over the whole run (+1 per
-        crossing of x_max upwards), so final_x + L winding is the unwrapped position
-        (minus the start); always 0 without periodic walls.
     model, metadata
         ``Model.describe()`` and everything needed to reproduce the run (seed,
         dt, scheme, chunking, table, versions).
@@ -166,9 +155,6 @@ class EnsembleResult:
     exit_time: np.ndarray
     exit_side: np.ndarray
     final_x: np.ndarray
-    current: float
-    current_error: float
-    winding: np.ndarray
     model: dict[str, object]
     metadata: dict[str, object] = field(default_factory=dict)
 
@@ -185,139 +171,118 @@ class EnsembleResult:
         """Mean exit time over absorbed particles and its standard error (independent particles)."""
         return mean_exit_time(self.exit_time)
 
-    def to_xarray(self) -> xr.Dataset:
-        return xr.Dataset(
-            {
-                **_line_variables(self),
-                "winding": _var("particle", self.winding, "1", "net wraps around the ring, +1 per crossing of x_max upwards (0 without periodic walls)"),
-                "current": _var((), self.current, "1/time", "steady probability current: net crossings per particle and unit time after burn-in (NaN without periodic walls)"),
-                "current_error": _var((), self.current_error, "1/time", "batch-means standard error of current"),
-                "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
-                "steady_mean_error": _var((), self.steady_mean_error, "length", "standard error of steady_mean"),
-                "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2 after burn-in"),
-                "steady_second_moment_error": _var((), self.steady_second_moment_error, "length^2", "standard error of steady_second_moment"),
-            },
-            coords=_line_coordinates(self),
-            attrs=result_attributes(self.metadata, self.model),
-        )
+    def _dataset(self, variables: dict[str, tuple], coordinates: dict[str, tuple]) -> xr.Dataset:
+        """The tidy dataset of the shared variables plus ``variables`` and ``coordinates``."""
+        shared = {
+            "P": _var("x", self.P, "1/length", "steady histogram density after burn-in"),
+            "P_error": _var("x", self.P_error, "1/length", "batch-means standard error of density"),
+            "counts": _var("x", self.counts, "1", "samples per cell"),
+            "volume": _var("x", self.volumes, "length", "cell volume"),
+            "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
+            "steady_mean_error": _var((), self.steady_mean_error, "length", "standard error of steady_mean"),
+            "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2 after burn-in"),
+            "steady_second_moment_error": _var((), self.steady_second_moment_error, "length^2", "standard error of steady_second_moment"),
+            "alive": _var("time", self.alive, "1", "particles still in the domain"),
+            "mean": _var("time", self.mean, "length", "<x> over particles in the domain"),
+            "mean_error": _var("time", self.mean_error, "length", "standard error of <x>"),
+            "variance": _var("time", self.variance, "length^2", "Var x over particles in the domain"),
+            "variance_error": _var("time", self.variance_error, "length^2", "standard error of Var x"),
+            "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
+            "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
+            "final_x": _var("particle", self.final_x, "length", "position at t_end (NaN: absorbed)"),
+        }
+        line = {
+            "x": _var("x", self.x, "length", "cell centre"),
+            "x_face": _var("x_face", self.x_faces, "length", "cell face (histogram bin edge)"),
+            "time": _var("time", self.t, "time", "record time"),
+            "particle": _var("particle", np.arange(self.final_x.size), "1", "particle index"),
+        }
+        return xr.Dataset({**shared, **variables}, coords={**line, **coordinates}, attrs=result_attributes(self.metadata, self.model))
 
 
-@dataclass(frozen=True)
-class InertialEnsembleResult:
-    """Inertial ensemble: position and velocity histograms and moments.
+@dataclass(frozen=True, kw_only=True)
+class EnsembleResult(LineEnsembleResult):
+    """Overdamped ensemble: steady histogram on the mesh cells, moments, exits (the
+    attributes of :class:`LineEnsembleResult`) and on a ring the current.
 
     Attributes
     ----------
-    x, x_faces, volumes, P, P_error, counts
-        Position histogram on the mesh cells, as in :class:`EnsembleResult`.
+    current, current_error
+        Periodic walls (a ring of length L): the steady probability current
+        J = (net crossings of the wall point x_min = x_max in the +x direction) /
+        (particles x duration of the sampling window t_end - burn_in), in 1/time, with
+        its batch-means standard error; it is the constant current of the steady
+        Fokker-Planck equation, J = A P + d(D P)/dx with sum(P V) = 1 (PHYSICS.md
+        section 8). NaN with other walls.
+    winding
+        Per particle: net number of wraps around the ring over the whole run (+1 per
+        crossing of x_max upwards), so final_x + L winding is the unwrapped position
+        (minus the start); always 0 without periodic walls.
+    """
+
+    current: float
+    current_error: float
+    winding: np.ndarray
+
+    def to_xarray(self) -> xr.Dataset:
+        return self._dataset(
+            {
+                "winding": _var("particle", self.winding, "1", "net wraps around the ring, +1 per crossing of x_max upwards (0 without periodic walls)"),
+                "current": _var((), self.current, "1/time", "steady probability current: net crossings per particle and unit time after burn-in (NaN without periodic walls)"),
+                "current_error": _var((), self.current_error, "1/time", "batch-means standard error of current"),
+            },
+            {},
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class InertialEnsembleResult(LineEnsembleResult):
+    """Inertial ensemble: the position histogram, moments and exits of
+    :class:`LineEnsembleResult` (metadata includes the mass) and the velocities.
+
+    Attributes
+    ----------
     v_faces, v_density, v_density_error
         Velocity histogram on uniform bins (density in time/length; velocities
         outside the bins are not counted, their fraction is ``v_outside``).
-    steady_mean, steady_second_moment, steady_v_mean, steady_v_square (+ ``_error``)
-        Averages of x, x^2, v, v^2 after burn-in with batch-means errors;
-        equipartition reads M <v^2> = k_B T for a uniform temperature.
-    t, mean, mean_error, variance, variance_error, v_mean, v_variance
-        Moments of x and v at each record time.
-    final_x, final_v
-        Positions and velocities at t_end (NaN for absorbed particles).
-    alive, exit_time, exit_side
-        As in :class:`EnsembleResult`: particles in the domain at each record time, and per
-        particle the absorption time (NaN if none) and wall (-1 left, +1 right, 0 none).
-    model, metadata
-        As in :class:`EnsembleResult` (metadata includes the mass).
+    steady_v_mean, steady_v_square (+ ``_error``)
+        Averages of v, v^2 after burn-in with batch-means errors; equipartition reads
+        M <v^2> = k_B T for a uniform temperature.
+    v_mean, v_variance
+        <v> and Var v at each record time.
+    final_v
+        Velocities at t_end (NaN for absorbed particles).
     """
 
-    x: np.ndarray
-    x_faces: np.ndarray
-    volumes: np.ndarray
-    P: np.ndarray
-    P_error: np.ndarray
-    counts: np.ndarray
     v_faces: np.ndarray
     v_density: np.ndarray
     v_density_error: np.ndarray
     v_outside: float
-    steady_mean: float
-    steady_mean_error: float
-    steady_second_moment: float
-    steady_second_moment_error: float
     steady_v_mean: float
     steady_v_mean_error: float
     steady_v_square: float
     steady_v_square_error: float
-    t: np.ndarray
-    mean: np.ndarray
-    mean_error: np.ndarray
-    variance: np.ndarray
-    variance_error: np.ndarray
     v_mean: np.ndarray
     v_variance: np.ndarray
-    final_x: np.ndarray
     final_v: np.ndarray
-    alive: np.ndarray
-    exit_time: np.ndarray
-    exit_side: np.ndarray
-    model: dict[str, object]
-    metadata: dict[str, object] = field(default_factory=dict)
 
     @property
     def v(self) -> np.ndarray:
         """Velocity bin centres."""
         return 0.5 * (self.v_faces[1:] + self.v_faces[:-1])
 
-    def mean_exit_time(self) -> tuple[float, float]:
-        """Mean exit time over absorbed particles and its standard error (independent particles)."""
-        return mean_exit_time(self.exit_time)
-
     def to_xarray(self) -> xr.Dataset:
-        return xr.Dataset(
+        return self._dataset(
             {
-                **_line_variables(self),
                 "v_density": _var("v", self.v_density, "time/length", "steady velocity histogram density"),
                 "v_density_error": _var("v", self.v_density_error, "time/length", "batch-means standard error of v_density"),
                 "v_mean": _var("time", self.v_mean, "length/time", "<v>"),
                 "v_variance": _var("time", self.v_variance, "length^2/time^2", "Var v"),
                 "final_v": _var("particle", self.final_v, "length/time", "velocity at t_end (NaN: absorbed)"),
-                "steady_mean": _var((), self.steady_mean, "length", "time-ensemble average of x after burn-in"),
-                "steady_second_moment": _var((), self.steady_second_moment, "length^2", "time-ensemble average of x^2"),
                 "steady_v_square": _var((), self.steady_v_square, "length^2/time^2", "time-ensemble average of v^2"),
             },
-            coords={
-                **_line_coordinates(self),
-                "v": _var("v", self.v, "length/time", "velocity bin centre"),
-                "v_face": _var("v_face", self.v_faces, "length/time", "velocity bin edge"),
-            },
-            attrs=result_attributes(self.metadata, self.model),
+            {"v": _var("v", self.v, "length/time", "velocity bin centre"), "v_face": _var("v_face", self.v_faces, "length/time", "velocity bin edge")},
         )
-
-
-def _line_variables(result: EnsembleResult | InertialEnsembleResult) -> dict[str, tuple]:
-    """The variables both 1D ensembles record: position histogram, survivors, <x> and
-    Var x with their errors, exit times and sides, final positions."""
-    return {
-        "P": _var("x", result.P, "1/length", "steady histogram density after burn-in"),
-        "P_error": _var("x", result.P_error, "1/length", "batch-means standard error of density"),
-        "counts": _var("x", result.counts, "1", "samples per cell"),
-        "volume": _var("x", result.volumes, "length", "cell volume"),
-        "alive": _var("time", result.alive, "1", "particles still in the domain"),
-        "mean": _var("time", result.mean, "length", "<x> over particles in the domain"),
-        "mean_error": _var("time", result.mean_error, "length", "standard error of <x>"),
-        "variance": _var("time", result.variance, "length^2", "Var x over particles in the domain"),
-        "variance_error": _var("time", result.variance_error, "length^2", "standard error of Var x"),
-        "exit_time": _var("particle", result.exit_time, "time", "absorption time (NaN: never absorbed)"),
-        "exit_side": _var("particle", result.exit_side, "1", "wall of absorption: -1 left, +1 right, 0 none"),
-        "final_x": _var("particle", result.final_x, "length", "position at t_end (NaN: absorbed)"),
-    }
-
-
-def _line_coordinates(result: EnsembleResult | InertialEnsembleResult) -> dict[str, tuple]:
-    """Cells, faces, record times and particle indices of a 1D ensemble."""
-    return {
-        "x": _var("x", result.x, "length", "cell centre"),
-        "x_face": _var("x_face", result.x_faces, "length", "cell face (histogram bin edge)"),
-        "time": _var("time", result.t, "time", "record time"),
-        "particle": _var("particle", np.arange(result.final_x.size), "1", "particle index"),
-    }
 
 
 @dataclass(frozen=True)
