@@ -130,8 +130,9 @@ class EnsembleSetup:
         """Global particle indices of the chunks and local bounds (size len(chunks) + 1)."""
         starts = chunks * self.chunk_size
         stops = np.minimum(starts + self.chunk_size, self.n_particles)
-        particles = np.concatenate([np.arange(a, b) for a, b in zip(starts, stops)])
         bounds = np.concatenate([[0], np.cumsum(stops - starts)]).astype(np.int64)
+        # local index i of chunk k is global particle starts[k] + (i - bounds[k])
+        particles = np.arange(bounds[-1], dtype=np.int64) + np.repeat(starts - bounds[:-1], stops - starts)
         return particles, bounds
 
     def streams(self, chunks: np.ndarray) -> np.ndarray:
