@@ -238,9 +238,8 @@ class SteadyState(_CellResult):
     def J_cells(self) -> np.ndarray:
         """Probability flux density J(r) at the cell centres, shape (dim, n) (1/(time length^(dim-1))).
 
-        Least squares over the faces f of each cell c (walls included: their J_f is the
-        outflow there, 0 for reflecting walls): with S_f the area vector and J_f the rate
-        through f along it,
+        Least squares over the faces f of each cell c (walls included, where J_f = 0 for
+        reflecting walls): with S_f the area vector and J_f the rate through f along it,
 
             J_c = argmin_v sum_f (v . S_f - J_f)^2 = (sum_f S_f S_f^T)^-1 sum_f S_f J_f
 
@@ -253,15 +252,16 @@ class SteadyState(_CellResult):
         error O(h |grad J|). On cylindrical meshes J_c is (J_r, J_z) per radian like P.
         """
         dimension, cells = self.dimension, self.P.size
-        normal = np.zeros((cells, dimension, dimension))
-        moment = np.zeros((cells, dimension))
-        outer = np.einsum("if,jf->fij", self.face_vectors, self.face_vectors)
-        weighted = (self.face_vectors * self.J).T
-        for side in self.face_cells:
-            inside = side >= 0
-            np.add.at(normal, side[inside], outer[inside])
-            np.add.at(moment, side[inside], weighted[inside])
-        return np.linalg.solve(normal, moment[..., np.newaxis])[..., 0].T
+        sides = np.concatenate([side[side >= 0] for side in self.face_cells])
+        S = np.concatenate([self.face_vectors[:, side >= 0] for side in self.face_cells], axis=1)
+        rates = np.concatenate([self.J[side >= 0] for side in self.face_cells])
+        normal = np.empty((cells, dimension, dimension))
+        moment = np.empty((cells, dimension, 1))
+        for i in range(dimension):
+            moment[:, i, 0] = np.bincount(sides, weights=S[i] * rates, minlength=cells)
+            for j in range(dimension):
+                normal[:, i, j] = np.bincount(sides, weights=S[i] * S[j], minlength=cells)
+        return np.linalg.solve(normal, moment)[..., 0].T
 
     def to_xarray(self) -> xr.Dataset:
         """Dataset with P, volume and the cell flux J_cell on the cells and J on the faces (see the module docstring)."""
