@@ -248,8 +248,14 @@ def face_cells(mesh: Mesh, faces: np.ndarray) -> np.ndarray:
 
 
 def face_normals(mesh: Mesh) -> np.ndarray:
-    """Unit face normals (FiPy's orientation), shape (dim, n_faces)."""
-    return np.asarray(mesh.faceNormals, dtype=float)
+    """Unit face normals (FiPy's orientation), shape (dim, n_faces): a copy, free to modify."""
+    return np.array(mesh.faceNormals, dtype=float)
+
+
+def face_areas(mesh: Mesh) -> np.ndarray:
+    """Face areas (1 in 1D, lengths in 2D; per radian on cylindrical meshes: r dz or r dr), shape (n_faces,),
+    in the units of :func:`cell_volumes` (FiPy's ``scaledFaceAreas``, as its ``cellVolumes`` are scaled)."""
+    return np.asarray(mesh.scaledFaceAreas, dtype=float)
 
 
 def cell_distances(mesh: Mesh) -> np.ndarray:

@@ -2,7 +2,12 @@
 
 Fields are drawn on the cell centres (a Delaunay triangulation of them, with triangles
 longer than a few cell sizes masked so that holes and concave walls stay empty); 3D
-results are drawn as the slice of cells nearest the middle z plane. Line cuts take the
+results are drawn as the slice of cells nearest the middle z plane. Over each steady
+density, the probability flux J(r) (:attr:`SteadyState.J_cells`, its in-plane
+components on a 3D slice) is drawn as streamlines of its linear interpolation on the
+triangulation to a regular ``STREAM_GRID`` x ``STREAM_GRID`` grid (masked triangles stop
+them), their width growing with |J|; a steady state whose flux is round-off (a gradient
+flow, :attr:`SteadyState.zero_flux`) gets a note in its title instead of lines of noise. Line cuts take the
 cells nearest the middle of the second axis (y, or z on cylindrical (r, z) grids) and
 plot P against the exact reference where one exists.
 """
@@ -12,13 +17,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.tri import Triangulation
+from matplotlib.tri import LinearTriInterpolator, Triangulation
 
 from fpsolver.results.case import CaseResults
+from fpsolver.results.field import SteadyState
 
 #: triangles with an edge longer than this many typical cell sizes are masked
 MASK_EDGE_FACTOR = 2.5
+#: points per axis of the regular grid the flux is interpolated to for its streamlines
+STREAM_GRID = 80
 
 
 def _save(figure: Figure, path: Path) -> Path:
@@ -49,25 +58,49 @@ def _axis_names(results: CaseResults) -> tuple[str, str]:
     return ("r", "z") if results.case.configuration.get("mesh", {}).get("kind") == "cylindrical" else ("x", "y")
 
 
+def _flux_streamlines(axes: Axes, triangles: Triangulation | None, solution: SteadyState, chosen: np.ndarray) -> str:
+    """Draw the in-plane flux of ``solution`` at the cells ``chosen`` as streamlines (not on a
+    single row of cells) and return the note for the panel's title."""
+    J = solution.J_cells
+    largest = float(np.max(np.linalg.norm(J, axis=0)))
+    if solution.zero_flux:
+        return f"\nJ = 0 to round-off (max |J| = {largest:.1e})"
+    if triangles is None:
+        return f"\nmax |J| = {largest:.2e}"
+    x, y = triangles.x, triangles.y
+    grid_x, grid_y = np.meshgrid(np.linspace(x.min(), x.max(), STREAM_GRID), np.linspace(y.min(), y.max(), STREAM_GRID))
+    u, v = (LinearTriInterpolator(triangles, J[axis, chosen])(grid_x, grid_y).filled(np.nan) for axis in (0, 1))
+    speed = np.hypot(u, v)
+    largest_drawn = float(np.nanmax(speed, initial=0.0))
+    if largest_drawn > 0:
+        limits = {"xlim": axes.get_xlim(), "ylim": axes.get_ylim()}  # streamplot shrinks them to its grid
+        axes.streamplot(grid_x, grid_y, u, v, density=1.1, color="black", linewidth=0.3 + 2.2 * np.nan_to_num(speed) / largest_drawn, arrowsize=0.8)
+        axes.set(**limits)
+    return f"\nflux J: streamlines, width ∝ |J| ≤ {largest_drawn:.2e}"
+
+
 def field_maps(results: CaseResults, path: Path) -> Path:
-    """T and every model's steady density P on the mesh (3D: the middle z slice)."""
+    """T and every model's steady density P on the mesh (3D: the middle z slice), with the
+    probability flux J over each P (streamlines, or a note where J is round-off)."""
     any_solution = next(iter(results.steady.values()))
     points, volumes = any_solution.points, any_solution.volumes
     chosen = _slice(points, volumes)
     flat = np.unique(points[1, chosen]).size < 2  # a single row of cells (e.g. one z cell of an (r, z) grid)
     triangles = None if flat else _triangulation(points[:, chosen], volumes[chosen], points.shape[0])
-    panels = [("T", "temperature T", results.T[chosen])] + [(label, f"{label}: steady density P", s.P[chosen]) for label, s in results.steady.items()]
-    figure = Figure(figsize=(4.2 * len(panels), 3.8), layout="constrained")
+    panels = [("temperature T", results.T[chosen], None)] + [(f"{label}: steady density P", s.P[chosen], s) for label, s in results.steady.items()]
+    figure = Figure(figsize=(4.2 * len(panels), 4.0), layout="constrained")
     first, second = _axis_names(results)
     where = "" if points.shape[0] == 2 else f" (slice z = {points[2, chosen[0]]:.3g})"
-    for axes, (_, title, values) in zip(figure.subplots(1, len(panels), squeeze=False)[0], panels):
+    for axes, (title, values, solution) in zip(figure.subplots(1, len(panels), squeeze=False)[0], panels):
         if flat:
             order = np.argsort(points[0, chosen])
             axes.plot(points[0, chosen][order], values[order])
-            axes.set(title=title + where, xlabel=first)
-            continue
-        figure.colorbar(axes.tripcolor(triangles, values, shading="gouraud"), ax=axes)
-        axes.set(title=title + where, xlabel=first, ylabel=second, aspect="equal")
+            axes.set(xlabel=first)
+        else:
+            figure.colorbar(axes.tripcolor(triangles, values, shading="gouraud"), ax=axes)
+            axes.set(xlabel=first, ylabel=second, aspect="equal")
+        note = "" if solution is None else _flux_streamlines(axes, triangles, solution, chosen)
+        axes.set_title(title + where + note, fontsize="small")
     return _save(figure, path)
 
 

@@ -184,7 +184,8 @@ def _write_fokker_planck_nd(results: CaseResults, staging: Path) -> list[tuple[P
         write_steady_csv(results, staging / "steady.csv")
         steady_dataset(results).to_netcdf(staging / "steady.nc", engine="h5netcdf")
         where = "on the mesh" if results.dimension == 2 else "on the middle z slice"
-        paths.append((figures_nd.field_maps(results, staging / "figures" / "fields.png"), f"temperature and steady densities {where}"))
+        caption = f"temperature and steady densities {where}, with the probability flux J (streamlines; a note where J = 0 to round-off)"
+        paths.append((figures_nd.field_maps(results, staging / "figures" / "fields.png"), caption))
         paths.append((figures_nd.line_cut(results, staging / "figures" / "line_cut.png"), "line cut of the steady densities: PDE and exact reference"))
     if results.transient:
         transient = stack_models({label: s.to_xarray() for label, s in results.transient.items()})

@@ -101,10 +101,17 @@ class FokkerPlanckOperator:
     D_faces, u_faces
         Diffusion coefficient and convection velocity used on each face (u has shape
         (dim, n_faces) in nD).
+    face_cells, face_vectors
+        The cells on the two sides of every face, shape (2, n_faces), and its area vector
+        S_f = A_f n_f (length^(d-1); per radian on cylindrical meshes), shape (dim, n_faces),
+        pointing from ``face_cells[0]`` to ``face_cells[1]``: fluxes count positive along
+        S_f. Interior faces join low-x to high-x in 1D (on a ring, the face joining the
+        ends has the last cell on its low side) and follow FiPy's ``faceCellIDs`` order
+        in nD; -1 stands for the outside of a wall (S_f points out of the cell, in 1D
+        along +x) and, on both sides, for the duplicate wall faces of periodic grids.
     interior_faces, left_cells, right_cells
-        Interior face ids and the cells on their two sides: low-x and high-x in 1D (on a
-        ring, the face joining the ends has the last cell on its low side),
-        FiPy's ``faceCellIDs`` order in nD (fluxes count positive from left to right).
+        Ids of the faces between two cells and the cells on their two sides (views of
+        ``face_cells``).
     boundary, face_velocity
         Options used (``boundary`` as given: a string or a wall-group mapping).
     D_cells
@@ -119,9 +126,8 @@ class FokkerPlanckOperator:
     x_faces: np.ndarray
     D_faces: np.ndarray
     u_faces: np.ndarray
-    interior_faces: np.ndarray
-    left_cells: np.ndarray
-    right_cells: np.ndarray
+    face_cells: np.ndarray
+    face_vectors: np.ndarray
     boundary: str | Mapping[str, str]
     face_velocity: str
     D_cells: np.ndarray
@@ -130,6 +136,18 @@ class FokkerPlanckOperator:
     @property
     def dimension(self) -> int:
         return 1 if self.x.ndim == 1 else self.x.shape[0]
+
+    @property
+    def interior_faces(self) -> np.ndarray:
+        return np.flatnonzero(np.all(self.face_cells >= 0, axis=0))
+
+    @property
+    def left_cells(self) -> np.ndarray:
+        return self.face_cells[0, self.interior_faces]
+
+    @property
+    def right_cells(self) -> np.ndarray:
+        return self.face_cells[1, self.interior_faces]
 
     @property
     def absorbing(self) -> bool:
@@ -149,9 +167,9 @@ class FokkerPlanckOperator:
         ring the duplicate wall face FiPy keeps carries the flux of the face joining the ends.
         """
         matrix = self.matrix
-        low, high = self.left_cells, self.right_cells
         flux = np.zeros(self.x_faces.shape[-1])
-        flux[self.interior_faces] = np.asarray(matrix[high, low]).ravel() * P[low] - np.asarray(matrix[low, high]).ravel() * P[high]
+        forward, backward = self.one_way_rates(P)
+        flux[self.interior_faces] = forward - backward
         if self.dimension > 1:
             return flux
         wall_low, wall_high = int(np.argmin(self.x_faces)), int(np.argmax(self.x_faces))
@@ -163,6 +181,12 @@ class FokkerPlanckOperator:
         flux[wall_low] = -outflow[lowest]
         flux[wall_high] = outflow[highest]
         return flux
+
+    def one_way_rates(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The two rates (1/time) whose difference is the flux through each interior face:
+        M[right, left] P_left (left to right) and M[left, right] P_right (right to left)."""
+        low, high = self.left_cells, self.right_cells
+        return np.asarray(self.matrix[high, low]).ravel() * P[low], np.asarray(self.matrix[low, high]).ravel() * P[high]
 
     def current(self, P: np.ndarray) -> float:
         """The constant probability current (1/time) of a 1D steady state on a ring: the mean
@@ -236,6 +260,31 @@ def _segments(
             phi = integrand @ integration.T
             integral[part] = length[part] * (np.exp(phi) @ weights)
     return exponent, integral
+
+
+def _face_geometry(mesh: Mesh, points: np.ndarray, interior: np.ndarray, left: np.ndarray, right: np.ndarray, normals: np.ndarray, periodic_axes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The cells on either side of every face and its area vector, in the orientation of the face fluxes.
+
+    ``normals`` are FiPy's unit normals with the interior ones already pointing from ``left``
+    to ``right``. Interior faces: (left, right) and S_f = A_f n_f. Wall faces: (cell, -1) and
+    S_f pointing out of the cell, except in 1D, where fluxes count along +x: the low wall is
+    (-1, cell) with S_f = +x. The duplicate wall faces of FiPy's periodic grids (normal along
+    a periodic axis) belong to no cell: (-1, -1).
+    """
+    areas = _fipy.face_areas(mesh)
+    cells = np.full((2, areas.size), -1, dtype=np.int64)
+    cells[0, interior], cells[1, interior] = left, right
+    vectors = normals * areas
+    walls = _fipy.wall_faces(mesh)["walls"]
+    owner = _fipy.face_cells(mesh, walls)[0]
+    outward = np.sign(np.einsum("dk,dk->k", normals[:, walls], _fipy.face_centers(mesh)[:, walls] - points[:, owner]))
+    vectors[:, walls] *= outward
+    duplicate = np.any(np.abs(normals[list(periodic_axes)][:, walls]) > 0.5, axis=0)
+    inward = (points.shape[0] == 1) & (vectors[0, walls] < 0)  # 1D: the low wall, counted along +x
+    vectors[:, walls[inward]] *= -1.0
+    cells[0, walls] = np.where(duplicate | inward, -1, owner)
+    cells[1, walls] = np.where(inward & ~duplicate, owner, -1)
+    return cells, vectors
 
 
 def _absorbing_faces(mesh: Mesh, boundary: str | Mapping[str, str]) -> bool | np.ndarray:
@@ -315,6 +364,13 @@ def build_operator(
         right = np.where(swap, cells[0], cells[1])
     else:
         left, right = cells[0], cells[1]
+    delta = points[:, right] - points[:, left]
+    for axis in periodic:  # segments across a periodic wall go the short way round
+        period = box[1][axis] - box[0][axis]
+        delta[axis] -= period * np.round(delta[axis] / period)
+    normals = _fipy.face_normals(mesh)
+    # FiPy's normals need not point from left to right: orient them
+    normals[:, interior] *= np.sign(np.einsum("dk,dk->k", normals[:, interior], delta))
     if face_velocity == "exact" and dim == 1 and not periodic:
         u_faces = u_faces.copy()
         h = x[right] - x[left]
@@ -325,10 +381,6 @@ def build_operator(
         integral = model.drift_over_diffusion_integral(x[sorted_cells], domain, order=quadrature_order)[rank[left]]
         u_faces[interior] = D_faces[interior] * _fipy.exponential_scheme_peclet(np.log(D_cells[right] / D_cells[left]) + integral) / h
     elif face_velocity in ("exact", "exact-flux"):
-        delta = points[:, right] - points[:, left]
-        for axis in periodic:  # segments across a periodic wall go the short way round
-            period = box[1][axis] - box[0][axis]
-            delta[axis] -= period * np.round(delta[axis] / period)
         exponent, integral = _segments(model, points, left, delta, box, periodic, order=quadrature_order, flux=face_velocity == "exact-flux")
         q = np.log(D_cells[right] / D_cells[left]) + exponent
         distance = _fipy.cell_distances(mesh)[interior]
@@ -336,14 +388,12 @@ def build_operator(
         if integral is not None:
             # FiPy's coefficient of P_left is (D_f / d) g(Pe); make it the exact D(c_left) / I
             D_faces[interior] = distance * D_cells[left] / (integral * _fipy.exponential_scheme_weight(peclet))
-        normals = _fipy.face_normals(mesh)[:, interior]
-        # FiPy's normals need not point from left to right: orient them
-        normals = normals * np.sign(np.einsum("dk,dk->k", normals, delta))
         u_faces = np.atleast_2d(u_faces).copy()
-        u_faces[:, interior] = normals * (D_faces[interior] * peclet / distance)
+        u_faces[:, interior] = normals[:, interior] * (D_faces[interior] * peclet / distance)
         if dim == 1:
             u_faces = u_faces[0]
 
+    face_cells, face_vectors = _face_geometry(mesh, points, interior, left, right, normals, periodic)
     velocity = u_faces[np.newaxis, :] if dim == 1 else u_faces
     matrix = _fipy.assemble_generator(mesh, D_faces, velocity, absorbing=absorbing)
     if not np.all(np.isfinite(matrix.data)):
@@ -355,9 +405,8 @@ def build_operator(
         x_faces=x_faces,
         D_faces=D_faces,
         u_faces=u_faces,
-        interior_faces=interior,
-        left_cells=left,
-        right_cells=right,
+        face_cells=face_cells,
+        face_vectors=face_vectors,
         boundary=dict(boundary) if isinstance(boundary, Mapping) else boundary,
         face_velocity=face_velocity,
         D_cells=D_cells,

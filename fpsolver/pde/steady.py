@@ -147,6 +147,9 @@ def solve_steady(model: Model, mesh: Mesh, options: SteadyOptions) -> SteadyStat
         volumes=operator.volumes,
         face_points=operator.x_faces,
         J=operator.face_flux(P),
+        face_cells=operator.face_cells,
+        face_vectors=operator.face_vectors,
+        J_scale=float(np.max(np.add(*operator.one_way_rates(P)), initial=0.0)),
         model=model.describe(),
         metadata=provenance(
             mesh,

@@ -12,7 +12,10 @@ The same attributes mean the same thing in every dimension d:
   ``AttributeError`` pointing to ``points``); ``x_faces`` likewise for faces;
 * ``J`` (steady) — probability rate through each face (1/time), on ``face_points``
   (face centres, shape (d, n_faces)): in 1D positive in +x; in nD positive from
-  FiPy's first to second cell of the face (``faceCellIDs``), 0 on walls;
+  FiPy's first to second cell of the face (``faceCellIDs``), 0 on walls; positive
+  along the face's area vector ``face_vectors`` (shape (d, n_faces)), which points
+  from ``face_cells[0]`` to ``face_cells[1]`` (shape (2, n_faces), -1 outside walls);
+  ``J_cells`` is the flux density vector at the cell centres reconstructed from them;
 * ``mass``, ``mean`` — sum(P V) and <r> = sum(r P V) / sum(P V): a float and (1D) a
   float or (nD) an array of shape (d,) for a steady state; for a transient they are
   recorded at every accepted step (shapes (n_steps,) and (n_steps,) in 1D,
@@ -41,9 +44,16 @@ import xarray as xr
 
 from fpsolver._version import __version__
 
-__all__ = ["SteadyState", "TransientSolution", "provenance", "result_attributes"]
+__all__ = ["SteadyState", "TransientSolution", "provenance", "result_attributes", "ZERO_FLUX_TOLERANCE"]
 
 AXES = ("x", "y", "z")
+
+#: A steady state carries no flux when every |J_f| is below this fraction of its largest
+#: one-way rate through a face: round-off and the iterative solver's tolerance (1e-12)
+#: leave |J_f| / J_scale ~ 1e-16 to 1e-12 in gradient flows (measured on 2D Gmsh meshes and
+#: 24^3 to 30^3 grids), while a non-gradient gCLm-I state with alpha_tilde = 0.01 has ~5e-4
+#: at 40 x 40 cells (the ratio shrinks like the cell size: still ~1e-6 at 10^5 cells per axis).
+ZERO_FLUX_TOLERANCE = 1e-9
 
 
 def result_attributes(metadata: dict[str, object], model: dict[str, object]) -> dict[str, str]:
@@ -164,11 +174,24 @@ class SteadyState(_CellResult):
     face_points, J
         Face centres (dim, n_faces) and probability rate through each face (1/time):
         +x in 1D; from FiPy's first to second face cell in nD (0 on walls).
+    face_cells, face_vectors
+        The cells on the two sides of each face, shape (2, n_faces) (-1: outside a wall;
+        both -1 for the duplicate wall faces of periodic grids, which belong to no cell),
+        and the face's area vector S_f = A_f n_f (length^(dim-1); per radian on
+        cylindrical meshes), shape (dim, n_faces), pointing from ``face_cells[0]`` to
+        ``face_cells[1]``: J_f > 0 is a flow along S_f.
+    J_scale
+        The largest one-way rate through a face (1/time), max_f (r_f+ + r_f-) with
+        J_f = r_f+ - r_f- the difference of the rates in the two directions: the scale of
+        J's round-off (see :attr:`zero_flux`).
     """
 
     P: np.ndarray
     face_points: np.ndarray
     J: np.ndarray
+    face_cells: np.ndarray
+    face_vectors: np.ndarray
+    J_scale: float
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -180,9 +203,19 @@ class SteadyState(_CellResult):
         face_points = _by_axis(self.face_points, J.size, "face_points")
         if face_points.shape[0] != self.dimension:
             raise ValueError(f"face_points are {face_points.shape[0]}D but the cell points are {self.dimension}D")
+        face_cells, face_vectors = np.asarray(self.face_cells), np.asarray(self.face_vectors, dtype=float)
+        if face_cells.shape != (2, J.size) or not np.issubdtype(face_cells.dtype, np.integer) or np.any((face_cells < -1) | (face_cells >= P.size)):
+            raise ValueError(f"face_cells must be cell ids in -1..{P.size - 1} of shape (2, {J.size}), got shape {face_cells.shape}")
+        if face_vectors.shape != (self.dimension, J.size):
+            raise ValueError(f"face_vectors must have shape {(self.dimension, J.size)}, got {face_vectors.shape}")
+        if not (np.isfinite(self.J_scale) and self.J_scale >= 0):
+            raise ValueError(f"J_scale must be finite and >= 0, got {self.J_scale!r}")
         object.__setattr__(self, "P", P)
         object.__setattr__(self, "J", J)
         object.__setattr__(self, "face_points", face_points)
+        object.__setattr__(self, "face_cells", face_cells)
+        object.__setattr__(self, "face_vectors", face_vectors)
+        object.__setattr__(self, "J_scale", float(self.J_scale))
 
     @property
     def x_faces(self) -> np.ndarray:
@@ -201,17 +234,56 @@ class SteadyState(_CellResult):
         mean = np.sum(self.points * self.P * self.volumes, axis=1) / self.mass
         return float(mean[0]) if self.dimension == 1 else mean
 
+    @property
+    def zero_flux(self) -> bool:
+        """Whether J vanishes to round-off: max |J_f| <= ``ZERO_FLUX_TOLERANCE`` * ``J_scale``
+        (a gradient flow, or any 1D state without a ring current)."""
+        return bool(np.max(np.abs(self.J), initial=0.0) <= ZERO_FLUX_TOLERANCE * self.J_scale)
+
+    @property
+    def J_cells(self) -> np.ndarray:
+        """Probability flux density J(r) at the cell centres, shape (dim, n) (1/(time length^(dim-1))).
+
+        Least squares over the faces f of each cell c (walls included, where J_f = 0 for
+        reflecting walls): with S_f the area vector and J_f the rate through f along it,
+
+            J_c = argmin_v sum_f (v . S_f - J_f)^2 = (sum_f S_f S_f^T)^-1 sum_f S_f J_f
+
+        (each term is unchanged when S_f and J_f flip together, so the face orientation
+        does not matter). Order: exact for a uniform flux on any mesh (J_f = J . S_f with
+        zero residual). On grid cells (faces in opposite pairs of equal area) it is the
+        mean of the flux densities J_f / A_f of the two faces across each axis, exact for a
+        linear flux (second order); on unstructured cells (triangles) and on cylindrical
+        grids (opposite r faces of areas r dz differ) it is first order in the cell size,
+        error O(h |grad J|). On cylindrical meshes J_c is (J_r, J_z) per radian like P.
+        """
+        dimension, cells = self.dimension, self.P.size
+        sides = np.concatenate([side[side >= 0] for side in self.face_cells])
+        S = np.concatenate([self.face_vectors[:, side >= 0] for side in self.face_cells], axis=1)
+        rates = np.concatenate([self.J[side >= 0] for side in self.face_cells])
+        normal = np.empty((cells, dimension, dimension))
+        moment = np.empty((cells, dimension, 1))
+        for i in range(dimension):
+            moment[:, i, 0] = np.bincount(sides, weights=S[i] * rates, minlength=cells)
+            for j in range(dimension):
+                normal[:, i, j] = np.bincount(sides, weights=S[i] * S[j], minlength=cells)
+        return np.linalg.solve(normal, moment)[..., 0].T
+
     def to_xarray(self) -> xr.Dataset:
-        """Dataset with P and volume on the cells and J on the faces (see the module docstring)."""
+        """Dataset with P, volume and the cell flux J_cell on the cells and J on the faces (see the module docstring)."""
         face = "x_face" if self.dimension == 1 else "face"
         face_coords = {f"{axis}_face": _variable(face, self.face_points[i], "length", f"face centre {axis}") for i, axis in enumerate(AXES[: self.dimension])}
         direction = "+x" if self.dimension == 1 else "from the face's first to its second cell"
+        cell_flux = {1: "1/time", 2: "1/(time length)", 3: "1/(time length^2)"}[self.dimension]
+        flux_dims = self._cell_dim if self.dimension == 1 else ("axis", self._cell_dim)
+        coords = {**face_coords, **({} if self.dimension == 1 else {"axis": _variable("axis", list(AXES[: self.dimension]), "1", "coordinate axis")})}
         return self._dataset(
             {
                 "P": _variable(self._cell_dim, self.P, self._length(-1), "steady probability density at cell centres"),
                 "J": _variable(face, self.J, "1/time", f"probability rate through faces ({direction})"),
+                "J_cell": _variable(flux_dims, self.J_cells[0] if self.dimension == 1 else self.J_cells, cell_flux, "probability flux density at cell centres (least squares from the face rates)"),
             },
-            face_coords,
+            coords,
         )
 
 

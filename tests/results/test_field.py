@@ -164,7 +164,7 @@ def _attributes_complete(dataset: xr.Dataset) -> None:
     "key, dims, coordinates",
     [
         ("steady_1d", {"x": 30, "x_face": 31}, {"x", "x_face"}),
-        ("steady_2d", {"cell": 720, "face": 30 * 25 + 31 * 24}, {"x", "y", "x_face", "y_face"}),
+        ("steady_2d", {"cell": 720, "face": 30 * 25 + 31 * 24, "axis": 2}, {"x", "y", "x_face", "y_face", "axis"}),
         ("transient_1d", {"x": 30, "time": 3}, {"x", "time", "step_time"}),
         ("transient_2d", {"cell": 720, "time": 3, "axis": 2}, {"x", "y", "time", "step_time", "axis"}),
     ],
@@ -197,10 +197,18 @@ def test_1d_steady_datasets_of_two_models_concatenate_along_a_model_dimension(re
 
 def test_bad_shapes_raise_one_line_value_errors():
     volumes = np.full(4, 0.25)
+    faces_1d = {"face_cells": np.full((2, 5), -1), "face_vectors": np.ones((1, 5)), "J_scale": 1.0}
     with pytest.raises(ValueError, match="P must have one value per cell"):
-        SteadyState(points=np.arange(4.0), volumes=volumes, P=np.ones(3), face_points=np.arange(5.0), J=np.zeros(5), model={})
+        SteadyState(points=np.arange(4.0), volumes=volumes, P=np.ones(3), face_points=np.arange(5.0), J=np.zeros(5), **faces_1d, model={})
     with pytest.raises(ValueError, match=r"points must have shape \(n,\) or \(dim, n\)"):
-        SteadyState(points=np.zeros((2, 3)), volumes=volumes, P=np.ones(4), face_points=np.zeros((2, 5)), J=np.zeros(5), model={})
+        SteadyState(points=np.zeros((2, 3)), volumes=volumes, P=np.ones(4), face_points=np.zeros((2, 5)), J=np.zeros(5), **faces_1d, model={})
+    steady = {"points": np.arange(4.0), "volumes": volumes, "P": np.ones(4), "face_points": np.arange(5.0), "J": np.zeros(5), "model": {}}
+    with pytest.raises(ValueError, match=r"face_cells must be cell ids in -1\.\.3"):
+        SteadyState(**steady, **{**faces_1d, "face_cells": np.full((2, 5), 4)})
+    with pytest.raises(ValueError, match=r"face_vectors must have shape \(1, 5\)"):
+        SteadyState(**steady, **{**faces_1d, "face_vectors": np.ones((2, 5))})
+    with pytest.raises(ValueError, match="J_scale must be finite"):
+        SteadyState(**steady, **{**faces_1d, "J_scale": np.nan})
     with pytest.raises(ValueError, match=r"P must have shape \(snapshots, cells\)"):
         TransientSolution(points=np.arange(4.0), volumes=volumes, snapshot_times=[1.0], P=np.ones(4), t=[0.0, 1.0], mass=[1.0, 1.0], mean=[0.0, 0.0], variance=[1.0, 1.0], model={})
 
