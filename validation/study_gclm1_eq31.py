@@ -164,6 +164,8 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "(2/c) sinh(cL) as printed; fpsolver's normalisation agrees with the integral (to the midpoint-rule "
         "error (ch)^2/24 of its discrete normalisation), while the printed value is larger by the factor "
         f"2 cosh(cL/2) (= {ratio:.4f} for kappa = 1, T0' = 0.3, L = 2), so a density normalised with it "
-        "would integrate to 1/(2 cosh(cL/2)) instead of 1. The particle accumulates on the cold side, as the paper says."
+        "would integrate to 1/(2 cosh(cL/2)) instead of 1. The particle accumulates on the cold side, as the paper says. "
+        'Since T0 = T(x(0)) belongs to each trajectory, an ensemble started uniformly with `T0="per-particle"` relaxes to the '
+        "mixture of Eq. 31 states over T0 = T(x0), which the histogram matches while the single-T0 state T0 = T(0) does not."
     )
     return result

@@ -80,6 +80,8 @@ def mixture(case: Case, model: Model, state: Callable[[Model], exact.State]) -> 
     or "uniform" on the domain; :func:`fpsolver.pde.exact.per_particle_mixture`)."""
     if not model.per_particle_T0:
         return state(model)
+    if case.dimension > 1:
+        model.require_one_noise_temperature(f"a {case.dimension}D case")
     domain = meshes.extent(case.mesh)
     nodes, weights = exact.initial_distribution(case.config.ensemble.x0, domain, breakpoints=model.breakpoints)
     return exact.per_particle_mixture(model, nodes, weights, domain, state)
@@ -114,7 +116,7 @@ def steady_solution(case: Case, model: Model) -> SteadyState:
     it elsewhere) the mixture of fixed-T0 PDE solves (:func:`mixture`): P, J and the ring
     current mixed, the relative residual their weighted mean."""
     options = case.config.pde.options(SteadyOptions)
-    if not model.per_particle_T0:
+    if not model.per_particle_T0 or case.dimension > 1:
         return solve_steady(model, case.mesh, options=options)
     first: list[SteadyState] = []
 
@@ -304,7 +306,7 @@ def run_case(
             if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
                 warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
                 values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
-            if model.per_particle_T0 and "pde" in only and pde.transient:
+            if model.per_particle_T0 and pde.transient:
                 raise CaseError(f'models.{label}: T0 = "per-particle" has no PDE transient (each trajectory keeps its own T0); set pde.transient = false')
             if "pde" in only and pde.steady:
                 solution = steady_solution(case, model)
