@@ -108,9 +108,10 @@ def initial_distribution(x0: float | str | np.ndarray, domain: tuple[float, floa
     """Quadrature (nodes x0_k, weights w_k summing to 1) of an ensemble's initial density p0.
 
     ``x0`` as the ensembles take it: a point (one node), ``"uniform"`` (p0 = 1/L on the
-    domain: ``order``-point Gauss-Legendre on each piece between the ``breakpoints``
-    inside it, exact for T(x0)-smooth mixtures to O(h^(2 order))), or an array of
-    positions (its empirical distribution: each distinct position weighted by its count).
+    domain: Gauss-Legendre on each of the n pieces between the ``breakpoints`` inside it,
+    max(4, ceil(order / n)) nodes per piece, so that a kink of T(x0) costs no accuracy and
+    many spline knots do not multiply the nodes by ``order``), or an array of positions
+    (its empirical distribution: each distinct position weighted by its count).
     """
     low, high = float(domain[0]), float(domain[1])
     if isinstance(x0, str):
@@ -119,7 +120,7 @@ def initial_distribution(x0: float | str | np.ndarray, domain: tuple[float, floa
         integer("order", order, maximum=MAX_QUADRATURE_ORDER)
         inner = np.asarray(breakpoints, dtype=float).ravel()
         edges = np.union1d([low, high], inner[(inner > low) & (inner < high)])
-        unit, unit_weights = np.polynomial.legendre.leggauss(order)
+        unit, unit_weights = np.polynomial.legendre.leggauss(max(4, -(-order // (edges.size - 1))))
         centres, halves = 0.5 * (edges[1:] + edges[:-1]), 0.5 * np.diff(edges)
         nodes = (centres[:, None] + halves[:, None] * unit).ravel()
         return nodes, (halves[:, None] * unit_weights).ravel() / (high - low)

@@ -66,3 +66,14 @@ def test_single_density_references_refuse_per_particle_T0():
     for call in (lambda: exact.steady_state_at(_model(), np.array([0.0, 0.5]), DOMAIN), lambda: exact.periodic_steady_state_at(_model(), np.array([0.0]), DOMAIN)):
         with pytest.raises(ValueError, match='T0 = "per-particle" gives each trajectory its own'):
             call()
+
+
+def test_uniform_quadrature_splits_at_kinks_of_T():
+    nodes, weights = exact.initial_distribution("uniform", DOMAIN, breakpoints=np.array([-0.2, 0.5, 3.0]), order=16)
+    assert nodes.size == 3 * 6 and weights.sum() == pytest.approx(1.0, rel=1e-14)
+    profile = profiles.piecewise_linear(nodes=[-1.0, -0.2, 0.5, 1.0], values=[1.0, 2.0, 0.5, 1.5])
+    exact_mean = integrate.quad(lambda x: profile.T(np.array([x]))[0] ** -2, -1.0, 1.0, points=[-0.2, 0.5], epsabs=1e-14)[0] / 2.0
+    split = abs(np.sum(weights * profile.T(nodes) ** -2) / exact_mean - 1.0)
+    whole_nodes, whole_weights = exact.initial_distribution("uniform", DOMAIN, order=18)  # as many nodes, no split
+    whole = abs(np.sum(whole_weights * profile.T(whole_nodes) ** -2) / exact_mean - 1.0)
+    assert split < 1e-4 and split < whole / 10
