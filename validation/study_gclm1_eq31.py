@@ -8,6 +8,14 @@ c = kappa T0' / (k_B T0). The normalisation integral is
 whereas the paper prints A = (2/c) sinh(c L) (a factor 2 in the sinh argument);
 the ratio of the two is 2 cosh(c L / 2). The gating checks compare fpsolver with
 the correct integral; a non-gating line reports the printed formula.
+
+T0 per particle (PHYSICS.md 7): T0 = T(x(0)) is conserved along each trajectory, so an
+ensemble started uniformly has the steady density
+
+    P(x) = (1/L) ∫ dx0  c(x0) exp(-c(x0) x) / (2 sinh(c(x0) L/2)),   c(x0) = kappa T0' / (k_B T(x0)),
+
+a mixture of Eq. 31 states; the study compares an ensemble with ``T0="per-particle"``
+with it (and the library's mixture with this closed form).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ TITLE = "gCLm-I Eq. 31: linear profile and the normalisation A"
 
 L, T0 = 2.0, 1.0
 CASES = ((1.0, 0.3), (1.5, 0.3), (2.0, 0.45))  # (kappa, T0')
+PER_PARTICLE = (2.0, 0.45, 40, 8192)  # (kappa, T0', cells, particles) of the per-particle T0 ensemble
 
 
 def normalisation_integral(c: float, length: float) -> float:
@@ -37,6 +46,43 @@ def normalisation_integral(c: float, length: float) -> float:
 def normalisation_as_printed(c: float, length: float) -> float:
     """The paper's printed A = (2 k_B T0 / kappa T0') sinh(kappa T0' L / k_B T0) = (2/c) sinh(c L)."""
     return 2.0 / c * np.sinh(c * length)
+
+
+def _per_particle_T0(result: StudyResult) -> None:
+    """Rows of the ensemble with T0 = T(x_i(0)) per particle against the mixture of Eq. 31 states."""
+    kappa, gradient, cells, particles = PER_PARTICLE
+    model = fpsolver.GCLM1(profiles.linear(T0=T0, gradient=gradient), kappa=kappa, T0="per-particle")
+    mesh = meshes.uniform(-L / 2, L / 2, cells)
+    domain = (-L / 2, L / 2)
+    nodes, weights = exact.initial_distribution("uniform", domain)
+    mixture = exact.per_particle_mixture(model, nodes, weights, domain, lambda fixed: compare.cell_averages(fixed, mesh))
+    single = compare.cell_averages(model.with_noise_ratio(1.0, domain), mesh)
+    faces = np.linspace(-L / 2, L / 2, cells + 1)
+
+    def closed_form(x0: float, left: float, right: float) -> float:  # cell probability of the Eq. 31 state with T0 = T(x0)
+        c = kappa * gradient / (T0 + gradient * x0)
+        return (np.exp(-c * left) - np.exp(-c * right)) / (2.0 * np.sinh(c * L / 2))
+
+    closed = np.array([integrate.quad(closed_form, -L / 2, L / 2, args=(a, b), epsabs=1e-14, epsrel=1e-12)[0] / L for a, b in zip(faces[:-1], faces[1:])]) / np.diff(faces)
+    result.check("gCLm-I T0 per-particle: mixture of fixed-T0 states (library) vs closed-form mixture of Eq. 31, max rel. error", compare.max_relative_error(mixture, closed), 0.0, 1e-9, "upper")
+    ensemble = fpsolver.run_ensemble(model, mesh, particles, x0="uniform", seed=11)
+    result.check(
+        "gCLm-I T0 per-particle: ensemble histogram vs mixture of fixed-T0 steady states, chi^2/dof",
+        compare.chi2_per_dof(ensemble.P, mixture, ensemble.P_error),
+        0.0,
+        2.0,
+        "upper",
+        f"kappa = {kappa:g}, T0' = {gradient:g}, {particles} particles started uniformly (T0 from {T0 - gradient * L / 2:g} to {T0 + gradient * L / 2:g})",
+    )
+    result.check(
+        "gCLm-I T0 per-particle: ensemble histogram vs the single-T0 state T0 = T(0), chi^2/dof",
+        compare.chi2_per_dof(ensemble.P, single, ensemble.P_error),
+        0.0,
+        0.0,
+        "info",
+        "what a global T0 would predict: the histogram tells them apart",
+    )
+    result.check("gCLm-I T0 per-particle: L1 between the mixture and the single-T0 state T0 = T(0)", compare.l1_distance(mixture, single, ensemble.volumes), 0.0, 0.0, "info")
 
 
 def run(fast: bool, out_dir: Path) -> StudyResult:
@@ -107,6 +153,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     for ax in axes:
         ax.legend(fontsize=7)
     result.figures.append(save_figure(figure, out_dir, NAME, "eq31"))
+    _per_particle_T0(result)
     result.table = table
     ratio = table[1][-1]
     result.paragraph = (
@@ -117,6 +164,8 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "(2/c) sinh(cL) as printed; fpsolver's normalisation agrees with the integral (to the midpoint-rule "
         "error (ch)^2/24 of its discrete normalisation), while the printed value is larger by the factor "
         f"2 cosh(cL/2) (= {ratio:.4f} for kappa = 1, T0' = 0.3, L = 2), so a density normalised with it "
-        "would integrate to 1/(2 cosh(cL/2)) instead of 1. The particle accumulates on the cold side, as the paper says."
+        "would integrate to 1/(2 cosh(cL/2)) instead of 1. The particle accumulates on the cold side, as the paper says. "
+        'Since T0 = T(x(0)) belongs to each trajectory, an ensemble started uniformly with `T0="per-particle"` relaxes to the '
+        "mixture of Eq. 31 states over T0 = T(x0), which the histogram matches while the single-T0 state T0 = T(0) does not."
     )
     return result

@@ -9,6 +9,7 @@ same configuration gives bit-identical numbers.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ from fpsolver.pde.steady import solve_steady
 from fpsolver.pde.transient import TransientState, solve_transient
 from fpsolver.qme.systems import SYSTEMS
 from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
-from fpsolver.results.field import TransientSolution
+from fpsolver.results.field import SteadyState, TransientSolution
 
 Progress = Callable[[str, float, float], None]
 # mapper(function, argument_tuples) -> results in order; see run_chunked
@@ -73,27 +74,62 @@ def sde_skip_reason(case: Case) -> str | None:
     return None
 
 
+def mixture(case: Case, model: Model, state: Callable[[Model], exact.State]) -> exact.State:
+    """``state(model)``, or for gCLm-I with T0 = "per-particle" the mixture of the fixed-T0
+    ``state`` over the steady ensemble's initial distribution (``[ensemble] x0``: a point,
+    or "uniform" on the domain; :func:`fpsolver.pde.exact.per_particle_mixture`)."""
+    if not model.per_particle_T0:
+        return state(model)
+    if case.dimension > 1:
+        model.require_one_noise_temperature(f"a {case.dimension}D case")
+    domain = meshes.extent(case.mesh)
+    nodes, weights = exact.initial_distribution(case.config.ensemble.x0, domain, breakpoints=model.breakpoints)
+    return exact.per_particle_mixture(model, nodes, weights, domain, state)
+
+
 def ring_current(case: Case, model: Model) -> float | None:
     """The exact steady current (1/time, density normalised by ∫ P dx = 1) of ``model`` on a
     1D ring, the reference of the ensemble's current; None without periodic walls."""
     if not case.config.periodic_axes():
         return None
     low, high = meshes.extent(case.mesh)
-    return exact.periodic_steady_state_at(model, np.array([low]), (low, high))[1]
+    return float(mixture(case, model, lambda fixed: exact.periodic_steady_state_at(fixed, np.array([low]), (low, high))[1]))
 
 
 def steady_reference(case: Case, model: Model) -> tuple[np.ndarray | None, float | None, str | None]:
     """The exact steady state of ``model`` on the case's cells (normalised like the PDE's:
-    sum(P V) = 1), its current on a 1D ring (else None), and a note where none exists."""
+    sum(P V) = 1), its current on a 1D ring (else None), and a note where none exists.
+    Per-particle T0: the mixture of fixed-T0 states (:func:`mixture`)."""
     mesh = case.mesh
     if case.dimension == 1 and case.config.periodic_axes():
-        P, current = exact.periodic_steady_state(model, mesh)
-        return P, current, None
+        P, current = mixture(case, model, lambda fixed: exact.periodic_steady_state(fixed, mesh))
+        return P, float(current), None
     if case.dimension == 1:
-        return exact.steady_state(model, mesh), None, None
+        return mixture(case, model, lambda fixed: exact.steady_state(fixed, mesh)), None, None
     if exact.zero_flux_reference_exists(model, mesh):
         return exact.steady_state_nd(model, mesh), None, None
     return None, None, f"{model.name}: no exact reference (A/D is not a gradient on this mesh, so the steady state carries circulating currents)"
+
+
+def steady_solution(case: Case, model: Model) -> SteadyState:
+    """The PDE steady state of ``model``; for per-particle T0 (1D only: the operator refuses
+    it elsewhere) the mixture of fixed-T0 PDE solves (:func:`mixture`): P, J and the ring
+    current mixed, the relative residual their weighted mean."""
+    options = case.config.pde.options(SteadyOptions)
+    if not model.per_particle_T0 or case.dimension > 1:
+        return solve_steady(model, case.mesh, options=options)
+    first: list[SteadyState] = []
+
+    def solve(fixed: Model) -> tuple[np.ndarray, ...]:
+        solution = solve_steady(fixed, case.mesh, options=options)
+        first.append(solution)
+        return solution.P, solution.J, np.float64(solution.metadata["relative_residual"]), np.float64(solution.metadata.get("current", np.nan))
+
+    P, J, residual, current = mixture(case, model, solve)
+    metadata = {**first[0].metadata, "relative_residual": float(residual), "per_particle_T0": f"mixture of {len(first)} fixed-T0 solves over the initial distribution"}
+    if "current" in metadata:
+        metadata["current"] = float(current)
+    return dataclasses.replace(first[0], P=P, J=J, model=model.describe(), metadata=metadata)
 
 
 #: entropy words of the stream that draws the transient ensemble's start (the kernels'
@@ -270,8 +306,10 @@ def run_case(
             if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
                 warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
                 values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
+            if model.per_particle_T0 and pde.transient:
+                raise CaseError(f'models.{label}: T0 = "per-particle" has no PDE transient (each trajectory keeps its own T0); set pde.transient = false')
             if "pde" in only and pde.steady:
-                solution = solve_steady(model, case.mesh, options=pde.options(SteadyOptions))
+                solution = steady_solution(case, model)
                 reference, current, note = steady_reference(case, model)
                 parts["steady"][label] = solution
                 if reference is not None:
@@ -289,7 +327,7 @@ def run_case(
                 else:
                     values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
             if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
-                reference = compare.cell_averages(model, case.mesh)
+                reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
                 parts["exact_cell_averages"][label] = reference
                 report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
                 overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions, **({"boundary": "periodic"} if ring else {})))

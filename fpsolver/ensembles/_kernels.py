@@ -127,6 +127,7 @@ def advance_overdamped(
     table,
     table_min,
     table_inverse_spacing,
+    ratios,
     zx,
     zf,
     faces,
@@ -148,7 +149,10 @@ def advance_overdamped(
     ``table`` columns are the pre-scaled coefficients (a dt, b sqrt(dt)), so with
     z ~ N(0, 1) and dW = sqrt(dt) z, ``scheme`` 0 (Euler-Maruyama) is
     x' = x + [a dt] + [b sqrt(dt)] z, and 1 is Platen's explicit weak order 2.0
-    scheme (see :mod:`fpsolver.ensembles.schemes`) in the same variables. ``walls``:
+    scheme (see :mod:`fpsolver.ensembles.schemes`) in the same variables. ``ratios``:
+    ``None`` (one noise for all), or per particle (r - 1, sqrt r) of its noise ratio r
+    (per-particle T0): its coefficients are a dt + (r - 1) [a1 dt] (table column 2) and
+    sqrt(r) [b sqrt(dt)], at x and at Platen's supporting values alike. ``walls``:
     ``WALLS_REFLECTING`` mirror reflection, ``WALLS_ABSORBING`` absorption with the
     Brownian-bridge crossing test (Gobet 2000) between steps, ``WALLS_PERIODIC`` a ring:
     positions wrap into [lo, hi) (the coefficients are looked up at wrapped points),
@@ -184,6 +188,11 @@ def advance_overdamped(
                     continue
                 x0 = xc[i]
                 drift, noise = _interpolate_pair(table, table_min, table_inverse_spacing, x0, 0)
+                excess, scale = 0.0, 1.0
+                if ratios is not None:  # pruned at compile time for ratios=None
+                    excess, scale = ratios[first + i, 0], ratios[first + i, 1]
+                    drift += excess * _interpolate(table, table_min, table_inverse_spacing, x0, 2)
+                    noise *= scale
                 zi = z[i]
                 if scheme == SCHEME_EULER:
                     x1 = x0 + drift + noise * zi
@@ -195,6 +204,10 @@ def advance_overdamped(
                     drift_bar = _interpolate(table, table_min, table_inverse_spacing, at_bar, 0)
                     noise_plus = _interpolate(table, table_min, table_inverse_spacing, at_plus, 1)
                     noise_minus = _interpolate(table, table_min, table_inverse_spacing, at_minus, 1)
+                    if ratios is not None:  # the supporting values with this particle's coefficients
+                        drift_bar += excess * _interpolate(table, table_min, table_inverse_spacing, at_bar, 2)
+                        noise_plus *= scale
+                        noise_minus *= scale
                     x1 = x0 + 0.5 * (drift_bar + drift) + 0.25 * (noise_plus + noise_minus + 2.0 * noise) * zi + 0.25 * (noise_plus - noise_minus) * (zi * zi - 1.0)
                 if absorbing:
                     side = 0

@@ -59,11 +59,21 @@ def _table(domain: Domain, grid: np.ndarray, columns: list[np.ndarray]) -> Unifo
 
 
 def overdamped_table(model: Model, domain: Domain, table_points: int) -> UniformTable:
-    """Columns (a, b) of the Ito SDE dx = a dt + b dW: a = -A, b = sqrt(2 D)."""
+    """Columns (a, b) of the Ito SDE dx = a dt + b dW: a = -A, b = sqrt(2 D).
+
+    For a model with per-particle T0 (``model.per_particle_T0``) a third column a1, the
+    part of a proportional to the noise intensity: a particle with noise ratio r has
+    a = a(x) + (r - 1) a1(x) and b = sqrt(r) b(x) (A is affine in T0 and D ∝ T0; a1 is
+    a(x; 2 T0_ref) - a(x; T0_ref), zero for the Ito form of gCLm-I).
+    """
     grid = _grid(domain, table_points)
     model.validate(grid, domain)
     c = model.coefficients(grid, domain)
-    return _table(domain, grid, [-c.A, np.sqrt(2.0 * c.D)])
+    columns = [-c.A, np.sqrt(2.0 * c.D)]
+    if model.per_particle_T0:
+        doubled = model.with_noise_ratio(2.0, domain).coefficients(grid, domain)  # type: ignore[attr-defined]
+        columns.append(c.A - doubled.A)
+    return _table(domain, grid, columns)
 
 
 def inertial_table(model: Model, domain: Domain, table_points: int) -> UniformTable:
@@ -101,9 +111,9 @@ def cell_lookup(faces: np.ndarray) -> CellLookup:
 
 
 def overdamped_step_table(table: UniformTable, dt: float) -> np.ndarray:
-    """Columns (a dt, b sqrt(dt)) of an :func:`overdamped_table`: the drift and noise
+    """Columns (a dt, b sqrt(dt)[, a1 dt]) of an :func:`overdamped_table`: the drift and noise
     increments of one step of length ``dt`` per unit normal variate (no square root in the kernel)."""
-    return np.ascontiguousarray(table.values * np.array([dt, np.sqrt(dt)]))
+    return np.ascontiguousarray(table.values * np.array([dt, np.sqrt(dt), dt][: table.values.shape[1]]))
 
 
 def inertial_step_table(table: UniformTable, dt: float, mass: float) -> np.ndarray:

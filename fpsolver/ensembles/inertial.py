@@ -67,6 +67,7 @@ class InertialEnsemble(ChunkedEnsemble):
         self.mass, self.v0, self.velocity_bins = options.mass, options.v0, options.velocity_bins
         self.boundary = options.boundary
         self.setup = LineSetup(model, mesh, options, interior_x0=options.boundary == "absorbing")
+        model.require_one_noise_temperature("the inertial ensemble")
         self.table = inertial_table(model, self.setup.domain, options.table_points)
         thermal = np.sqrt(np.max(self.table.values[:, 2] / self.table.values[:, 1]) / self.mass)
         self.v_faces = np.linspace(-_VELOCITY_SPAN * thermal, _VELOCITY_SPAN * thermal, self.velocity_bins + 1)

@@ -87,9 +87,13 @@ class LineEnsembleOptions(EnsembleOptions):
         t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
         by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
         errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
-        when that is shorter (a short run still samples its histogram)."""
+        when that is shorter (a short run still samples its histogram). With per-particle
+        T0, D_min and D_max are over every particle's noise ratio."""
         length = domain[1] - domain[0]
         D = model.coefficients(cell_centres, domain).D
+        if model.per_particle_T0:  # D of a particle scales with its noise ratio: the extremes over every start
+            ratios = model.noise_ratios(cell_centres, domain)  # type: ignore[attr-defined]
+            D = np.concatenate([D * ratios.min(), D * ratios.max()])
         tau = length**2 / (np.pi**2 * D.min())
         t_end = self.t_end if self.t_end is not None else 10.0 * tau
         dt = self.dt if self.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))

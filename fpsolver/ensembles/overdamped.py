@@ -19,6 +19,12 @@ the step. ``"periodic"`` makes the domain a ring of length L = x_max - x_min
 (x -> x -+ L, the coefficients being periodic), and the net number of crossings of
 x_max in the +x direction after the burn-in, per particle and unit time, estimates
 the constant steady current J of dP/dt = -dJ/dx, J = -A P - d(D P)/dx.
+
+A gCLm-I model with ``T0="per-particle"`` gives particle i the noise of its own
+T0_i = T(x_i(0)): D_i = r_i D with r_i = T0_i / T0_ref (and the drift's noise-induced
+part, if any, times r_i), fixed by the particle's start, so results stay independent of
+threads and chunk splits; its steady histogram is the mixture of fixed-T0 states
+(:func:`fpsolver.pde.exact.per_particle_mixture`).
 """
 
 from __future__ import annotations
@@ -91,6 +97,10 @@ class OverdampedEnsemble(ChunkedEnsemble):
         for c in range(chunk_ids.size):
             xc = x[bounds[c] : bounds[c + 1]]
             plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc))
+        ratios = None
+        if s.model.per_particle_T0:  # each particle's noise ratio r = T(x(0)) / T0_ref, fixed by its own start
+            r = s.model.noise_ratios(x, s.domain)
+            ratios = np.ascontiguousarray(np.column_stack([r - 1.0, np.sqrt(r)]))
         lookup, table = s.lookup, self.table
         step_table = overdamped_step_table(table, s.dt)
 
@@ -114,6 +124,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 step_table,
                 table.x_min,
                 table.inverse_spacing,
+                ratios,
                 ZIGGURAT_X,
                 ZIGGURAT_F,
                 lookup.faces,

@@ -144,6 +144,7 @@ class OverdampedEnsemble2D(ChunkedEnsemble):
         self.options = options
         self.domain, self.bins = domain, bins
         self.setup = EnsembleSetup(model, options, *options.times())
+        model.require_one_noise_temperature("the 2D ensemble")
         self.table, self.table_x0, self.table_y0, self.table_inv_x, self.table_inv_y = _table(model, domain, options.table_points)
 
     def parameters(self) -> dict[str, object]:

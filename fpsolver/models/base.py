@@ -84,6 +84,9 @@ class Model(ABC):
     #: Highest mesh dimension the model is defined for (gCLm-II is 1D only).
     max_dimension: ClassVar[int] = 3
     alpha: float = 0.0
+    #: Whether each trajectory carries its own noise temperature (gCLm-I ``T0="per-particle"``);
+    #: such a model also provides ``noise_ratios`` and ``with_noise_ratio`` (see :class:`GCLM1`).
+    per_particle_T0: bool = False
 
     def __init__(self, profile: TemperatureField, *, potential: Potential | None, overdamped: str) -> None:
         if not isinstance(profile, TemperatureField):
@@ -102,6 +105,14 @@ class Model(ABC):
     @abstractmethod
     def parameters(self) -> dict[str, object]:
         """The model's parameters (for result metadata and reports)."""
+
+    def require_one_noise_temperature(self, solver: str) -> None:
+        """Raise ``ValueError`` when ``solver`` (which solves one density) meets per-particle T0."""
+        if self.per_particle_T0:
+            raise ValueError(
+                f'{self.name}: {solver} needs one noise temperature, but T0 = "per-particle" gives each trajectory its own; '
+                "use the overdamped 1D ensemble, or the mixture of fixed-T0 states (fpsolver.pde.exact.per_particle_mixture)"
+            )
 
     @property
     def dimension(self) -> int:

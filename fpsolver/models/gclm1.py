@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from fpsolver._validate import optional_real, real, reals
 from fpsolver.fields.potentials import Potential
 from fpsolver.fields.profiles import TemperatureProfile
 from fpsolver.models.base import Domain, LangevinTerms, Model, require_positive
+
+PER_PARTICLE = "per-particle"
 
 
 class GCLM1(Model):
@@ -23,6 +27,17 @@ class GCLM1(Model):
     does not give Eq. 30; fpsolver's SDE is the Ito SDE with D = D0/eta_eff^2.
     For a linear profile and V = 0, P_ss ∝ exp(-kappa T0' x / (k_B T0)) (Eq. 31).
 
+    T0 per particle (PHYSICS.md 2.2, 7): T0 = T(x(0)) belongs to each trajectory and is
+    conserved, so with ``T0="per-particle"`` particle i has the noise of
+    T0_i = T(x_i(0)): D_i = eta k_B T0_i / eta_eff^2 while A does not depend on T0 (the
+    Kramers form's noise-induced drift scales with T0_i as D does). Its steady density is
+    the mixture of the fixed-T0 steady states weighted by the initial density p0,
+
+        P(x) = ∫ p0(x0) P_ss(x; T0 = T(x0)) dx0
+
+    (:func:`fpsolver.pde.exact.per_particle_mixture`). Only the overdamped 1D ensemble
+    integrates such a model directly; solvers of one density refuse it.
+
     Parameters
     ----------
     profile
@@ -35,7 +50,8 @@ class GCLM1(Model):
         Bare friction and Boltzmann constant.
     T0
         Temperature setting the noise strength; default T(x0), or T at the domain
-        centre when ``x0`` is not given either.
+        centre when ``x0`` is not given either. "per-particle": each trajectory's own
+        T(x(0)) (overdamped 1D ensembles; the default rule then gives the reference T0).
     x0
         Initial position of the particle (used only to define T0).
     potential, overdamped
@@ -68,7 +84,7 @@ class GCLM1(Model):
         alpha_tilde: float = 0.0,
         eta: float = 1.0,
         kB: float = 1.0,
-        T0: float | None = None,
+        T0: float | Literal["per-particle"] | None = None,
         x0: float | None = None,
         potential: Potential | None = None,
         overdamped: str = "ito",
@@ -77,6 +93,11 @@ class GCLM1(Model):
         require_positive("gclm1", eta=eta, kB=kB)
         self.kappa, self.alpha_tilde = real("kappa", kappa), real("alpha_tilde", alpha_tilde)
         self.eta, self.kB = float(eta), float(kB)
+        if isinstance(T0, str):
+            if T0 != PER_PARTICLE:
+                raise ValueError(f"gclm1: 'T0' must be a number > 0, \"{PER_PARTICLE}\" or None, got {T0!r}")
+            self.per_particle_T0 = True
+            T0 = None
         self.T0_given = optional_real("T0", T0, positive=True)
         if x0 is not None and reals("x0", x0).size != self.dimension:
             raise ValueError(f"gclm1: 'x0' must be a point with {self.dimension} coordinate(s), got {x0!r}")
@@ -109,12 +130,32 @@ class GCLM1(Model):
         """Noise temperature T0 (explicit, else T(x0), else T at the domain centre).
 
         In nD ``x0`` is a point (x, y[, z]) and the centre is that of the bounding box.
+        With ``T0="per-particle"`` this is the reference T0_ref of :meth:`coefficients`.
         """
         if self.T0_given is not None:
             return float(self.T0_given)
         x0 = self.x0 if self.x0 is not None else 0.5 * (np.asarray(domain[0], dtype=float) + np.asarray(domain[1], dtype=float))
         point = np.array([x0], dtype=float) if self.dimension == 1 else np.asarray(x0, dtype=float).reshape(-1, 1)
         return float(self.profile.T(point)[0])
+
+    def noise_ratios(self, x0: np.ndarray, domain: Domain) -> np.ndarray:
+        """r_i = T(x0_i) / T0_ref for trajectories started at the 1D points ``x0``: the factor
+        on D = Gamma/gamma^2 (and on any drift term proportional to it) of each trajectory."""
+        return self.profile.T(np.asarray(x0, dtype=float)) / self.T0(domain)
+
+    def with_noise_ratio(self, ratio: float, domain: Domain) -> GCLM1:
+        """The fixed-T0 model with T0 = ratio * T0_ref (a trajectory's own model)."""
+        return GCLM1(
+            self.profile,
+            kappa=self.kappa,
+            alpha_tilde=self.alpha_tilde,
+            eta=self.eta,
+            kB=self.kB,
+            T0=float(ratio) * self.T0(domain),
+            x0=self.x0,
+            potential=self.potential,
+            overdamped=self.overdamped,
+        )
 
     def eta_eff(self, x: np.ndarray) -> np.ndarray:
         """eta_eff(x) = eta (1 - alpha_tilde T''(x)) (Eq. 26); Laplacian of T in nD."""
@@ -157,6 +198,6 @@ class GCLM1(Model):
             "kB": self.kB,
             "kappa": self.kappa,
             "alpha_tilde": self.alpha_tilde,
-            "T0": self.T0_given,
+            "T0": PER_PARTICLE if self.per_particle_T0 else self.T0_given,
             "x0": self.x0,
         }

@@ -17,6 +17,15 @@ current J: with q = D P and Phi(x) = ∫_{x_0}^{x} A/D,
 c fixed by ∫ P = 1 (Risken, *The Fokker-Planck Equation*, Sec. 11.3; Buettiker 1987,
 Landauer 1988): :func:`periodic_steady_state`. J = 0 exactly when Phi(L) = 0.
 
+gCLm-I with T0 = "per-particle" (T0 = T(x(0)) conserved along each trajectory) has
+no single steady state: the ensemble's is the mixture of the fixed-T0 states weighted
+by the initial density p0 (PHYSICS.md 7),
+
+    P(x) = ∫ p0(x0) P_ss(x; T0 = T(x0)) dx0 ≈ sum_k w_k P_ss(x; T0 = T(x0_k)),
+
+with the quadrature (x0_k, w_k) of p0 from :func:`initial_distribution`:
+:func:`per_particle_mixture`.
+
 In 2D/3D a zero-flux steady state exists when A/D is a gradient, A/D = grad phi
 (every free Ito model, gCLm-I with constant eta_eff, any model at constant T); then
 P ∝ exp(-phi)/D with phi the line integral of A/D from a reference point:
@@ -25,6 +34,9 @@ P ∝ exp(-phi)/D with phi the line integral of A/D from a reference point:
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
@@ -49,7 +61,11 @@ __all__ = [
     "gclm1_linear_eq31",
     "gclm2_exponential_eq60",
     "normalise",
+    "initial_distribution",
+    "per_particle_mixture",
 ]
+
+State = TypeVar("State", np.ndarray, float, tuple)
 
 
 def normalise(P: np.ndarray, volumes: np.ndarray) -> np.ndarray:
@@ -61,6 +77,7 @@ def steady_state_at(model: Model, x: np.ndarray, domain: tuple[float, float], *,
     """Unnormalised exact zero-flux density at the increasing points ``x`` (max = 1)."""
     if not isinstance(model, Model):
         raise TypeError(f"'model' must be a fpsolver Model, got {type(model).__name__}")
+    model.require_one_noise_temperature("the exact steady state")
     x = reals("x", x)
     integer("order", order, maximum=MAX_QUADRATURE_ORDER)
     integer("subdivisions", subdivisions, maximum=MAX_QUADRATURE_ORDER)
@@ -85,6 +102,52 @@ def steady_state(model: Model, mesh: Mesh, *, order: int = 20, subdivisions: int
     P = np.empty_like(x)
     P[order_of_x] = steady_state_at(model, x[order_of_x], extent(mesh), order=order, subdivisions=subdivisions)
     return normalise(P, volumes)
+
+
+def initial_distribution(x0: float | str | np.ndarray, domain: tuple[float, float], *, breakpoints: np.ndarray = (), order: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrature (nodes x0_k, weights w_k summing to 1) of an ensemble's initial density p0.
+
+    ``x0`` as the ensembles take it: a point (one node), ``"uniform"`` (p0 = 1/L on the
+    domain: Gauss-Legendre on each of the n pieces between the ``breakpoints`` inside it,
+    max(4, ceil(order / n)) nodes per piece, so that a kink of T(x0) costs no accuracy and
+    many spline knots do not multiply the nodes by ``order``), or an array of positions
+    (its empirical distribution: each distinct position weighted by its count).
+    """
+    low, high = float(domain[0]), float(domain[1])
+    if isinstance(x0, str):
+        if x0 != "uniform":
+            raise ValueError(f"'x0' must be a position, \"uniform\" or an array of positions, got {x0!r}")
+        integer("order", order, maximum=MAX_QUADRATURE_ORDER)
+        inner = np.asarray(breakpoints, dtype=float).ravel()
+        edges = np.union1d([low, high], inner[(inner > low) & (inner < high)])
+        unit, unit_weights = np.polynomial.legendre.leggauss(max(4, -(-order // (edges.size - 1))))
+        centres, halves = 0.5 * (edges[1:] + edges[:-1]), 0.5 * np.diff(edges)
+        nodes = (centres[:, None] + halves[:, None] * unit).ravel()
+        return nodes, (halves[:, None] * unit_weights).ravel() / (high - low)
+    positions = np.atleast_1d(reals("x0", x0))
+    if positions.ndim != 1 or np.any((positions < low) | (positions > high)):
+        raise ValueError(f"'x0' must be positions inside the domain [{low:g}, {high:g}]")
+    nodes, counts = np.unique(positions, return_counts=True)
+    return nodes, counts / positions.size
+
+
+def per_particle_mixture(model: Model, nodes: np.ndarray, weights: np.ndarray, domain: tuple[float, float], state: Callable[[Model], State]) -> State:
+    """sum_k w_k state(model at T0 = T(x0_k)): a steady property of a per-particle-T0 ensemble.
+
+    ``state(fixed_model)`` is any property linear in the density (normalised density at
+    cells, cell averages, a ring current J, or a tuple of them), so the mixture
+    P(x) = ∫ p0(x0) P_ss(x; T0 = T(x0)) dx0 (module docstring) holds for it term by term;
+    (``nodes``, ``weights``) from :func:`initial_distribution`. For a model with one noise
+    temperature this is ``state(model)``. Cost: one ``state`` per node.
+    """
+    if not model.per_particle_T0:
+        return state(model)
+    weights = np.asarray(weights, dtype=float)
+    ratios = model.noise_ratios(np.asarray(nodes, dtype=float), domain)  # type: ignore[attr-defined]
+    parts = [state(model.with_noise_ratio(ratio, domain)) for ratio in ratios]  # type: ignore[attr-defined]
+    if isinstance(parts[0], tuple):
+        return tuple(sum(w * np.asarray(part[j], dtype=float) for w, part in zip(weights, parts)) for j in range(len(parts[0])))  # type: ignore[return-value]
+    return sum(w * np.asarray(part, dtype=float) for w, part in zip(weights, parts))  # type: ignore[return-value]
 
 
 def ito_power_law(profile: TemperatureProfile, x: np.ndarray, alpha: float = 0.0) -> np.ndarray:
@@ -128,6 +191,7 @@ def periodic_steady_state_at(model: Model, x: np.ndarray, period: tuple[float, f
     ValueError
         If the coefficients are not periodic (A, D at x_0 and x_0 + L differ).
     """
+    model.require_one_noise_temperature("the exact ring steady state")
     low, high = float(period[0]), float(period[1])
     length = high - low
     tau, weights, integration = _gauss(order)
@@ -230,6 +294,7 @@ def steady_state_nd(model: Model, mesh: Mesh, *, order: int = 32) -> np.ndarray:
     :func:`zero_flux_reference_exists`). Coefficients are evaluated along the segments,
     so they must be defined there (inside holes of a Gmsh domain too: formulas are).
     """
+    model.require_one_noise_temperature("the exact steady state")
     lower, upper = bounding_box(mesh)
     points = _fipy.cell_centers(mesh)
     reference = np.repeat(points[:, :1], points.shape[1], axis=1)

@@ -325,6 +325,7 @@ def build_operator(
         periodic on a periodic mesh, or unphysical coefficients.
     """
     check_model_and_mesh(model, mesh)
+    model.require_one_noise_temperature("the Fokker-Planck equation")
     one_of("face_velocity", face_velocity, FACE_VELOCITIES)
     integer("quadrature_order", quadrature_order, maximum=MAX_QUADRATURE_ORDER)
     cells = int(mesh.numberOfCells)

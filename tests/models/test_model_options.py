@@ -51,3 +51,18 @@ def test_from_physical_uses_the_relation_after_eq_28():
     assert model.kappa == pytest.approx(2.0 * 0.3 / (2 * 1.5), rel=1e-15)
     assert model.alpha_tilde == pytest.approx(0.01 / (np.pi * 2.0) * model.kappa, rel=1e-15)
     assert model.T0(DOMAIN) == 1.5
+
+
+def test_gclm1_T0_per_particle_is_the_only_string_and_is_described():
+    model = GCLM1(profiles.linear(T0=1.0, gradient=0.4), kappa=1.0, T0="per-particle", x0=0.5)
+    assert model.per_particle_T0 and model.describe()["T0"] == "per-particle"
+    assert model.T0(DOMAIN) == pytest.approx(1.2)  # the reference: T(x0)
+    assert model.noise_ratios(np.array([-1.0, 0.5, 1.0]), DOMAIN) == pytest.approx([0.6 / 1.2, 1.0, 1.4 / 1.2])
+    fixed = model.with_noise_ratio(0.5, DOMAIN)
+    assert not fixed.per_particle_T0 and fixed.T0(DOMAIN) == pytest.approx(0.6)
+    x = meshes.cell_centers(MESH)
+    assert fixed.coefficients(x, DOMAIN).D == pytest.approx(0.5 * model.coefficients(x, DOMAIN).D, rel=1e-14)
+    assert not GCLM1(profiles.linear(), kappa=1.0).per_particle_T0
+    with pytest.raises(ValueError, match="'T0' must be a number > 0, \"per-particle\" or None, got 'initial'") as error:
+        GCLM1(profiles.linear(), kappa=1.0, T0="initial")
+    assert "\n" not in str(error.value)
