@@ -27,7 +27,8 @@ from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
-from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, InertialOptions, OverdampedOptions
+from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, EnsembleNDOptions, InertialOptions, OverdampedOptions
+from fpsolver.ensembles.overdamped_nd import Box, OverdampedEnsembleND, cartesian_bins, cell_bin_averages
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
@@ -65,12 +66,39 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     return lambda points: np.exp(-np.sum((points - centre[:, None]) ** 2, axis=0) / (2.0 * width**2))
 
 
-#: why the SDE stage is skipped on a geometry, or None where the ensembles apply
+#: at most this many histogram bins per axis of a 2D / 3D grid (blocks of whole cells), so
+#: that a run of a few thousand particles puts enough samples in each bin for chi^2
+ND_BINS_PER_AXIS = {2: 16, 3: 8}
+
+
 def sde_skip_reason(case: Case) -> str | None:
-    """None when the 1D overdamped ensembles apply to ``case`` (walls or a ring); else the note the report shows."""
-    if case.dimension > 1:
-        return f"SDE stage skipped: no ensemble for this geometry yet ({case.dimension}D mesh)"
+    """None when an overdamped ensemble applies to ``case`` (1D: walls or a ring; 2D/3D: a
+    rectilinear grid, a box); else the note the report shows."""
+    if case.dimension == 1:
+        return None
+    kind = case.config.mesh.kind
+    if kind == "cylindrical":
+        return "SDE stage skipped: the ensembles represent boxes and discs in Cartesian coordinates; an axisymmetric (r, z) grid is a 3D cylinder they do not represent"
+    if kind != "grid":
+        return "SDE stage skipped: the ensembles represent boxes and discs, and bin particles on rectilinear cells; this Gmsh geometry is neither (no histograms on unstructured cells yet)"
     return None
+
+
+def nd_ensemble(case: Case, model: Model) -> OverdampedEnsembleND:
+    """The overdamped ensemble of a 2D/3D grid case: the grid's bounding box with periodic
+    axes where the case has them and reflecting walls elsewhere (the PDE steady state it is
+    compared with has zero flux through them), histograms on blocks of whole cells
+    (:data:`ND_BINS_PER_AXIS`). ``[ensemble]`` keys as in 1D, except: an unset
+    ``n_particles`` means the smallest run sized by precision in 1D (MIN_PRECISION_CHUNKS
+    chunks; nD runs are not grown by precision), and ``table_points`` (the 1D table) is
+    left to the nD default."""
+    ensemble = case.config.ensemble
+    periodic = case.config.periodic_axes()
+    walls = tuple("periodic" if axis in periodic else "reflecting" for axis in "xyz"[: case.dimension])
+    particles = ensemble.n_particles if ensemble.n_particles is not None else MIN_PRECISION_CHUNKS * ensemble.chunk_size
+    options = ensemble.options(EnsembleNDOptions, n_particles=particles, boundary=walls, table_points=None)
+    bins = cartesian_bins(case.mesh, ND_BINS_PER_AXIS[case.dimension])
+    return OverdampedEnsembleND(model, Box.from_mesh(case.mesh), options=options, bins=bins)
 
 
 def ring_current(case: Case, model: Model) -> float | None:
@@ -168,7 +196,7 @@ def chunk_groups(n_chunks: int, n_groups: int) -> list[np.ndarray]:
     return [group for group in np.array_split(np.arange(n_chunks), min(n_groups, n_chunks)) if group.size]
 
 
-def run_chunk_group(ensemble: OverdampedEnsemble | InertialEnsemble, group: np.ndarray) -> ChunkResults:
+def run_chunk_group(ensemble: OverdampedEnsemble | InertialEnsemble | OverdampedEnsembleND, group: np.ndarray) -> ChunkResults:
     """``ensemble.run_chunks(group)`` as a plain function, so a mapper sends the
     ensemble as an argument it can share between tasks."""
     return ensemble.run_chunks(group)
@@ -179,7 +207,7 @@ def _serial(function: Callable, argument_tuples: Iterable[tuple]) -> Iterator:
 
 
 def run_chunked(
-    ensemble: OverdampedEnsemble | InertialEnsemble,
+    ensemble: OverdampedEnsemble | InertialEnsemble | OverdampedEnsembleND,
     key: str,
     store: CheckpointStore | None,
     progress: Callable[[float, float], None] | None,
@@ -252,7 +280,7 @@ def run_case(
     pde, ensemble = case.config.pde, case.config.ensemble
     x = meshes.cell_centers(case.mesh) if case.dimension == 1 else meshes.cell_points(case.mesh)
     T = case.profile.T(x)
-    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "soret", "transient_ensembles")}
+    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "ensemble_references", "soret", "transient_ensembles")}
     metrics: dict[str, dict[str, float]] = {}
     notes: list[str] = []
     sde_models = ensemble.models if ensemble.models is not None else list(case.models)
@@ -288,7 +316,14 @@ def run_case(
                     values["final_mass"] = float(mass[-1])
                 else:
                     values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
-            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
+            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None and case.dimension > 1:
+                report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
+                overdamped_nd = nd_ensemble(case, model)
+                parts["ensembles"][label] = run_chunked(overdamped_nd, f"ensemble-{label}", checkpoints, report, mapper)
+                pde_steady = parts["steady"][label].P if label in parts["steady"] else solve_steady(model, case.mesh, options=pde.options(SteadyOptions)).P
+                parts["ensemble_references"][label] = cell_bin_averages(overdamped_nd.bins, case.mesh, pde_steady)
+                values.update(ensemble_metrics(parts["ensembles"][label], parts["ensemble_references"][label], "sde"))
+            elif "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
                 reference = compare.cell_averages(model, case.mesh)
                 parts["exact_cell_averages"][label] = reference
                 report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))

@@ -144,7 +144,7 @@ def initial_positions_nd(pos, states, bounds, dim, shape, geometry):  # pragma: 
                 pos[i, 1] = geometry[1] + geometry[2] * v
 
 
-@numba.njit(cache=True)
+@numba.njit(inline="always", cache=True)
 def _argument(walls, geometry, axis, value):
     """A table argument along ``axis``: wrapped on a periodic axis (elsewhere the table clamps)."""
     if walls[axis] == WALLS_PERIODIC:
@@ -152,7 +152,7 @@ def _argument(walls, geometry, axis, value):
     return value
 
 
-@numba.njit(cache=True)
+@numba.njit(inline="always", cache=True)
 def _column_at(table, origin, inverse, dim, walls, geometry, x, y, z, column):
     """One table column at (x, y, z), periodic axes wrapped."""
     x, y = _argument(walls, geometry, 0, x), _argument(walls, geometry, 1, y)
@@ -161,7 +161,7 @@ def _column_at(table, origin, inverse, dim, walls, geometry, x, y, z, column):
     return _value(table, dim, i, j, k, fx, fy, fz, column)
 
 
-@numba.njit(cache=True)
+@numba.njit(inline="always", cache=True)
 def _weak2_step(table, origin, inverse, dim, walls, geometry, dt, sqrt_dt, x, y, z, ax, ay, az, b, z0, z1, z2, bits):
     """One step of Platen's explicit order 2.0 weak scheme for d-dimensional noise with the
     columns b^j = b e_j (:mod:`fpsolver.ensembles.schemes`, Kloeden and Platen Eq. 15.1.5)

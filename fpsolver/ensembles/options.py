@@ -84,20 +84,25 @@ class LineEnsembleOptions(EnsembleOptions):
         return np.asarray(value, dtype=float) if isinstance(value, (list, tuple)) else value
 
     def times(self, model: Model, domain: Domain, cell_centres: np.ndarray) -> tuple[float, float, int]:
-        """(dt, t_end, sample_every) of the ensemble: as configured, else with
-        tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
-        t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
-        by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
-        errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
-        when that is shorter (a short run still samples its histogram)."""
-        length = domain[1] - domain[0]
+        """(dt, t_end, sample_every) of the ensemble: :func:`default_times` with L the
+        domain's length and D over the cell centres."""
         D = model.coefficients(cell_centres, domain).D
-        tau = length**2 / (np.pi**2 * D.min())
-        t_end = self.t_end if self.t_end is not None else 10.0 * tau
-        dt = self.dt if self.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
-        window = t_end - (0.5 * t_end if self.burn_in is None else self.burn_in)
-        interval = self.sample_interval if self.sample_interval is not None else min(tau / 8.0, max(window, dt))
-        return dt, t_end, self.sample_steps(interval, dt)
+        return default_times(self, domain[1] - domain[0], float(np.min(D)), float(np.max(D)))
+
+
+def default_times(options: EnsembleOptions, length: float, D_min: float, D_max: float) -> tuple[float, float, int]:
+    """(dt, t_end, sample_every): the options' values where set, else with
+    tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time along a length L,
+    t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
+    by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
+    errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
+    when that is shorter (a short run still samples its histogram)."""
+    tau = length**2 / (np.pi**2 * D_min)
+    t_end = options.t_end if options.t_end is not None else 10.0 * tau
+    dt = options.dt if options.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D_max))
+    window = t_end - (0.5 * t_end if options.burn_in is None else options.burn_in)
+    interval = options.sample_interval if options.sample_interval is not None else min(tau / 8.0, max(window, dt))
+    return dt, t_end, options.sample_steps(interval, dt)
 
 
 class OverdampedOptions(LineEnsembleOptions):
@@ -123,13 +128,11 @@ class InertialOptions(LineEnsembleOptions):
 
 
 class EnsembleNDOptions(EnsembleOptions):
-    """Options of :func:`~fpsolver.ensembles.overdamped_nd.run_ensemble_nd` (2D and 3D): the
-    time step and duration are required (the 1D rule for them has no nD counterpart here)."""
+    """Options of :func:`~fpsolver.ensembles.overdamped_nd.run_ensemble_nd` (2D and 3D). Unset
+    ``dt``, ``t_end`` and ``sample_interval`` follow :func:`default_times` with L the longest
+    side of the domain's bounding box and D over the coefficient table."""
 
     n_particles: int = Field(ge=1, description="number of particles")
-    dt: float = Field(gt=0, description="time step")
-    t_end: float = Field(gt=0, description="duration")
-    sample_interval: float | None = Field(None, gt=0, description="time between histogram samples; default every step")
     table_points: int | None = Field(
         None, ge=2, description=f"table nodes per axis (bilinear in 2D, trilinear in 3D; error ~h^2 |c''| / 8); default {ND_TABLE_POINTS[2]} in 2D, {ND_TABLE_POINTS[3]} in 3D"
     )
@@ -144,10 +147,6 @@ class EnsembleNDOptions(EnsembleOptions):
     @classmethod
     def _per_axis_as_tuple(cls, value: object) -> object:
         return tuple(value) if isinstance(value, list) else value
-
-    def times(self) -> tuple[float, float, int]:
-        """(dt, t_end, sample_every): as given, sampling every step unless ``sample_interval`` is set."""
-        return self.dt, self.t_end, 1 if self.sample_interval is None else self.sample_steps(self.sample_interval, self.dt)
 
     def walls(self, dimension: int) -> tuple[str, ...]:
         """The wall kind of each of ``dimension`` axes; ``ValueError`` naming 'boundary' for a wrong count."""

@@ -34,7 +34,7 @@ from fpsolver.ensembles._kernels import WALLS_ABSORBING, WALLS_PERIODIC, WALLS_R
 from fpsolver.ensembles._kernels_nd import BOX, CARTESIAN, DISC, POLAR, advance_overdamped_nd, initial_positions_nd
 from fpsolver.ensembles._random import LANES, ZIGGURAT_F, ZIGGURAT_X, lane_seeds
 from fpsolver.ensembles._setup import BYTES_PER_PARTICLE, ChunkedEnsemble, EnsembleSetup, Kernel, ProgressCallback
-from fpsolver.ensembles.options import EnsembleNDOptions
+from fpsolver.ensembles.options import EnsembleNDOptions, default_times
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models.base import Model
@@ -46,6 +46,7 @@ __all__ = [
     "Disc",
     "Bins",
     "cartesian_bins",
+    "cell_bin_averages",
     "polar_bins",
     "EnsembleNDResult",
     "OverdampedEnsembleND",
@@ -123,19 +124,39 @@ class Disc:
         return np.asarray(self.center)[:, None] + offset * scale
 
 
-def cartesian_bins(mesh: Mesh) -> Bins:
-    """The cells of a rectilinear ``Grid2D`` or ``Grid3D`` (uniform or not) as histogram bins."""
+def cartesian_bins(mesh: Mesh, max_per_axis: int | None = None) -> Bins:
+    """The cells of a rectilinear ``Grid2D`` or ``Grid3D`` (uniform or not) as histogram bins,
+    or with ``max_per_axis`` blocks of whole cells, at most that many per axis (the edges
+    are a subset of the grid's, as evenly spread as the cells allow)."""
     dim = _fipy.dimension(mesh)
     vertices = _fipy.vertex_coordinates(mesh)
     edges = [np.unique(vertices[axis]) for axis in range(dim)]
     if dim not in (2, 3) or int(np.prod([e.size - 1 for e in edges])) != _fipy.cell_volumes(mesh).size:
         raise ValueError("cartesian_bins: the mesh must be a rectilinear Grid2D or Grid3D")
+    if max_per_axis is not None:
+        if max_per_axis < 1:
+            raise ValueError(f"cartesian_bins: 'max_per_axis' must be >= 1, got {max_per_axis!r}")
+        edges = [e[np.unique(np.round(np.linspace(0, e.size - 1, min(e.size - 1, max_per_axis) + 1)).astype(int))] for e in edges]
     widths = [np.diff(e) for e in edges]
     mids = [0.5 * (e[1:] + e[:-1]) for e in edges]
     # FiPy numbers cells with x fastest: index (k ny + j) nx + i
     measures = np.prod(np.meshgrid(*widths[::-1], indexing="ij"), axis=0).ravel()
     centres = np.array([grid.ravel() for grid in np.meshgrid(*mids[::-1], indexing="ij")][::-1])
     return Bins("cartesian", edges[0], edges[1], (0.0, 0.0), measures, centres, edges[2] if dim == 3 else np.empty(0))
+
+
+def cell_bin_averages(bins: Bins, mesh: Mesh, density: np.ndarray) -> np.ndarray:
+    """A cell density (e.g. a PDE solution) averaged over cartesian ``bins`` whose edges are
+    cell faces of ``mesh``: sum over the bin's cells of P_i V_i, divided by the bin's measure."""
+    if bins.kind != "cartesian":
+        raise ValueError("cell_bin_averages: needs cartesian bins")
+    centres = _fipy.cell_centers(mesh)
+    edges = (bins.edges_a, bins.edges_b, bins.edges_c)[: bins.dimension]
+    index = np.zeros(centres.shape[1], dtype=np.int64)
+    for axis in reversed(range(bins.dimension)):
+        index = index * (edges[axis].size - 1) + np.clip(np.searchsorted(edges[axis], centres[axis]) - 1, 0, edges[axis].size - 2)
+    mass = np.bincount(index, weights=np.asarray(density) * _fipy.cell_volumes(mesh), minlength=bins.areas.size)
+    return mass / bins.areas
 
 
 def polar_bins(disc: Disc, n_radial: int, n_angular: int = 1) -> Bins:
@@ -205,11 +226,13 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         within_budget(
             "the ensemble",
             memory_bytes=BYTES_PER_PARTICLE * options.n_particles + 32.0 * self.table_points**dim + 8.0 * np.ceil(options.n_particles / options.chunk_size) * bins.areas.size,
-            steps=options.t_end / options.dt,
-            detail=f"n_particles = {options.n_particles}, t_end/dt = {options.t_end / options.dt:.3g} steps, table_points = {self.table_points} per axis, {bins.areas.size} bins",
+            detail=f"n_particles = {options.n_particles}, table_points = {self.table_points} per axis, {bins.areas.size} bins",
         )
-        self.setup = EnsembleSetup(model, options, *options.times())
         self.table, self.table_origin, self.table_inverse = _table(model, domain, self.table_points)
+        D = 0.5 * self.table[..., 3] ** 2
+        dt, t_end, sample_every = default_times(options, float(np.max(np.subtract(domain.upper, domain.lower))), float(D.min()), float(D.max()))
+        within_budget("the ensemble", steps=t_end / dt, detail=f"t_end/dt = {t_end / dt:.3g} steps")
+        self.setup = EnsembleSetup(model, options, dt, t_end, sample_every)
 
     @property
     def dimension(self) -> int:
