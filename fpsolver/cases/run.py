@@ -80,7 +80,7 @@ def sde_skip_reason(case: Case) -> str | None:
     if kind == "cylindrical":
         return "SDE stage skipped: the ensembles represent boxes and discs in Cartesian coordinates; an axisymmetric (r, z) grid is a 3D cylinder they do not represent"
     if kind != "grid":
-        return "SDE stage skipped: the ensembles represent boxes and discs, and bin particles on rectilinear cells; this Gmsh geometry is neither (no histograms on unstructured cells yet)"
+        return "SDE stage skipped: the nD ensembles bin particles on rectilinear grid cells; the unstructured cells of a Gmsh mesh (curved walls, holes such as an obstacle) are not binned yet"
     return None
 
 
