@@ -27,7 +27,7 @@ from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
-from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, EnsembleNDOptions, InertialOptions, OverdampedOptions
+from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, EnsembleNDOptions, InertialOptions, OverdampedOptions
 from fpsolver.ensembles.overdamped_nd import Box, OverdampedEnsembleND, cartesian_bins, cell_bin_averages
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
@@ -64,11 +64,6 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     centre = 0.5 * (lower + upper) if pde.initial_mean is None else np.full(lower.size, pde.initial_mean)
     width = float(np.min(upper - lower)) / 20.0 if pde.initial_width is None else pde.initial_width
     return lambda points: np.exp(-np.sum((points - centre[:, None]) ** 2, axis=0) / (2.0 * width**2))
-
-
-#: at most this many histogram bins per axis of a 2D / 3D grid (blocks of whole cells), so
-#: that a run of a few thousand particles puts enough samples in each bin for chi^2
-ND_BINS_PER_AXIS = {2: 16, 3: 8}
 
 
 def sde_skip_reason(case: Case) -> str | None:

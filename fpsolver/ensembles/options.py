@@ -27,6 +27,9 @@ Boundary = Literal["reflecting", "absorbing", "periodic"]
 InertialBoundary = Literal["reflecting", "absorbing"]
 #: default table nodes per axis of the 2D and 3D ensembles (4 columns of 8 bytes: 8.4 MB in 2D, 8.8 MB in 3D)
 ND_TABLE_POINTS = {2: 513, 3: 65}
+#: case workflow: at most this many histogram bins per axis of a 2D / 3D grid (blocks of
+#: whole cells), so that a run of a few thousand particles puts enough samples in each bin for chi^2
+ND_BINS_PER_AXIS = {2: 16, 3: 8}
 
 
 class EnsembleOptions(Options):
