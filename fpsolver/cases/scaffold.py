@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from fpsolver.cases import schema
-from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_TABLE_POINTS
+from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, ND_TABLE_POINTS
 from fpsolver.qme.systems import SYSTEMS
 
 EXAMPLE_VALUES = {"kappa": 0.5, "sigma": 0.25, "file": "profile.csv", "expression": "1.5 + 0.5*tanh(4*x)"}
@@ -188,7 +188,9 @@ elsewhere) with the same keys, except that an unset `n_particles` means {MIN_PRE
 and `table_points` is left to the nD table ({ND_TABLE_POINTS[2]} per axis in 2D, {ND_TABLE_POINTS[3]} in 3D). Its
 histogram, on blocks of whole cells (at most {ND_BINS_PER_AXIS[2]} per axis in 2D, {ND_BINS_PER_AXIS[3]} in 3D), is compared
 with the PDE steady density averaged over each block (chi^2/dof, L1; `ensemble.nc`
-holds both). Cylindrical and Gmsh meshes have no ensemble yet (the report says so)."""
+holds both). On the Gmsh disc (`geometry = "disc"`) it runs in the disc with reflecting
+walls, binned on {ND_POLAR_BINS[0]} annuli x {ND_POLAR_BINS[1]} sectors (the PDE's triangles split among them);
+cylindrical and other Gmsh meshes have no ensemble yet (the report says so)."""
 
 
 def _section(title: str, model: type[BaseModel], text: str) -> list[str]:

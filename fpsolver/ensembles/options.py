@@ -30,6 +30,8 @@ ND_TABLE_POINTS = {2: 513, 3: 65}
 #: case workflow: at most this many histogram bins per axis of a 2D / 3D grid (blocks of
 #: whole cells), so that a run of a few thousand particles puts enough samples in each bin for chi^2
 ND_BINS_PER_AXIS = {2: 16, 3: 8}
+#: case workflow: (annuli, sectors) of the histogram of a disc
+ND_POLAR_BINS = (8, 4)
 
 
 class EnsembleOptions(Options):

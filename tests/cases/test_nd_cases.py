@@ -135,9 +135,15 @@ scheme = "euler"
 
 
 def test_every_2d_and_3d_shipped_case_passes_its_checks(tmp_path):
-    for name in ("obstacle-box", "hot-cube"):
+    """Also the SDE checks where an ensemble represents the geometry (the cube, the Gmsh
+    disc); the obstacle box says why it has none."""
+    for name in ("obstacle-box", "hot-cube", "heated-disc"):
         run = run_case_directory(copy_case(name, tmp_path), fast=True)
         assert run.checks and all(check.passed for check in run.checks), name
+        has_sde = any(check.metric == "sde_chi2_per_dof" for check in run.checks)
+        assert has_sde == (name != "obstacle-box"), name
+        if name == "obstacle-box":
+            assert any("SDE stage skipped" in note and "obstacle" in note for note in run.results.notes)
         assert {"steady.nc", "steady.csv", "report.html"} <= {p.name for p in run.target.iterdir()}
 
 
