@@ -49,7 +49,8 @@ _PUBLIC: dict[str, tuple[str, str | None]] = {
     "TransientSolution": ("fpsolver.results.field", "TransientSolution"),
     "run_ensemble": ("fpsolver.ensembles", "run_ensemble"),
     "run_inertial_ensemble": ("fpsolver.ensembles", "run_inertial_ensemble"),
-    "run_ensemble_2d": ("fpsolver.ensembles.overdamped2d", "run_ensemble_2d"),
+    "run_ensemble_2d": ("fpsolver.ensembles.overdamped_nd", "run_ensemble_2d"),
+    "run_ensemble_nd": ("fpsolver.ensembles.overdamped_nd", "run_ensemble_nd"),
     "EnsembleResult": ("fpsolver.results.ensemble", "EnsembleResult"),
     "InertialEnsembleResult": ("fpsolver.results.ensemble", "InertialEnsembleResult"),
 }

@@ -232,6 +232,15 @@ def vertex_coordinates(mesh: Mesh) -> np.ndarray:
     return np.asarray(mesh.vertexCoords, dtype=float).reshape(mesh.dim, -1)
 
 
+def triangle_vertices(mesh: Mesh) -> np.ndarray:
+    """Corner coordinates of the cells of a 2D triangle mesh, shape (2, 3, n_cells);
+    ``ValueError`` for a mesh with other cells."""
+    ids = np.ma.getdata(mesh._orderedCellVertexIDs)
+    if mesh.dim != 2 or ids.shape[0] != 3 or np.ma.is_masked(mesh._orderedCellVertexIDs):
+        raise ValueError("mesh: needs a 2D mesh of triangles")
+    return vertex_coordinates(mesh)[:, ids]
+
+
 def cell_volumes(mesh: Mesh) -> np.ndarray:
     """Cell volumes (lengths in 1D, areas in 2D; per radian on cylindrical meshes), shape (n_cells,)."""
     return np.asarray(mesh.cellVolumes, dtype=float)

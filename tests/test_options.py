@@ -15,7 +15,7 @@ from fpsolver.cases.build import open_case
 from fpsolver.ensembles import SCHEMES, InertialEnsemble, OverdampedEnsemble, run_ensemble, run_inertial_ensemble
 from fpsolver.ensembles.options import Boundary, Ensemble2DOptions, InertialOptions, OverdampedOptions, OverdampedScheme
 from fpsolver.ensembles.overdamped import BOUNDARIES
-from fpsolver.ensembles.overdamped2d import OverdampedEnsemble2D, run_ensemble_2d
+from fpsolver.ensembles.overdamped_nd import OverdampedEnsemble2D, run_ensemble_2d
 from fpsolver.models import Ito
 from fpsolver.pde import transient
 from fpsolver.pde.options import SteadyOptions, TransientOptions, TransientScheme

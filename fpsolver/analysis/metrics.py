@@ -14,7 +14,7 @@ from fpsolver.analysis.compare import compare, l1_distance, max_relative_error
 from fpsolver.analysis.observables import effective_soret
 from fpsolver.models import Model
 from fpsolver.pde import exact
-from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
+from fpsolver.results.ensemble import EnsembleNDResult, EnsembleResult, InertialEnsembleResult
 from fpsolver.results.field import SteadyState, TransientSolution
 
 
@@ -55,12 +55,13 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray | None, T: np.nd
     return values
 
 
-def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference: np.ndarray, prefix: str, current: float | None = None) -> dict[str, float]:
-    """An ensemble histogram against exact cell averages ``reference`` (1/length).
+def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult | EnsembleNDResult, reference: np.ndarray, prefix: str, current: float | None = None) -> dict[str, float]:
+    """An ensemble histogram against the reference bin averages ``reference`` (1/length^d:
+    exact cell averages in 1D, the PDE's cell values averaged over each bin in 2D/3D).
 
     L1, Hellinger, KS and chi^2/dof from :func:`fpsolver.analysis.compare.compare`; the
     expected L1 of pure noise, sqrt(2/pi) sum_i sigma_i V_i (normal approximation, with
-    sigma_i the per-cell standard error); and the steady <x> with its standard error.
+    sigma_i the per-bin standard error); and in 1D the steady <x> with its standard error.
     On a ring (an overdamped result with a current): ``current`` and ``current_error``
     (1/time), and with the exact ``current`` J_exact also ``current_exact`` and
     ``current_deviation`` = |J - J_exact| / sigma_J, the deviation in standard errors.
@@ -68,8 +69,9 @@ def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult, reference:
     """
     metrics = compare(result.P, reference, result.volumes, result.P_error)
     metrics["expected_l1"] = float(np.sqrt(2.0 / np.pi) * np.sum(result.P_error * result.volumes))
-    metrics["mean_position"] = float(result.steady_mean)
-    metrics["mean_position_error"] = float(result.steady_mean_error)
+    if not isinstance(result, EnsembleNDResult):
+        metrics["mean_position"] = float(result.steady_mean)
+        metrics["mean_position_error"] = float(result.steady_mean_error)
     if isinstance(result, EnsembleResult) and np.isfinite(result.current):
         metrics["current"], metrics["current_error"] = float(result.current), float(result.current_error)
         if current is not None:

@@ -28,7 +28,8 @@ from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
-from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, InertialOptions, OverdampedOptions
+from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, EnsembleNDOptions, InertialOptions, OverdampedOptions
+from fpsolver.ensembles.overdamped_nd import Box, Disc, OverdampedEnsembleND, cartesian_bins, cell_bin_averages, polar_bin_averages, polar_bins
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
 from fpsolver.io.lock import CaseLockedError, case_lock
@@ -66,11 +67,21 @@ def initial_gaussian(case: Case) -> Callable[[np.ndarray], np.ndarray]:
     return lambda points: np.exp(-np.sum((points - centre[:, None]) ** 2, axis=0) / (2.0 * width**2))
 
 
-#: why the SDE stage is skipped on a geometry, or None where the ensembles apply
+def _is_disc(case: Case) -> bool:
+    """Whether the case's mesh is the shipped Gmsh disc (``geometry = "disc"``)."""
+    return case.config.mesh.kind == "gmsh" and case.config.mesh.geometry == "disc"
+
+
 def sde_skip_reason(case: Case) -> str | None:
-    """None when the 1D overdamped ensembles apply to ``case`` (walls or a ring); else the note the report shows."""
-    if case.dimension > 1:
-        return f"SDE stage skipped: no ensemble for this geometry yet ({case.dimension}D mesh)"
+    """None when an overdamped ensemble applies to ``case`` (1D: walls or a ring; 2D/3D: a
+    rectilinear grid, a box, or the shipped Gmsh disc); else the note the report shows."""
+    if case.dimension == 1 or _is_disc(case):
+        return None
+    kind = case.config.mesh.kind
+    if kind == "cylindrical":
+        return "SDE stage skipped: the ensembles represent boxes and discs in Cartesian coordinates; an axisymmetric (r, z) grid is a 3D cylinder they do not represent"
+    if kind != "grid":
+        return "SDE stage skipped: the nD ensembles represent boxes and the disc; this Gmsh geometry (curved walls, holes such as an obstacle) is neither"
     return None
 
 
@@ -85,6 +96,37 @@ def mixture(case: Case, model: Model, state: Callable[[Model], exact.State]) -> 
     domain = meshes.extent(case.mesh)
     nodes, weights = exact.initial_distribution(case.config.ensemble.x0, domain, breakpoints=model.breakpoints)
     return exact.per_particle_mixture(model, nodes, weights, domain, state)
+
+
+def nd_ensemble(case: Case, model: Model) -> OverdampedEnsembleND:
+    """The overdamped ensemble of a 2D/3D case: on a grid its bounding box with periodic
+    axes where the case has them and reflecting walls elsewhere (the PDE steady state it is
+    compared with has zero flux through them), histograms on blocks of whole cells
+    (:data:`~fpsolver.ensembles.options.ND_BINS_PER_AXIS`); on the Gmsh disc the disc
+    spanned by its bounding box, reflecting, histograms on :data:`ND_POLAR_BINS` annuli x
+    sectors. ``[ensemble]`` keys as in 1D, except: an unset ``n_particles`` means the
+    smallest run sized by precision in 1D (MIN_PRECISION_CHUNKS chunks; nD runs are not
+    grown by precision), and ``table_points`` (the 1D table) is left to the nD default."""
+    ensemble = case.config.ensemble
+    particles = ensemble.n_particles if ensemble.n_particles is not None else MIN_PRECISION_CHUNKS * ensemble.chunk_size
+    if _is_disc(case):
+        lower, upper = meshes.bounding_box(case.mesh)
+        centre, half = 0.5 * (lower + upper), 0.5 * (upper - lower)
+        disc = Disc((float(centre[0]), float(centre[1])), float(half.min()))
+        options = ensemble.options(EnsembleNDOptions, n_particles=particles, table_points=None)
+        return OverdampedEnsembleND(model, disc, options=options, bins=polar_bins(disc, *ND_POLAR_BINS))
+    periodic = case.config.periodic_axes()
+    walls = tuple("periodic" if axis in periodic else "reflecting" for axis in "xyz"[: case.dimension])
+    options = ensemble.options(EnsembleNDOptions, n_particles=particles, boundary=walls, table_points=None)
+    bins = cartesian_bins(case.mesh, ND_BINS_PER_AXIS[case.dimension])
+    return OverdampedEnsembleND(model, Box.from_mesh(case.mesh), options=options, bins=bins)
+
+
+def nd_reference(ensemble: OverdampedEnsembleND, mesh: _fipy.Mesh, P: np.ndarray) -> np.ndarray:
+    """The PDE steady density ``P`` averaged over the ensemble's histogram bins."""
+    if ensemble.bins.kind == "polar":
+        return polar_bin_averages(ensemble.bins, mesh, P)
+    return cell_bin_averages(ensemble.bins, mesh, P)
 
 
 def ring_current(case: Case, model: Model) -> float | None:
@@ -204,7 +246,7 @@ def chunk_groups(n_chunks: int, n_groups: int) -> list[np.ndarray]:
     return [group for group in np.array_split(np.arange(n_chunks), min(n_groups, n_chunks)) if group.size]
 
 
-def run_chunk_group(ensemble: OverdampedEnsemble | InertialEnsemble, group: np.ndarray) -> ChunkResults:
+def run_chunk_group(ensemble: OverdampedEnsemble | InertialEnsemble | OverdampedEnsembleND, group: np.ndarray) -> ChunkResults:
     """``ensemble.run_chunks(group)`` as a plain function, so a mapper sends the
     ensemble as an argument it can share between tasks."""
     return ensemble.run_chunks(group)
@@ -215,7 +257,7 @@ def _serial(function: Callable, argument_tuples: Iterable[tuple]) -> Iterator:
 
 
 def run_chunked(
-    ensemble: OverdampedEnsemble | InertialEnsemble,
+    ensemble: OverdampedEnsemble | InertialEnsemble | OverdampedEnsembleND,
     key: str,
     store: CheckpointStore | None,
     progress: Callable[[float, float], None] | None,
@@ -288,7 +330,7 @@ def run_case(
     pde, ensemble = case.config.pde, case.config.ensemble
     x = meshes.cell_centers(case.mesh) if case.dimension == 1 else meshes.cell_points(case.mesh)
     T = case.profile.T(x)
-    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "soret", "transient_ensembles")}
+    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "ensemble_references", "soret", "transient_ensembles")}
     metrics: dict[str, dict[str, float]] = {}
     notes: list[str] = []
     sde_models = ensemble.models if ensemble.models is not None else list(case.models)
@@ -326,7 +368,14 @@ def run_case(
                     values["final_mass"] = float(mass[-1])
                 else:
                     values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
-            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
+            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None and case.dimension > 1:
+                report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
+                overdamped_nd = nd_ensemble(case, model)
+                parts["ensembles"][label] = run_chunked(overdamped_nd, f"ensemble-{label}", checkpoints, report, mapper)
+                pde_steady = parts["steady"][label].P if label in parts["steady"] else solve_steady(model, case.mesh, options=pde.options(SteadyOptions)).P
+                parts["ensemble_references"][label] = nd_reference(overdamped_nd, case.mesh, pde_steady)
+                values.update(ensemble_metrics(parts["ensembles"][label], parts["ensemble_references"][label], "sde"))
+            elif "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
                 reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
                 parts["exact_cell_averages"][label] = reference
                 report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from fpsolver.cases import schema
+from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, ND_TABLE_POINTS
 from fpsolver.qme.systems import SYSTEMS
 
 EXAMPLE_VALUES = {"kappa": 0.5, "sigma": 0.25, "file": "profile.csv", "expression": "1.5 + 0.5*tanh(4*x)"}
@@ -180,6 +181,18 @@ def _table(model: type[BaseModel]) -> list[str]:
     return ["| key | default | meaning |", "|---|---|---|", *_field_rows(model), ""]
 
 
+ND_ENSEMBLE_TEXT = f"""On 2D/3D `grid` meshes the overdamped ensemble runs in the grid's box
+(`fpsolver.ensembles.run_ensemble_nd`: periodic axes as in `[boundary]`, mirror walls
+elsewhere) with the same keys, except that an unset `n_particles` means {MIN_PRECISION_CHUNKS} chunks
+(nD runs are not grown by `precision`), `L` in the defaults is the box's longest side,
+and `table_points` is left to the nD table ({ND_TABLE_POINTS[2]} per axis in 2D, {ND_TABLE_POINTS[3]} in 3D). Its
+histogram, on blocks of whole cells (at most {ND_BINS_PER_AXIS[2]} per axis in 2D, {ND_BINS_PER_AXIS[3]} in 3D), is compared
+with the PDE steady density averaged over each block (chi^2/dof, L1; `ensemble.nc`
+holds both). On the Gmsh disc (`geometry = "disc"`) it runs in the disc with reflecting
+walls, binned on {ND_POLAR_BINS[0]} annuli x {ND_POLAR_BINS[1]} sectors (the PDE's triangles split among them);
+cylindrical and other Gmsh meshes have no ensemble yet (the report says so)."""
+
+
 def _section(title: str, model: type[BaseModel], text: str) -> list[str]:
     return [f"### {title}", "", text, "", *_table(model)]
 
@@ -238,7 +251,7 @@ def reference_markdown() -> str:
     ]
     lines += _variants("model", schema.MODEL_SCHEMAS)
     lines += _section("[pde]", schema.PDEConfig, "Steady and transient Fokker-Planck solves (FiPy).")
-    lines += _section("[ensemble]", schema.EnsembleConfig, "Overdamped (and optionally inertial) Langevin ensembles; `--fast` caps particles at 4096.")
+    lines += _section("[ensemble]", schema.EnsembleConfig, "Overdamped (and optionally inertial) Langevin ensembles; `--fast` caps particles at 4096.\n\n" + ND_ENSEMBLE_TEXT)
     lines += _section("[validation]", schema.ValidationConfig, "Tolerances checked by `fpsolver validate` (they do not change results).")
     lines += [
         '## Quantum master equation cases (`kind = "qme"`)',

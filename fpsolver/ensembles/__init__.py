@@ -4,15 +4,16 @@
   (Euler-Maruyama or Platen's weak order 2), reflecting or absorbing walls.
 * :func:`run_inertial_ensemble` — M x'' = F - gamma x' + F_L (gCLm Eqs. 27, 48) by
   BAOAB splitting with an exact Ornstein-Uhlenbeck velocity step.
-* :func:`~fpsolver.ensembles.overdamped2d.run_ensemble_2d` — the overdamped SDE in
-  2D rectangles and discs.
+* :func:`run_ensemble_nd` — the overdamped SDE in 2D and 3D boxes (reflecting,
+  absorbing or periodic walls per axis) and 2D discs, Euler-Maruyama or weak order 2
+  (``run_ensemble_2d`` is its 2D name).
 
 Their options (names, defaults, bounds) are defined once in
 :mod:`fpsolver.ensembles.options`, which the case-file table ``[ensemble]`` shares.
 They return frozen result objects with a steady histogram on the mesh cells and
 batch-means errors, moments versus time and run metadata; the classes
 :class:`OverdampedEnsemble`, :class:`InertialEnsemble` and
-:class:`~fpsolver.ensembles.overdamped2d.OverdampedEnsemble2D` split a run into
+:class:`OverdampedEnsembleND` split a run into
 chunks across processes and merge the parts bit-identically.
 
 Names load on first use, so importing :mod:`fpsolver.ensembles.options` does not
@@ -40,6 +41,12 @@ _PUBLIC = {
     "OverdampedOptions": "fpsolver.ensembles.options",
     "InertialOptions": "fpsolver.ensembles.options",
     "Ensemble2DOptions": "fpsolver.ensembles.options",
+    "EnsembleNDOptions": "fpsolver.ensembles.options",
+    "run_ensemble_nd": "fpsolver.ensembles.overdamped_nd",
+    "run_ensemble_2d": "fpsolver.ensembles.overdamped_nd",
+    "OverdampedEnsembleND": "fpsolver.ensembles.overdamped_nd",
+    "OverdampedEnsemble2D": "fpsolver.ensembles.overdamped_nd",
+    "EnsembleNDResult": "fpsolver.results.ensemble",
 }
 
 __all__ = list(_PUBLIC)

@@ -2,8 +2,8 @@
 
 :class:`OverdampedOptions` (:func:`~fpsolver.ensembles.run_ensemble`,
 :class:`~fpsolver.ensembles.OverdampedEnsemble`), :class:`InertialOptions`
-(:func:`~fpsolver.ensembles.run_inertial_ensemble`) and :class:`Ensemble2DOptions`
-(:func:`~fpsolver.ensembles.overdamped2d.run_ensemble_2d`) share the options of
+(:func:`~fpsolver.ensembles.run_inertial_ensemble`) and :class:`EnsembleNDOptions`
+(:func:`~fpsolver.ensembles.overdamped_nd.run_ensemble_nd`) share the options of
 :class:`EnsembleOptions`; the case-file table ``[ensemble]`` copies its keys from
 them (:mod:`fpsolver.cases.schema`). In 1D, unset ``dt``, ``t_end`` and
 ``sample_interval`` follow one rule, :meth:`LineEnsembleOptions.times`, in the
@@ -25,6 +25,13 @@ from fpsolver.models.base import Domain, Model
 OverdampedScheme = Literal["weak2", "euler"]
 Boundary = Literal["reflecting", "absorbing", "periodic"]
 InertialBoundary = Literal["reflecting", "absorbing"]
+#: default table nodes per axis of the 2D and 3D ensembles (4 columns of 8 bytes: 8.4 MB in 2D, 8.8 MB in 3D)
+ND_TABLE_POINTS = {2: 513, 3: 65}
+#: case workflow: at most this many histogram bins per axis of a 2D / 3D grid (blocks of
+#: whole cells), so that a run of a few thousand particles puts enough samples in each bin for chi^2
+ND_BINS_PER_AXIS = {2: 16, 3: 8}
+#: case workflow: (annuli, sectors) of the histogram of a disc
+ND_POLAR_BINS = (8, 4)
 
 
 class EnsembleOptions(Options):
@@ -82,24 +89,29 @@ class LineEnsembleOptions(EnsembleOptions):
         return np.asarray(value, dtype=float) if isinstance(value, (list, tuple)) else value
 
     def times(self, model: Model, domain: Domain, cell_centres: np.ndarray) -> tuple[float, float, int]:
-        """(dt, t_end, sample_every) of the ensemble: as configured, else with
-        tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time,
-        t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
-        by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
-        errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
-        when that is shorter (a short run still samples its histogram). With per-particle
-        T0, D_min and D_max are over every particle's noise ratio."""
-        length = domain[1] - domain[0]
+        """(dt, t_end, sample_every) of the ensemble: :func:`default_times` with L the
+        domain's length and D over the cell centres (with per-particle T0, over every
+        particle's noise ratio too)."""
         D = model.coefficients(cell_centres, domain).D
         if model.per_particle_T0:  # D of a particle scales with its noise ratio: the extremes over every start
             ratios = model.noise_ratios(cell_centres, domain)  # type: ignore[attr-defined]
             D = np.concatenate([D * ratios.min(), D * ratios.max()])
-        tau = length**2 / (np.pi**2 * D.min())
-        t_end = self.t_end if self.t_end is not None else 10.0 * tau
-        dt = self.dt if self.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D.max()))
-        window = t_end - (0.5 * t_end if self.burn_in is None else self.burn_in)
-        interval = self.sample_interval if self.sample_interval is not None else min(tau / 8.0, max(window, dt))
-        return dt, t_end, self.sample_steps(interval, dt)
+        return default_times(self, domain[1] - domain[0], float(np.min(D)), float(np.max(D)))
+
+
+def default_times(options: EnsembleOptions, length: float, D_min: float, D_max: float) -> tuple[float, float, int]:
+    """(dt, t_end, sample_every): the options' values where set, else with
+    tau = L^2/(pi^2 D_min) the slowest free-diffusion relaxation time along a length L,
+    t_end = 10 tau, dt = min(t_end/4000, L^2/(2000 D_max)) (a step moves a particle
+    by at most ~L/30) and samples every tau/8 (nearly independent, so the per-cell
+    errors and chi^2 are meaningful), or once per sampling window t_end - burn_in
+    when that is shorter (a short run still samples its histogram)."""
+    tau = length**2 / (np.pi**2 * D_min)
+    t_end = options.t_end if options.t_end is not None else 10.0 * tau
+    dt = options.dt if options.dt is not None else min(t_end / 4000.0, length**2 / (2000.0 * D_max))
+    window = t_end - (0.5 * t_end if options.burn_in is None else options.burn_in)
+    interval = options.sample_interval if options.sample_interval is not None else min(tau / 8.0, max(window, dt))
+    return dt, t_end, options.sample_steps(interval, dt)
 
 
 class OverdampedOptions(LineEnsembleOptions):
@@ -124,16 +136,39 @@ class InertialOptions(LineEnsembleOptions):
     )
 
 
-class Ensemble2DOptions(EnsembleOptions):
-    """Options of :func:`~fpsolver.ensembles.overdamped2d.run_ensemble_2d`: the time step and
-    duration are required (the 1D rule for them has no 2D counterpart here)."""
+class EnsembleNDOptions(EnsembleOptions):
+    """Options of :func:`~fpsolver.ensembles.overdamped_nd.run_ensemble_nd` (2D and 3D). Unset
+    ``dt``, ``t_end`` and ``sample_interval`` follow :func:`default_times` with L the longest
+    side of the domain's bounding box and D over the coefficient table."""
 
     n_particles: int = Field(ge=1, description="number of particles")
-    dt: float = Field(gt=0, description="time step")
-    t_end: float = Field(gt=0, description="duration")
-    sample_interval: float | None = Field(None, gt=0, description="time between histogram samples; default every step")
-    table_points: int = Field(513, ge=2, description="table nodes per axis (bilinear interpolation; error ~h^2 |c''| / 8)")
+    table_points: int | None = Field(
+        None, ge=2, description=f"table nodes per axis (bilinear in 2D, trilinear in 3D; error ~h^2 |c''| / 8); default {ND_TABLE_POINTS[2]} in 2D, {ND_TABLE_POINTS[3]} in 3D"
+    )
+    scheme: OverdampedScheme = Field("weak2", description='"weak2" (Platen, weak order 2) or "euler" (Euler-Maruyama)')
+    boundary: Boundary | tuple[Boundary, ...] = Field(
+        "reflecting",
+        description='walls of a box, one kind for every axis or one per axis: "reflecting" (mirror), "absorbing" (exit times and sides recorded) '
+        'or "periodic" (positions wrap; the coefficients must be periodic); a disc reflects',
+    )
 
-    def times(self) -> tuple[float, float, int]:
-        """(dt, t_end, sample_every): as given, sampling every step unless ``sample_interval`` is set."""
-        return self.dt, self.t_end, 1 if self.sample_interval is None else self.sample_steps(self.sample_interval, self.dt)
+    @field_validator("boundary", mode="before")
+    @classmethod
+    def _per_axis_as_tuple(cls, value: object) -> object:
+        return tuple(value) if isinstance(value, list) else value
+
+    def walls(self, dimension: int) -> tuple[str, ...]:
+        """The wall kind of each of ``dimension`` axes; ``ValueError`` naming 'boundary' for a wrong count."""
+        if isinstance(self.boundary, str):
+            return (self.boundary,) * dimension
+        if len(self.boundary) != dimension:
+            raise ValueError(f"'boundary' must be one kind or {dimension} (one per axis), got {len(self.boundary)}")
+        return self.boundary
+
+    def points(self, dimension: int) -> int:
+        """Table nodes per axis: ``table_points`` or the default of the dimension."""
+        return ND_TABLE_POINTS[dimension] if self.table_points is None else self.table_points
+
+
+#: the 2D name of :class:`EnsembleNDOptions`
+Ensemble2DOptions = EnsembleNDOptions

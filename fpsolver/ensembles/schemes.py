@@ -17,7 +17,30 @@ Springer 1992, Sec. 15.1, Eq. 15.1.1), for multiplicative noise:
 with all unmarked coefficients at x_n. Its weak order 2 carries over to the bias
 of stationary averages (Talay, Stochastics Stoch. Rep. 29, 1990). Both orders
 hold away from walls; with walls active the order is measured in
-``validation/ensemble_weak_order.py``.
+``validation/study_sde_weak_order.py``.
+
+In d = 2, 3 dimensions (:mod:`fpsolver.ensembles.overdamped_nd`) the noise of
+dr = a dt + b dW has the d columns b^j = b e_j (isotropic b = sqrt(2 D)); they do not
+commute (L^r b^k = b d_r b e_k), so ``"weak2"`` is Platen's scheme for
+multi-dimensional noise (Kloeden and Platen 1992, Sec. 15.1, Eq. 15.1.5) with these
+columns; per component k, with dW_k ~ N(0, dt):
+
+    Y   = r + a dt + b dW,   R+-_k = r + a dt +- b sqrt(dt) e_k,   U+-_k = r +- b sqrt(dt) e_k
+    r'_k = r_k + (a_k(Y) + a_k) dt / 2
+           + [b(R+_k) + b(R-_k) + 2 b] dW_k / 4 + sum_{j != k} [b(U+_j) + b(U-_j) - 2 b] dW_k / 4
+           + [b(R+_k) - b(R-_k)] (dW_k^2 - dt) / (4 sqrt(dt))
+           + sum_{j != k} [b(U+_j) - b(U-_j)] (dW_k dW_j + V_jk) / (4 sqrt(dt))
+
+with the two-point variables V_jk = -V_kj = +-dt (probability 1/2 each, j > k).
+Order 2: Taylor-expanding the evaluations (b(U+_j) + b(U-_j) - 2 b = b^2 d_jj b dt + ...,
+b(U+_j) - b(U-_j) = 2 b d_j b sqrt(dt) + ..., similarly for R and a(Y)) turns the step
+into the simplified weak Taylor 2.0 scheme (Kloeden and Platen Eq. 14.2.1):
+r'_k = r_k + a_k dt + b dW_k + L^0 a_k dt^2/2 + (sum_j b d_j a_k dW_j + L^0 b dW_k) dt/2
++ sum_j b d_j b (dW_j dW_k + V_jk)/2 with L^0 = a.grad + (b^2/2) Laplacian, up to terms whose
+first five moments are O(dt^3); that scheme's one-step moments match those of the
+SDE to O(dt^3), which gives weak order 2 (Kloeden and Platen Theorem 14.5.2). The
+order is measured in 2D in ``tests/ensembles/test_ensemble_nd.py`` and
+``validation/study_sde_weak_order.py``.
 """
 
 from __future__ import annotations
@@ -43,7 +66,7 @@ SCHEMES: dict[str, Scheme] = {
         "weak2",
         SCHEME_PLATEN_WEAK2,
         2.0,
-        "Platen's explicit order 2.0 weak scheme; Kloeden & Platen (1992) Sec. 15.1, Eq. 15.1.1",
+        "Platen's explicit order 2.0 weak scheme; Kloeden & Platen (1992) Sec. 15.1, Eq. 15.1.1 (1D), Eq. 15.1.5 (2D, 3D)",
     ),
 }
 

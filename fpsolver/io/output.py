@@ -178,7 +178,8 @@ def _write_fokker_planck(results: CaseResults, staging: Path) -> list[tuple[Path
 
 
 def _write_fokker_planck_nd(results: CaseResults, staging: Path) -> list[tuple[Path, str]]:
-    """2D/3D results: steady.csv/.nc with cell and face centres, transient.nc, field maps and line cuts."""
+    """2D/3D results: steady.csv/.nc with cell and face centres, transient.nc, ensemble.nc
+    (histograms per bin with their PDE reference), field maps and line cuts."""
     paths = []
     if results.steady:
         write_steady_csv(results, staging / "steady.csv")
@@ -192,6 +193,16 @@ def _write_fokker_planck_nd(results: CaseResults, staging: Path) -> list[tuple[P
         transient.attrs = _global_attributes(results.case)
         transient.to_netcdf(staging / "transient.nc", engine="h5netcdf")
         paths.append((figures_nd.moment_relaxation(results, staging / "figures" / "moments.png"), "relaxation of the mean position and the total probability"))
+    if results.ensembles:
+        datasets = {}
+        for label, result in results.ensembles.items():
+            dataset = result.to_xarray()
+            measure = f"length^{results.dimension}"
+            dataset["P_pde"] = ("bin", results.ensemble_references[label], _attributes(f"1/{measure}", "PDE steady density averaged over the bin (the histogram's reference)"))
+            datasets[label] = dataset
+        ensemble = stack_models(datasets, shared=("area",))
+        ensemble.attrs = _global_attributes(results.case)
+        ensemble.to_netcdf(staging / "ensemble.nc", engine="h5netcdf")
     return paths
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from fpsolver.results.ensemble import EnsembleResult, InertialEnsembleResult
+from fpsolver.results.ensemble import EnsembleNDResult, EnsembleResult, InertialEnsembleResult
 from fpsolver.results.field import SteadyState, TransientSolution
 
 
@@ -68,8 +68,10 @@ class CaseResults:
     transient : dict
         Transient PDE solutions.
     ensembles, inertial : dict
-        Overdamped and inertial Langevin ensembles; ``exact_cell_averages`` holds the
-        exact density averaged over each cell, their reference.
+        Overdamped and inertial Langevin ensembles (2D/3D: :class:`EnsembleNDResult`);
+        ``exact_cell_averages`` holds the exact density averaged over each cell, their
+        reference in 1D, and ``ensemble_references`` that of the 2D/3D ensembles, the
+        PDE steady density averaged over each histogram bin.
     transient_ensembles : dict
         Overdamped Langevin ensembles started from the PDE transient's initial density and
         recorded at its snapshot times (the SDE side of the transient comparison).
@@ -89,9 +91,10 @@ class CaseResults:
     steady: dict[str, SteadyState] = field(default_factory=dict)
     exact: dict[str, np.ndarray] = field(default_factory=dict)
     transient: dict[str, TransientSolution] = field(default_factory=dict)
-    ensembles: dict[str, EnsembleResult] = field(default_factory=dict)
+    ensembles: dict[str, EnsembleResult | EnsembleNDResult] = field(default_factory=dict)
     inertial: dict[str, InertialEnsembleResult] = field(default_factory=dict)
     exact_cell_averages: dict[str, np.ndarray] = field(default_factory=dict)
+    ensemble_references: dict[str, np.ndarray] = field(default_factory=dict)
     soret: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     transient_ensembles: dict[str, EnsembleResult] = field(default_factory=dict)
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)

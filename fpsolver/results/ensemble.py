@@ -287,11 +287,12 @@ class InertialEnsembleResult(LineEnsembleResult):
 
 @dataclass(frozen=True)
 class Bins:
-    """Histogram bins: ``"cartesian"`` (x edges, y edges) or ``"polar"`` (r edges, theta edges).
+    """Histogram bins: ``"cartesian"`` (x, y and in 3D z edges) or ``"polar"`` (r edges, theta edges).
 
-    ``areas`` and ``centres`` (shape (2, n): x, y of a Grid2D cell centre, or r, theta
-    of the middle of an annulus sector) are per bin, in the kernel's bin order
-    (FiPy's Grid2D cell order for cartesian bins).
+    ``areas`` (the bin measure: area in 2D, volume in 3D) and ``centres`` (shape
+    (dim, n): the coordinates of a Grid2D/Grid3D cell centre, or r, theta of the middle
+    of an annulus sector) are per bin, in the kernel's bin order (FiPy's cell order for
+    cartesian bins). ``edges_c`` is empty in 2D.
     """
 
     kind: str
@@ -300,23 +301,31 @@ class Bins:
     origin: tuple[float, float] = (0.0, 0.0)
     areas: np.ndarray = field(default_factory=lambda: np.empty(0))
     centres: np.ndarray = field(default_factory=lambda: np.empty((2, 0)))
+    edges_c: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    @property
+    def dimension(self) -> int:
+        return 3 if self.edges_c.size else 2
 
 
 @dataclass(frozen=True)
-class Ensemble2DResult:
-    """Steady histogram of a 2D ensemble.
+class EnsembleNDResult:
+    """Steady histogram of a 2D or 3D ensemble.
 
     Attributes
     ----------
     bins
-        The bins (with their areas).
+        The bins (with their areas or volumes).
     P, P_error
-        Counts / (samples x bin area) (sum(density * areas) = 1) and its batch-means
-        error over chunks.
+        Counts / (samples x bin measure) (sum(density * areas) = 1) and its batch-means
+        error over chunks (1/length^dim).
     counts
         Total counts per bin; ``counts.sum()`` is the number of samples.
-    final_x, final_y
-        Particle positions at t_end.
+    final_positions
+        Particle positions at t_end, shape (n_particles, dim) (NaN: absorbed).
+    exit_time, exit_side
+        Absorption time (NaN: never absorbed) and wall, -(axis + 1) at the lower and
+        axis + 1 at the upper wall of the axis (0: none).
     model, metadata
         ``Model.describe()`` and the run parameters.
     """
@@ -325,33 +334,61 @@ class Ensemble2DResult:
     P: np.ndarray
     P_error: np.ndarray
     counts: np.ndarray
-    final_x: np.ndarray
-    final_y: np.ndarray
+    final_positions: np.ndarray
+    exit_time: np.ndarray
+    exit_side: np.ndarray
     model: dict[str, object]
     metadata: dict[str, object]
 
+    @property
+    def final_x(self) -> np.ndarray:
+        return self.final_positions[:, 0]
+
+    @property
+    def final_y(self) -> np.ndarray:
+        return self.final_positions[:, 1]
+
+    @property
+    def final_z(self) -> np.ndarray:
+        """z at t_end (3D only)."""
+        if self.final_positions.shape[1] < 3:
+            raise AttributeError("final_z: a 2D ensemble has no z")
+        return self.final_positions[:, 2]
+
+    @property
+    def volumes(self) -> np.ndarray:
+        """The bin measures (the name the 1D results and the metrics use)."""
+        return self.bins.areas
+
     def to_xarray(self) -> xr.Dataset:
-        """The histogram per bin with the bin centres and areas (``bin`` dimension) and
-        the final positions (``particle``); bin edges as ``edge_a``/``edge_b``."""
+        """The histogram per bin with the bin centres and measures (``bin`` dimension), the
+        final positions, exit times and sides (``particle``); bin edges per axis."""
         polar = self.bins.kind == "polar"
-        a, b = ("r", "theta") if polar else ("x", "y")
-        units_a, units_b = ("length", "rad") if polar else ("length", "length")
-        particle = np.arange(self.final_x.size)
+        dim = self.final_positions.shape[1]
+        axes = ("r", "theta") if polar else ("x", "y", "z")[:dim]
+        units = ("length", "rad") if polar else ("length",) * dim
+        edges = (self.bins.edges_a, self.bins.edges_b, self.bins.edges_c)
+        measure = f"length^{dim}"
+        particle = np.arange(self.final_positions.shape[0])
+        final = {f"final_{name}": _var("particle", self.final_positions[:, axis], "length", f"{name} at t_end (NaN: absorbed)") for axis, name in enumerate("xyz"[:dim])}
         return xr.Dataset(
             {
-                "P": _var("bin", self.P, "1/length^2", "steady histogram density after burn-in"),
-                "P_error": _var("bin", self.P_error, "1/length^2", "batch-means standard error of P"),
+                "P": _var("bin", self.P, f"1/{measure}", "steady histogram density after burn-in"),
+                "P_error": _var("bin", self.P_error, f"1/{measure}", "batch-means standard error of P"),
                 "counts": _var("bin", self.counts, "1", "samples per bin"),
-                "area": _var("bin", self.bins.areas, "length^2", "bin area"),
-                "final_x": _var("particle", self.final_x, "length", "x at t_end"),
-                "final_y": _var("particle", self.final_y, "length", "y at t_end"),
+                "area": _var("bin", self.bins.areas, measure, "bin measure (area in 2D, volume in 3D)"),
+                **final,
+                "exit_time": _var("particle", self.exit_time, "time", "absorption time (NaN: never absorbed)"),
+                "exit_side": _var("particle", self.exit_side, "1", "wall of absorption: -(axis+1) lower, axis+1 upper, 0 none"),
             },
             coords={
-                f"{a}_centre": _var("bin", self.bins.centres[0], units_a, f"bin centre, {a}"),
-                f"{b}_centre": _var("bin", self.bins.centres[1], units_b, f"bin centre, {b}"),
-                f"{a}_edge": _var(f"{a}_edge", self.bins.edges_a, units_a, f"bin edges along {a}"),
-                f"{b}_edge": _var(f"{b}_edge", self.bins.edges_b, units_b, f"bin edges along {b}"),
+                **{f"{a}_centre": _var("bin", self.bins.centres[n], units[n], f"bin centre, {a}") for n, a in enumerate(axes)},
+                **{f"{a}_edge": _var(f"{a}_edge", edges[n], units[n], f"bin edges along {a}") for n, a in enumerate(axes)},
                 "particle": _var("particle", particle, "1", "particle index"),
             },
             attrs={**result_attributes(self.metadata, self.model), "bins": self.bins.kind, "origin": json.dumps(list(self.bins.origin))},
         )
+
+
+#: the 2D name of :class:`EnsembleNDResult`
+Ensemble2DResult = EnsembleNDResult

@@ -50,7 +50,7 @@ def test_fast_run_writes_every_promised_file(fast_runs, name):
     results = case / "results"
     assert summary["report"] == str(results / "report.html")
     qme = (case / "case.toml").read_text().find('kind = "qme"') >= 0
-    # 2D/3D cases have no ensemble yet: their report says the SDE stage was skipped
+    # Gmsh and cylindrical cases have no ensemble: their report says the SDE stage was skipped
     skipped_sde = "SDE stage skipped" in (results / "report.md").read_text()
     expected = {"metrics.json", "report.md", "report.html"} | ({"qme.nc", "qme.csv"} if qme else {"steady.nc", "steady.csv"} | (set() if skipped_sde else {"ensemble.nc"}))
     assert expected <= {p.name for p in results.iterdir()}

@@ -13,7 +13,7 @@ import pytest
 from scipy.interpolate import CubicSpline
 
 from fpsolver import geometry, geometry_fields, potentials, profiles
-from fpsolver.ensembles.overdamped2d import Disc, Rectangle, cartesian_bins, polar_bins, run_ensemble_2d
+from fpsolver.ensembles.overdamped_nd import Disc, Rectangle, cartesian_bins, polar_bins, run_ensemble_2d
 from fpsolver.models import Ito
 from fpsolver.pde.steady import solve_steady
 
@@ -39,7 +39,7 @@ def test_rectangle_ensemble_histogram_matches_2d_pde():
     fine = solve_steady(model, geometry.grid((-1.0, -1.0), (1.0, 1.0), (96, 96))).P
     bins = cartesian_bins(coarse)
     p = fine.reshape(12, 8, 12, 8).mean(axis=(1, 3)).ravel() * bins.areas
-    result = run_ensemble_2d(model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=1)
+    result = run_ensemble_2d(model, Rectangle.from_mesh(coarse), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=1, scheme="euler")
     assert result.counts.sum() == 30000 * 10
     assert np.sum(result.P * bins.areas) == pytest.approx(1.0)
     _check_multinomial(result.counts, p)
@@ -58,7 +58,7 @@ def test_disc_ensemble_radial_histogram_matches_cylindrical_pde():
     mass = CubicSpline(radial.x, radial.P * radial.x)  # P r: FiPy's cylindrical volumes are r dr
     rings = np.diff([mass.integrate(0.0, r) for r in bins.edges_a])
     p = np.repeat(rings / rings.sum(), 4) / 4
-    result = run_ensemble_2d(model, Disc(), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=3)
+    result = run_ensemble_2d(model, Disc(), 30000, 1e-3, 5.0, bins=bins, burn_in=1.0, sample_interval=0.4, seed=3, scheme="euler")
     assert np.all(np.hypot(result.final_x, result.final_y) <= 1.0)
     _check_multinomial(result.counts, p)
 
@@ -86,7 +86,7 @@ def test_ensemble_2d_rejects_bad_parameters():
 
 
 def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
-    from fpsolver.ensembles.overdamped2d import OverdampedEnsemble2D
+    from fpsolver.ensembles.overdamped_nd import OverdampedEnsemble2D
 
     model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
     ensemble = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_interval=5e-3, chunk_size=128, seed=5)
