@@ -33,15 +33,12 @@ import math
 import numba
 import numpy as np
 
-from fpsolver.ensembles._kernels import SCHEME_EULER, WALLS_ABSORBING, WALLS_PERIODIC
+from fpsolver.ensembles._kernels import _BRIDGE_CUTOFF, SCHEME_EULER, WALLS_ABSORBING, WALLS_PERIODIC, _mirror, _wrap
 from fpsolver.ensembles._random import LANES, fill_normals_lanes, next_u64, uniform
 
-BOX = 0
-DISC = 1
-CARTESIAN = 0
-POLAR = 1
-# A Brownian-bridge crossing probability exp(-q) with q above this is below 1e-17: skip it.
-_BRIDGE_CUTOFF = 40.0
+#: domain shapes and binnings (codes of the kernel's ``shape`` and ``binning``)
+BOX, DISC = 0, 1
+CARTESIAN, POLAR = 0, 1
 
 
 @numba.njit(inline="always", cache=True)
@@ -65,24 +62,6 @@ def _value(table, dim, i, j, k, fx, fy, fz, column):
     t01 = table[i, j, k + 1, column] + fx * (table[i + 1, j, k + 1, column] - table[i, j, k + 1, column])
     t11 = table[i, j + 1, k + 1, column] + fx * (table[i + 1, j + 1, k + 1, column] - table[i, j + 1, k + 1, column])
     return low + fz * (t01 + fy * (t11 - t01) - low)
-
-
-@numba.njit(cache=True)
-def _mirror(x: float, lo: float, hi: float) -> float:
-    """Fold x into [lo, hi] by mirror reflections (out of line: a step rarely leaves)."""
-    while x < lo or x > hi:
-        x = 2.0 * lo - x if x < lo else 2.0 * hi - x
-    return x
-
-
-@numba.njit(inline="always", cache=True)
-def _wrap(x: float, lo: float, hi: float) -> float:
-    """x moved by whole periods into [lo, hi)."""
-    while x < lo:
-        x += hi - lo
-    while x >= hi:
-        x -= hi - lo
-    return x
 
 
 @numba.njit(cache=True)
@@ -110,9 +89,11 @@ def _edge_index(edges: np.ndarray, value: float) -> int:
 
 
 @numba.njit(inline="always", cache=True)
-def _bin(binning, dim, edges_a, edges_b, edges_c, origin_x, origin_y, x, y, z) -> int:
-    """Histogram bin of (x, y, z), or -1 outside the bins."""
-    if binning == CARTESIAN:
+def _bin(binning, dim, x, y, z) -> int:
+    """Histogram bin of (x, y, z), or -1 outside the bins (``binning`` = (kind, edges_a,
+    edges_b, edges_c, origin_x, origin_y))."""
+    kind, edges_a, edges_b, edges_c, origin_x, origin_y = binning
+    if kind == CARTESIAN:
         i, j = _edge_index(edges_a, x), _edge_index(edges_b, y)
         k = _edge_index(edges_c, z) if dim == 3 else 0
         if i < 0 or j < 0 or k < 0:
@@ -215,45 +196,25 @@ def _weak2_step(table, origin, inverse, dim, walls, geometry, dt, sqrt_dt, x, y,
 
 
 @numba.njit(parallel=True, cache=True)
-def advance_overdamped_nd(
-    pos,
-    alive,
-    exit_time,
-    exit_side,
-    states,
-    bounds,
-    normals,
-    first_step,
-    n_steps,
-    dt,
-    scheme,
-    dim,
-    shape,
-    walls,
-    geometry,
-    table,
-    table_origin,
-    table_inverse,
-    zx,
-    zf,
-    binning,
-    edges_a,
-    edges_b,
-    edges_c,
-    bin_origin_x,
-    bin_origin_y,
-    burn_steps,
-    sample_every,
-    histogram,
-):  # pragma: no cover - compiled; exercised through run_ensemble_nd
+def advance_overdamped_nd(pos, exits, streams, steps, dt, scheme, dim, shape, walls, geometry, coefficients, binning, sampling, histogram):  # pragma: no cover - compiled (run_ensemble_nd)
     """Advance ``n_steps`` steps of dr = a dt + b dW (``dim`` = 2 or 3, isotropic b).
 
     ``scheme``: ``SCHEME_EULER`` (r' = r + a dt + b sqrt(dt) z) or Platen's weak order 2
     (:func:`_weak2_step`). After step g (g counts completed steps) with g > burn_steps
     and (g - burn_steps) a multiple of ``sample_every`` every particle still in the
     domain adds one count to ``histogram[c, bin]``. ``walls`` (one code per axis) apply
-    to ``BOX``; a ``DISC`` reflects.
+    to ``BOX``; a ``DISC`` reflects. Argument groups (tuples): ``exits`` = (alive,
+    exit_time, exit_side) per particle; ``streams`` = (states, bounds, normals, zx, zf):
+    the chunks' generators, particle bounds, normal buffers and ziggurat tables; ``steps``
+    = (first_step, n_steps); ``coefficients`` = (table, origin, inverse spacing);
+    ``binning`` = (kind, edges_a, edges_b, edges_c, origin_x, origin_y); ``sampling`` =
+    (burn_steps, sample_every).
     """
+    alive, exit_time, exit_side = exits
+    states, bounds, normals, zx, zf = streams
+    first_step, n_steps = steps
+    table, table_origin, table_inverse = coefficients
+    burn_steps, sample_every = sampling
     sqrt_dt = math.sqrt(dt)
     absorbing = False
     for axis in range(dim):
@@ -307,7 +268,7 @@ def advance_overdamped_nd(
                     continue
                 pos[i, 0], pos[i, 1], pos[i, 2] = x1, y1, z1
                 if sample:
-                    cell = _bin(binning, dim, edges_a, edges_b, edges_c, bin_origin_x, bin_origin_y, x1, y1, z1)
+                    cell = _bin(binning, dim, x1, y1, z1)
                     if cell >= 0:
                         counts[cell] += 1
 

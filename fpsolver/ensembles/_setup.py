@@ -22,7 +22,7 @@ from fpsolver.ensembles._tables import cell_lookup
 from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS, EnsembleOptions, LineEnsembleOptions
 from fpsolver.meshes.builders import cell_centers, extent
 from fpsolver.models.base import Model, check_model_and_mesh
-from fpsolver.results.ensemble import density_from_counts, ratio_with_error
+from fpsolver.results.ensemble import density_from_counts, moments_versus_time, ratio_with_error
 
 ProgressCallback = Callable[[int, int], None]
 # Steps per kernel call are chosen so that a call does about this many
@@ -352,13 +352,16 @@ class LineSetup(EnsembleSetup):
         }
 
     def line_fields(self, arrays: dict[str, np.ndarray], columns: int) -> dict[str, object]:
-        """The result fields both 1D ensembles have: cells, histogram density, steady
-        <x> and <x^2> (columns 1, 2 of ``steady``), record times and the model."""
+        """The result fields both 1D ensembles have (:class:`~fpsolver.results.ensemble.LineEnsembleResult`
+        but the metadata): cells, histogram density, steady <x> and <x^2> (columns 1, 2 of
+        ``steady``), survivors and <x>, Var x at the record times (columns 0-2 of
+        ``moments``), exits, final positions and the model."""
         batches = self.n_chunks * self.time_blocks
         density, density_error, counts = density_from_counts(arrays["histogram"].reshape(batches, -1), self.volumes)
         steady = arrays["steady"].reshape(batches, columns)
         mean, mean_error = ratio_with_error(steady[:, 1], steady[:, 0])
         second, second_error = ratio_with_error(steady[:, 2], steady[:, 0])
+        history = moments_versus_time(arrays["moments"], first=1)
         return {
             "x": self.centres,
             "x_faces": self.faces,
@@ -371,6 +374,11 @@ class LineSetup(EnsembleSetup):
             "steady_second_moment": second,
             "steady_second_moment_error": second_error,
             "t": np.arange(self.n_records) * self.record_every * self.dt,
+            "alive": history["count"],
+            **{key: history[key] for key in ("mean", "mean_error", "variance", "variance_error")},
+            "exit_time": arrays["particle_exit_time"],
+            "exit_side": arrays["particle_exit_side"],
+            "final_x": arrays["particle_x"],
             "model": self.model.describe(),
         }
 

@@ -169,7 +169,6 @@ class InertialEnsemble(ChunkedEnsemble):
         v_density_error = density_from_counts(np.column_stack([v_counts, steady[:, 0] - v_counts.sum(axis=1)]), np.append(v_widths, 1.0))[1][:-1]
         v_mean, v_mean_error = ratio_with_error(steady[:, 3], steady[:, 0])
         v_square, v_square_error = ratio_with_error(steady[:, 4], steady[:, 0])
-        x_history = moments_versus_time(arrays["moments"], first=1)
         v_history = moments_versus_time(arrays["moments"], first=3)
         return InertialEnsembleResult(
             **s.line_fields(arrays, columns=5),
@@ -181,17 +180,9 @@ class InertialEnsemble(ChunkedEnsemble):
             steady_v_mean_error=v_mean_error,
             steady_v_square=v_square,
             steady_v_square_error=v_square_error,
-            mean=x_history["mean"],
-            mean_error=x_history["mean_error"],
-            variance=x_history["variance"],
-            variance_error=x_history["variance_error"],
             v_mean=v_history["mean"],
             v_variance=v_history["variance"],
-            final_x=arrays["particle_x"],
             final_v=arrays["particle_v"],
-            alive=x_history["count"],
-            exit_time=arrays["particle_exit_time"],
-            exit_side=arrays["particle_exit_side"],
             metadata={
                 **s.metadata(),
                 "kind": self.kind,

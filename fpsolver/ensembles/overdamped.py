@@ -44,7 +44,7 @@ from fpsolver.ensembles.options import Boundary, OverdampedOptions
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.models.base import Model
 from fpsolver.models.periodicity import check_periodic
-from fpsolver.results.ensemble import EnsembleResult, moments_versus_time, ratio_with_error
+from fpsolver.results.ensemble import EnsembleResult, ratio_with_error
 
 BOUNDARIES: tuple[str, ...] = get_args(Boundary)
 
@@ -172,18 +172,9 @@ class OverdampedEnsemble(ChunkedEnsemble):
 
     def _result(self, arrays: dict[str, np.ndarray]) -> EnsembleResult:
         s = self.setup
-        history = moments_versus_time(arrays["moments"])
         current, current_error = self.current(arrays["crossings"])
         return EnsembleResult(
             **s.line_fields(arrays, columns=3),
-            alive=history["count"],
-            mean=history["mean"],
-            mean_error=history["mean_error"],
-            variance=history["variance"],
-            variance_error=history["variance_error"],
-            exit_time=arrays["particle_exit_time"],
-            exit_side=arrays["particle_exit_side"],
-            final_x=arrays["particle_x"],
             current=current,
             current_error=current_error,
             winding=arrays["particle_winding"],

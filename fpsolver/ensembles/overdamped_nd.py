@@ -295,37 +295,10 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         histogram = np.zeros((chunk_ids.size, self.bins.areas.size), dtype=np.int64)
 
         def advance(first_step: int, n_steps: int) -> None:
-            advance_overdamped_nd(
-                pos,
-                alive,
-                exit_time,
-                exit_side,
-                states,
-                bounds,
-                normals,
-                first_step,
-                n_steps,
-                s.dt,
-                self.scheme.code,
-                dim,
-                shape,
-                walls,
-                geometry,
-                self.table,
-                self.table_origin,
-                self.table_inverse,
-                ZIGGURAT_X,
-                ZIGGURAT_F,
-                binning,
-                self.bins.edges_a,
-                self.bins.edges_b,
-                self.bins.edges_c,
-                self.bins.origin[0],
-                self.bins.origin[1],
-                s.burn_steps,
-                s.sample_every,
-                histogram,
-            )
+            exits, streams = (alive, exit_time, exit_side), (states, bounds, normals, ZIGGURAT_X, ZIGGURAT_F)
+            coefficients, sampling = (self.table, self.table_origin, self.table_inverse), (s.burn_steps, s.sample_every)
+            bins = (binning, self.bins.edges_a, self.bins.edges_b, self.bins.edges_c, self.bins.origin[0], self.bins.origin[1])
+            advance_overdamped_nd(pos, exits, streams, (first_step, n_steps), s.dt, self.scheme.code, dim, shape, walls, geometry, coefficients, bins, sampling, histogram)
 
         def finish() -> dict[str, np.ndarray]:
             final = pos[:, :dim].copy()
@@ -342,8 +315,7 @@ class OverdampedEnsembleND(ChunkedEnsemble):
             P_error=density_error,
             counts=counts,
             final_positions=arrays["particle_positions"],
-            exit_time=arrays["particle_exit_time"],
-            exit_side=arrays["particle_exit_side"],
+            **{name: arrays[f"particle_{name}"] for name in ("exit_time", "exit_side")},
             model=self.setup.model.describe(),
             metadata={
                 **self.setup.metadata(),
