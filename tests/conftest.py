@@ -4,6 +4,33 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture
+def restore_threads():
+    """Put numba's thread count back after a test that changes it."""
+    import numba
+
+    threads = numba.get_num_threads()
+    yield
+    numba.set_num_threads(threads)
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Every figure the case writers save during the test (fpsolver.io.figures and
+    figures_nd), keyed by file name."""
+    from fpsolver.io import figures, figures_nd
+
+    captured = {}
+    for module in (figures, figures_nd):
+
+        def capture(figure, path, save=module._save):
+            captured[path.name] = figure
+            return save(figure, path)
+
+        monkeypatch.setattr(module, "_save", capture)
+    return captured
+
+
 @pytest.fixture(autouse=True)
 def _raise_on_floating_point_errors():
     old = np.seterr(all="raise", under="ignore")

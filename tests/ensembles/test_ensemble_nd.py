@@ -99,7 +99,7 @@ def test_2d_stationary_bias_slope_matches_declared_weak_order(scheme):
     assert abs(slope - SCHEMES[scheme].weak_order) < 0.2, (slope, biases)
 
 
-def test_nd_runs_are_bit_identical_for_any_thread_count_and_chunk_split():
+def test_nd_runs_are_bit_identical_for_any_thread_count_and_chunk_split(restore_threads):
     """3D, weak order 2, one wall kind per axis: 1 vs 2 threads and two different splits
     into chunk subsets give bit-identical histograms, positions and exit records."""
     mesh = geometry.grid((-1.0,) * 3, (1.0,) * 3, (3, 4, 2))
@@ -113,12 +113,8 @@ def test_nd_runs_are_bit_identical_for_any_thread_count_and_chunk_split():
         merged = ensemble.merge([ensemble.run_chunks(chunks) for chunks in split])
         for name in ("counts", "final_positions", "exit_time", "exit_side"):
             np.testing.assert_array_equal(getattr(whole, name), getattr(merged, name))
-    threads = numba.get_num_threads()
     numba.set_num_threads(1)
-    try:
-        single = ensemble.run()
-    finally:
-        numba.set_num_threads(threads)
+    single = ensemble.run()
     np.testing.assert_array_equal(whole.final_positions, single.final_positions)
     np.testing.assert_array_equal(whole.counts, single.counts)
 

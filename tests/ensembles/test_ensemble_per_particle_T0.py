@@ -59,13 +59,6 @@ def _fixed_by_T0(x0):
     return compare.cell_averages(_model("ito", T0=float(profiles.exponential(T0=1.0, length=0.8).T(np.array([x0]))[0])), MESH)
 
 
-@pytest.fixture
-def restore_threads():
-    threads = numba.get_num_threads()
-    yield
-    numba.set_num_threads(threads)
-
-
 def _fields(result):
     return [result.P, result.counts, result.mean, result.variance, result.final_x]
 

@@ -14,13 +14,6 @@ def _fields(result):
     return [result.P, result.counts, result.mean, result.variance, result.final_x, result.winding, np.array([result.current, result.current_error])]
 
 
-@pytest.fixture
-def restore_threads():
-    threads = numba.get_num_threads()
-    yield
-    numba.set_num_threads(threads)
-
-
 def _ensemble():
     return OverdampedEnsemble(model_cases()["ito"], mesh40(), 5000, 1e-3, 0.2, scheme="weak2", sample_interval=1e-3, seed=42, chunk_size=256)
 

@@ -85,7 +85,7 @@ def test_ensemble_2d_rejects_bad_parameters():
         run_ensemble_2d(Ito(profiles.linear()), Disc(), 10, 1e-3, 1.0, bins=bins)
 
 
-def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
+def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically(restore_threads):
     from fpsolver.ensembles.overdamped_nd import OverdampedEnsemble2D
 
     model = Ito(geometry_fields.formula("1 + x**2 + y**2"))
@@ -100,12 +100,8 @@ def test_ensemble_2d_split_into_chunk_subsets_merges_bit_identically():
     other_seed = OverdampedEnsemble2D(model, Disc(), 1000, 1e-3, 0.1, bins=polar_bins(Disc(), 5, 3), burn_in=0.0, sample_interval=5e-3, chunk_size=128, seed=6)
     with pytest.raises(ValueError, match="different ensemble"):
         ensemble.merge([ensemble.run_chunks([0, 1, 2, 3]), other_seed.run_chunks([4, 5, 6, 7])])
-    threads = numba.get_num_threads()
     numba.set_num_threads(1)
-    try:
-        single_thread = ensemble.run()
-    finally:
-        numba.set_num_threads(threads)
+    single_thread = ensemble.run()
     np.testing.assert_array_equal(whole.final_x, single_thread.final_x)
 
 

@@ -20,20 +20,6 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def drawn(monkeypatch):
-    """Every figure saved during the test, keyed by file name."""
-    captured = {}
-    save = figures._save
-
-    def capture(figure, path):
-        captured[path.name] = figure
-        return save(figure, path)
-
-    monkeypatch.setattr(figures, "_save", capture)
-    return captured
-
-
-@pytest.fixture
 def results(tmp_path) -> CaseResults:
     mesh = meshes.uniform(-1.0, 1.0, 30)
     profile = profiles.exponential(T0=1.0, length=0.8)

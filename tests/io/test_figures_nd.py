@@ -18,20 +18,6 @@ PNG = b"\x89PNG\r\n\x1a\n"
 SPOT = {2: "1 + exp(-((x - 0.2)**2/0.3 + y**2/0.1))", 3: "1 + exp(-((x - 0.2)**2/0.3 + y**2/0.1 + z**2/0.3))"}
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """Every figure saved during the test, keyed by file name."""
-    captured = {}
-    save = figures_nd._save
-
-    def capture(figure, path):
-        captured[path.name] = figure
-        return save(figure, path)
-
-    monkeypatch.setattr(figures_nd, "_save", capture)
-    return captured
-
-
 def _results(dimension: int, directory) -> CaseResults:
     cells = (24, 24) if dimension == 2 else (12, 12, 12)
     mesh = meshes.grid((-1.0,) * dimension, (1.0,) * dimension, cells)
