@@ -294,10 +294,11 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         normals = np.empty((chunk_ids.size, dim * s.chunk_size))
         histogram = np.zeros((chunk_ids.size, self.bins.areas.size), dtype=np.int64)
 
+        exits, streams = (alive, exit_time, exit_side), (states, bounds, normals, ZIGGURAT_X, ZIGGURAT_F)
+        coefficients, sampling = (self.table, self.table_origin, self.table_inverse), (s.burn_steps, s.sample_every)
+        bins = (binning, self.bins.edges_a, self.bins.edges_b, self.bins.edges_c, self.bins.origin[0], self.bins.origin[1])
+
         def advance(first_step: int, n_steps: int) -> None:
-            exits, streams = (alive, exit_time, exit_side), (states, bounds, normals, ZIGGURAT_X, ZIGGURAT_F)
-            coefficients, sampling = (self.table, self.table_origin, self.table_inverse), (s.burn_steps, s.sample_every)
-            bins = (binning, self.bins.edges_a, self.bins.edges_b, self.bins.edges_c, self.bins.origin[0], self.bins.origin[1])
             advance_overdamped_nd(pos, exits, streams, (first_step, n_steps), s.dt, self.scheme.code, dim, shape, walls, geometry, coefficients, bins, sampling, histogram)
 
         def finish() -> dict[str, np.ndarray]:
