@@ -10,11 +10,11 @@ and partial sums combine in a fixed order afterwards.
 
 Within a chunk the loop is time-step major: at every step one normal variate per
 particle of the chunk is drawn (also for particles already absorbed) from the
-chunk's interleaved generators (:func:`fpsolver.ensembles._random.fill_normals_lanes`),
-so the stream a particle sees depends only on (seed, chunk size, particle index),
-never on thread count, block length or which other chunks run in the same call.
-Per particle and step the Euler-Maruyama work is: one normal, one table row
-(drift and noise), a mirror test, a cell look-up and a histogram increment.
+particle's own generator (:func:`fpsolver.ensembles._random.fill_normals`), so the
+stream a particle sees depends only on (seed, chunk size, particle index), never on
+thread count, block length or which other chunks run in the same call. Per particle
+and step the Euler-Maruyama work is: one normal, one table row (drift and noise), a
+mirror test, a cell look-up and a histogram increment.
 
 Step index convention: ``g`` counts completed steps (time t = g dt). Moments are
 recorded when g is a multiple of ``record_every``; the steady-state histogram and
@@ -29,7 +29,11 @@ import math
 import numba
 import numpy as np
 
-from fpsolver.ensembles._random import LANES, fill_normals_lanes, uniform
+from fpsolver.ensembles._random import fill_normals, rare_stream, uniform
+
+#: the one floating-point licence the kernels take: a * b + c may become a fused
+#: multiply-add (one rounding instead of two); results stay deterministic for a given machine
+CONTRACT = {"contract"}
 
 SCHEME_EULER = 0
 SCHEME_PLATEN_WEAK2 = 1
@@ -43,35 +47,34 @@ WALLS_PERIODIC = 2
 _BRIDGE_CUTOFF = 40.0
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
 def _interpolate(table: np.ndarray, x_min: float, inverse_spacing: float, x: float, column: int) -> float:
-    """Linear interpolation of one table column at x, clamped to the table's range."""
+    """Linear interpolation of one column of an :func:`~fpsolver.ensembles._tables.interval_table`
+    at x, clamped to the table's range (unsigned indices: no negative-index wraparound)."""
     s = (x - x_min) * inverse_spacing
-    last = table.shape[0] - 1
-    s = min(max(s, 0.0), last - 1e-9)
-    j = int(s)
-    f = s - j
-    return table[j, column] + f * (table[j + 1, column] - table[j, column])
+    s = min(max(s, 0.0), table.shape[0] - 1e-9)
+    j = np.uint64(s)
+    k = np.uint64(2 * column)
+    return table[j, k] + (s - np.float64(j)) * table[j, k + np.uint64(1)]
+
+
+@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
+def _gather(table: np.ndarray, x_min: float, inverse_spacing: float, points: np.ndarray, column: int, out: np.ndarray) -> None:
+    """``out[i]`` = column ``column`` of ``table`` interpolated at ``points[i]`` (a SIMD gather loop)."""
+    for i in range(points.size):
+        out[i] = _interpolate(table, x_min, inverse_spacing, points[i], column)
 
 
 @numba.njit(inline="always", cache=True)
-def _interpolate_pair(table: np.ndarray, x_min: float, inverse_spacing: float, x: float, first: int) -> tuple[float, float]:
-    """Columns ``first`` and ``first + 1`` at x with one index computation (adjacent in memory)."""
-    s = (x - x_min) * inverse_spacing
-    s = min(max(s, 0.0), table.shape[0] - 1 - 1e-9)
-    j = int(s)
-    f = s - j
-    return table[j, first] + f * (table[j + 1, first] - table[j, first]), table[j, first + 1] + f * (table[j + 1, first + 1] - table[j, first + 1])
-
-
-@numba.njit(inline="always", cache=True)
-def _cell(x: float, faces: np.ndarray, lookup_min: float, lookup_inverse_spacing: float, start: np.ndarray) -> int:
-    j = int((x - lookup_min) * lookup_inverse_spacing)
-    j = min(max(j, 0), start.size - 1)
-    cell = start[j]
-    last = faces.size - 2
-    while cell < last and x >= faces[cell + 1]:
-        cell += 1
+def _cell(x: float, lookup: tuple) -> np.uint64:
+    """Cell of x from a :class:`~fpsolver.ensembles._tables.CellLookup`'s ``kernel_arguments()``."""
+    faces, lookup_min, inverse_spacing, start, next_face, crowded = lookup
+    j = np.uint64(min(max((x - lookup_min) * inverse_spacing, 0.0), start.size - 0.5))
+    cell = np.uint64(start[j]) + np.uint64(x >= next_face[j])
+    if crowded:
+        last = np.uint64(faces.size - 2)
+        while cell < last and x >= faces[cell + np.uint64(1)]:
+            cell += np.uint64(1)
     return cell
 
 
@@ -107,7 +110,7 @@ def _wrap_counting(x: float, lo: float, hi: float) -> tuple[float, int]:
     return x, turns
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, fastmath=CONTRACT, cache=True)
 def advance_overdamped(
     x,
     alive,
@@ -130,10 +133,7 @@ def advance_overdamped(
     ratios,
     zx,
     zf,
-    faces,
-    lookup_min,
-    lookup_inverse_spacing,
-    lookup_start,
+    lookup,
     burn_steps,
     sample_every,
     time_blocks,
@@ -146,86 +146,64 @@ def advance_overdamped(
 ):  # pragma: no cover - compiled; exercised through run_ensemble
     """Advance ``n_steps`` steps of dx = a dt + b dW (Ito) for every chunk.
 
-    ``table`` columns are the pre-scaled coefficients (a dt, b sqrt(dt)), so with
-    z ~ N(0, 1) and dW = sqrt(dt) z, ``scheme`` 0 (Euler-Maruyama) is
-    x' = x + [a dt] + [b sqrt(dt)] z, and 1 is Platen's explicit weak order 2.0
-    scheme (see :mod:`fpsolver.ensembles.schemes`) in the same variables. ``ratios``:
-    ``None`` (one noise for all), or per particle (r - 1, sqrt r) of its noise ratio r
-    (per-particle T0): its coefficients are a dt + (r - 1) [a1 dt] (table column 2) and
-    sqrt(r) [b sqrt(dt)], at x and at Platen's supporting values alike. ``walls``:
-    ``WALLS_REFLECTING`` mirror reflection, ``WALLS_ABSORBING`` absorption with the
-    Brownian-bridge crossing test (Gobet 2000) between steps, ``WALLS_PERIODIC`` a ring:
-    positions wrap into [lo, hi) (the coefficients are looked up at wrapped points),
-    ``winding[particle]`` counts the net wraps (+1 per crossing of hi upwards) of the
-    whole run and ``crossings[c, block]`` those of every step after the burn-in, in the
-    time block of that step (the block formula of the samples, applied to every step).
-    Accumulators (per chunk ``c``): ``histogram[c, block, cell]`` counts,
+    ``table`` (:func:`~fpsolver.ensembles._tables.interval_table` layout) holds the
+    pre-scaled coefficients (a dt, b sqrt(dt)), so with z ~ N(0, 1) and dW = sqrt(dt) z,
+    ``scheme`` 0 (Euler-Maruyama) is x' = x + [a dt] + [b sqrt(dt)] z, and 1 is Platen's
+    explicit weak order 2.0 scheme (see :mod:`fpsolver.ensembles.schemes`) in the same
+    variables. ``ratios``: ``None`` (one noise for all), or per particle (r - 1, sqrt r)
+    of its noise ratio r (per-particle T0): its coefficients are a dt + (r - 1) [a1 dt]
+    (table column 2) and sqrt(r) [b sqrt(dt)], at x and at Platen's supporting values
+    alike. ``walls``: ``WALLS_REFLECTING`` mirror reflection, ``WALLS_ABSORBING``
+    absorption with the Brownian-bridge crossing test (Gobet 2000) between steps,
+    ``WALLS_PERIODIC`` a ring: positions wrap into [lo, hi) (the coefficients are looked
+    up at wrapped points), ``winding[particle]`` counts the net wraps (+1 per crossing of
+    hi upwards) of the whole run and ``crossings[c, block]`` those of every step after the
+    burn-in, in the time block of that step (the block formula of the samples, applied
+    to every step). Accumulators (per chunk ``c``): ``histogram[c, block, cell]`` counts,
     ``steady[c, block] = (samples, sum x, sum x^2)``, ``moments[c, record] = (alive,
     sum x, sum x^2)``.
+
+    A step of a chunk runs in passes over the chunk's particles: the normals, the
+    coefficient look-ups at x (and at Platen's supporting values) and the proposed
+    positions are loops without branches that the compiler turns into SIMD
+    instructions; one scalar loop then applies the walls and accumulates.
     """
     absorbing = walls == WALLS_ABSORBING
     periodic = walls == WALLS_PERIODIC
     for c in numba.prange(bounds.size - 1):
         state = states[c]
-        rare = state[LANES]
+        rare = rare_stream(state)
         first, last = bounds[c], bounds[c + 1]
-        z = normals[c, : last - first]
+        n = last - first
+        z = normals[c, :n]
+        bits, missed = np.empty(n, np.uint64), np.empty(n, np.int64)
+        # rows: drift, noise at x and the proposed positions
+        work = np.empty((3, n))
+        noise, proposal = work[1], work[2]
         xc = x[first:last]
         counts = histogram[c]
         for s in range(n_steps):
             g = first_step + s + 1
-            fill_normals_lanes(state, z, zx, zf)
+            fill_normals(state, z, zx, zf, bits, missed)
+            _coefficients(table, table_min, table_inverse_spacing, ratios, first, xc, z, work, scheme == SCHEME_EULER)
+            if scheme != SCHEME_EULER:
+                _platen_proposal(table, table_min, table_inverse_spacing, ratios, first, periodic, lo, hi, xc, z, work)
             record = g % record_every == 0
             sample = g > burn_steps and (g - burn_steps) % sample_every == 0
             block = (g - burn_steps - 1) * time_blocks // (total_steps - burn_steps) if sample else 0
             counted = periodic and g > burn_steps
             crossing_block = (g - burn_steps - 1) * time_blocks // (total_steps - burn_steps) if counted else 0
             r = g // record_every
-            # per-step sums in registers: one memory update per chunk and step, not per particle
-            n_rec = s1_rec = s2_rec = n_smp = s1_smp = s2_smp = 0.0
-            for i in range(last - first):
+            row = counts[block]
+            # per-step sums in registers (one memory update per chunk and step, not per
+            # particle), shared by the record and the sample
+            n_sum = x_sum = x2_sum = 0.0
+            for i in range(n):
                 if absorbing and not alive[first + i]:
                     continue
-                x0 = xc[i]
-                drift, noise = _interpolate_pair(table, table_min, table_inverse_spacing, x0, 0)
-                excess, scale = 0.0, 1.0
-                if ratios is not None:  # pruned at compile time for ratios=None
-                    excess, scale = ratios[first + i, 0], ratios[first + i, 1]
-                    drift += excess * _interpolate(table, table_min, table_inverse_spacing, x0, 2)
-                    noise *= scale
-                zi = z[i]
-                if scheme == SCHEME_EULER:
-                    x1 = x0 + drift + noise * zi
-                else:
-                    base = x0 + drift
-                    at_bar, at_plus, at_minus = base + noise * zi, base + noise, base - noise
-                    if periodic:
-                        at_bar, at_plus, at_minus = _wrap(at_bar, lo, hi), _wrap(at_plus, lo, hi), _wrap(at_minus, lo, hi)
-                    drift_bar = _interpolate(table, table_min, table_inverse_spacing, at_bar, 0)
-                    noise_plus = _interpolate(table, table_min, table_inverse_spacing, at_plus, 1)
-                    noise_minus = _interpolate(table, table_min, table_inverse_spacing, at_minus, 1)
-                    if ratios is not None:  # the supporting values with this particle's coefficients
-                        drift_bar += excess * _interpolate(table, table_min, table_inverse_spacing, at_bar, 2)
-                        noise_plus *= scale
-                        noise_minus *= scale
-                    x1 = x0 + 0.5 * (drift_bar + drift) + 0.25 * (noise_plus + noise_minus + 2.0 * noise) * zi + 0.25 * (noise_plus - noise_minus) * (zi * zi - 1.0)
+                x0, x1 = xc[i], proposal[i]
                 if absorbing:
-                    side = 0
-                    if x1 <= lo:
-                        side = -1
-                    elif x1 >= hi:
-                        side = 1
-                    else:
-                        # probability that the continuous path crossed a wall during the step
-                        scale = 2.0 / (noise * noise)
-                        q_lo = (x0 - lo) * (x1 - lo) * scale
-                        q_hi = (hi - x0) * (hi - x1) * scale
-                        if min(q_lo, q_hi) < _BRIDGE_CUTOFF:
-                            u = uniform(rare)
-                            if u < math.exp(-q_lo):
-                                side = -1
-                            elif u < math.exp(-q_lo) + math.exp(-q_hi):
-                                side = 1
+                    side = _exit_side(x0, x1, noise[i], lo, hi, rare)
                     if side != 0:
                         alive[first + i] = 0
                         exit_time[first + i] = g * dt
@@ -240,26 +218,88 @@ def advance_overdamped(
                 elif x1 < lo or x1 > hi:
                     x1 = _mirror(x1, lo, hi)
                 xc[i] = x1
-                if record:
-                    n_rec += 1.0
-                    s1_rec += x1
-                    s2_rec += x1 * x1
+                if record or sample:
+                    n_sum += 1.0
+                    x_sum += x1
+                    x2_sum += x1 * x1
                 if sample:
-                    counts[block, _cell(x1, faces, lookup_min, lookup_inverse_spacing, lookup_start)] += 1
-                    n_smp += 1.0
-                    s1_smp += x1
-                    s2_smp += x1 * x1
+                    row[_cell(x1, lookup)] += 1
             if record:
-                moments[c, r, 0] += n_rec
-                moments[c, r, 1] += s1_rec
-                moments[c, r, 2] += s2_rec
+                _add_sums(moments[c, r], (n_sum, x_sum, x2_sum))
             if sample:
-                steady[c, block, 0] += n_smp
-                steady[c, block, 1] += s1_smp
-                steady[c, block, 2] += s2_smp
+                _add_sums(steady[c, block], (n_sum, x_sum, x2_sum))
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
+def _coefficients(table, table_min, table_inverse_spacing, ratios, first, x, z, work, euler):  # pragma: no cover - compiled
+    """Rows of ``work``: 0 the drift a dt and 1 the noise b sqrt(dt) at every x (one table
+    row read per particle; with ``ratios`` this particle's a dt + (r - 1) a1 dt and
+    sqrt(r) b sqrt(dt)), and with ``euler`` 2 the Euler-Maruyama proposal x + a dt + b sqrt(dt) z."""
+    drift, noise, proposal = work[0], work[1], work[2]
+    top = table.shape[0] - 1e-9
+    for i in range(x.size):
+        xi = x[i]
+        s = min(max((xi - table_min) * table_inverse_spacing, 0.0), top)
+        j = np.uint64(s)
+        f = s - np.float64(j)
+        a = table[j, np.uint64(0)] + f * table[j, np.uint64(1)]
+        b = table[j, np.uint64(2)] + f * table[j, np.uint64(3)]
+        if ratios is not None:  # pruned at compile time for ratios=None
+            a += ratios[first + i, 0] * (table[j, np.uint64(4)] + f * table[j, np.uint64(5)])
+            b *= ratios[first + i, 1]
+        drift[i] = a
+        noise[i] = b
+        if euler:
+            proposal[i] = xi + a + b * z[i]
+
+
+@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
+def _platen_proposal(table, table_min, table_inverse_spacing, ratios, first, periodic, lo, hi, x, z, work):  # pragma: no cover - compiled
+    """Platen's weak order 2 step from every x (rows of ``work``: 0 drift a dt and 1 noise
+    b sqrt(dt) at x, given; 2 the proposal, written):
+
+    x' = x + (a(xbar) + a(x)) dt / 2 + (b(x+) + b(x-) + 2 b(x)) sqrt(dt) z / 4
+         + (b(x+) - b(x-)) sqrt(dt) (z^2 - 1) / 4,
+    with xbar = x + a dt + b sqrt(dt) z and x+- = x + a dt +- b sqrt(dt) (wrapped on a ring)."""
+    drift, noise, proposal = work[0], work[1], work[2]
+    for i in range(x.size):
+        zi, a, b = z[i], drift[i], noise[i]
+        base = x[i] + a
+        at_bar, at_plus, at_minus = base + b * zi, base + b, base - b
+        if periodic:
+            at_bar, at_plus, at_minus = _wrap(at_bar, lo, hi), _wrap(at_plus, lo, hi), _wrap(at_minus, lo, hi)
+        drift_bar = _interpolate(table, table_min, table_inverse_spacing, at_bar, 0)
+        noise_plus = _interpolate(table, table_min, table_inverse_spacing, at_plus, 1)
+        noise_minus = _interpolate(table, table_min, table_inverse_spacing, at_minus, 1)
+        if ratios is not None:  # the supporting values with this particle's coefficients
+            drift_bar += ratios[first + i, 0] * _interpolate(table, table_min, table_inverse_spacing, at_bar, 2)
+            noise_plus *= ratios[first + i, 1]
+            noise_minus *= ratios[first + i, 1]
+        proposal[i] = x[i] + 0.5 * (drift_bar + a) + 0.25 * (noise_plus + noise_minus + 2.0 * b) * zi + 0.25 * (noise_plus - noise_minus) * (zi * zi - 1.0)
+
+
+@numba.njit(cache=True)
+def _exit_side(x0: float, x1: float, noise: float, lo: float, hi: float, rare: np.ndarray) -> int:
+    """-1 or +1 when the step x0 -> x1 (noise b sqrt(dt)) left [lo, hi] through that wall,
+    at its end or in between (the Brownian-bridge crossing probability exp(-2 (x0 - w)(x1 - w) / (b^2 dt))
+    per wall w, one uniform from ``rare`` when it is not negligible); 0 when it stayed."""
+    if x1 <= lo:
+        return -1
+    if x1 >= hi:
+        return 1
+    scale = 2.0 / (noise * noise)
+    q_lo = (x0 - lo) * (x1 - lo) * scale
+    q_hi = (hi - x0) * (hi - x1) * scale
+    if min(q_lo, q_hi) < _BRIDGE_CUTOFF:
+        u = uniform(rare)
+        if u < math.exp(-q_lo):
+            return -1
+        if u < math.exp(-q_lo) + math.exp(-q_hi):
+            return 1
+    return 0
+
+
+@numba.njit(parallel=True, fastmath=CONTRACT, cache=True)
 def advance_inertial(
     x,
     v,
@@ -282,10 +322,7 @@ def advance_inertial(
     table_inverse_spacing,
     zx,
     zf,
-    faces,
-    lookup_min,
-    lookup_inverse_spacing,
-    lookup_start,
+    lookup,
     v_min,
     v_inverse_width,
     v_bins,
@@ -317,10 +354,11 @@ def advance_inertial(
         state = states[c]
         first, last = bounds[c], bounds[c + 1]
         z = normals[c, : last - first]
+        bits, missed = np.empty(last - first, np.uint64), np.empty(last - first, np.int64)
         counts, v_counts = histogram[c], v_histogram[c]
         for s in range(n_steps):
             g = first_step + s + 1
-            fill_normals_lanes(state, z, zx, zf)
+            fill_normals(state, z, zx, zf, bits, missed)
             record = g % record_every == 0
             sample = g > burn_steps and (g - burn_steps) % sample_every == 0
             block = (g - burn_steps - 1) * time_blocks // (total_steps - burn_steps) if sample else 0
@@ -337,7 +375,8 @@ def advance_inertial(
                         _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
                         continue
                     xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
-                damping, spread = _interpolate_pair(table, table_min, table_inverse_spacing, xi, 1)
+                damping = _interpolate(table, table_min, table_inverse_spacing, xi, 1)
+                spread = _interpolate(table, table_min, table_inverse_spacing, xi, 2)
                 vi = damping * vi + spread * z[i - first]
                 xi += half_dt * vi
                 if xi < lo or xi > hi:
@@ -357,23 +396,21 @@ def advance_inertial(
                     v_sum += vi
                     v2_sum += vi * vi
                 if sample:
-                    counts[block, _cell(xi, faces, lookup_min, lookup_inverse_spacing, lookup_start)] += 1
+                    counts[block, _cell(xi, lookup)] += 1
                     w = (vi - v_min) * v_inverse_width
                     if 0.0 <= w < v_bins:
                         v_counts[block, int(w)] += 1
             if record:
-                _add_sums(moments[c, r], n_sum, x_sum, x2_sum, v_sum, v2_sum)
+                _add_sums(moments[c, r], (n_sum, x_sum, x2_sum, v_sum, v2_sum))
             if sample:
-                _add_sums(steady[c, block], n_sum, x_sum, x2_sum, v_sum, v2_sum)
+                _add_sums(steady[c, block], (n_sum, x_sum, x2_sum, v_sum, v2_sum))
 
 
 @numba.njit(inline="always", cache=True)
-def _add_sums(row: np.ndarray, n: float, x: float, x2: float, v: float, v2: float) -> None:
-    row[0] += n
-    row[1] += x
-    row[2] += x2
-    row[3] += v
-    row[4] += v2
+def _add_sums(row: np.ndarray, sums: tuple) -> None:
+    """row[k] += sums[k]: a chunk's per-step sums into its record or sample row."""
+    for k in range(len(sums)):
+        row[k] += sums[k]
 
 
 @numba.njit(cache=True)

@@ -2,8 +2,8 @@
 
 Same design as the 1D kernels (:mod:`fpsolver.ensembles._kernels`): the model
 enters only through a table of its coefficients on a uniform grid (bilinear in 2D,
-trilinear in 3D), every chunk of particles owns :data:`~fpsolver.ensembles._random.LANES`
-interleaved xoshiro256** generators plus one for rare draws
+trilinear in 3D), every chunk of particles owns one xoshiro256** generator per normal
+slot (``dim`` per particle) plus one for rare draws
 (:mod:`fpsolver.ensembles._random`), a chunk is advanced by one thread in a fixed
 order (time step major, particle minor, ``dim`` normals per particle and step, drawn
 for absorbed particles too), and histograms are accumulated per chunk, so results
@@ -34,7 +34,7 @@ import numba
 import numpy as np
 
 from fpsolver.ensembles._kernels import _BRIDGE_CUTOFF, SCHEME_EULER, WALLS_ABSORBING, WALLS_PERIODIC, _mirror, _wrap
-from fpsolver.ensembles._random import LANES, fill_normals_lanes, next_u64, uniform
+from fpsolver.ensembles._random import fill_normals, next_u64, rare_stream, uniform
 
 #: domain shapes and binnings (codes of the kernel's ``shape`` and ``binning``)
 BOX, DISC = 0, 1
@@ -110,7 +110,7 @@ def _bin(binning, dim, x, y, z) -> int:
 def initial_positions_nd(pos, states, bounds, dim, shape, geometry):  # pragma: no cover - compiled
     """Uniformly distributed start positions from each chunk's rare-draw generator (rejection for the disc)."""
     for c in numba.prange(bounds.size - 1):
-        state = states[c, LANES]
+        state = rare_stream(states[c])
         for i in range(bounds[c], bounds[c + 1]):
             if shape == BOX:
                 for axis in range(dim):
@@ -221,13 +221,14 @@ def advance_overdamped_nd(pos, exits, streams, steps, dt, scheme, dim, shape, wa
         absorbing = absorbing or (shape == BOX and walls[axis] == WALLS_ABSORBING)
     for c in numba.prange(bounds.size - 1):
         state = states[c]
-        rare = state[LANES]
+        rare = rare_stream(state)
         first, last = bounds[c], bounds[c + 1]
         z = normals[c, : dim * (last - first)]
+        scratch_bits, missed = np.empty(z.size, np.uint64), np.empty(z.size, np.int64)
         counts = histogram[c]
         for s in range(n_steps):
             g = first_step + s + 1
-            fill_normals_lanes(state, z, zx, zf)
+            fill_normals(state, z, zx, zf, scratch_bits, missed)
             sample = g > burn_steps and (g - burn_steps) % sample_every == 0
             for i in range(first, last):
                 bits = next_u64(rare) if scheme != SCHEME_EULER else np.uint64(0)

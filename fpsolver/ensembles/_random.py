@@ -1,22 +1,24 @@
 """Per-chunk random streams compiled with numba: xoshiro256** and a ziggurat normal.
 
-Every chunk of particles owns xoshiro256** generators (Blackman and Vigna,
-"Scrambled linear pseudorandom number generators", ACM TOMS 47, 2021), period
-2^256 - 1, seeded from ``numpy.random.SeedSequence(seed).spawn(n_chunks)[c]``
-(child ``c`` is the same whatever ``n_chunks``). The 2D kernels use one generator
-per chunk; the 1D kernels use :data:`LANES` interleaved generators per chunk
-(particle j of a chunk draws from lane ``j % LANES``), whose independent update
-chains the processor overlaps, plus one extra generator for the rare draws (ziggurat
-retries, Brownian-bridge uniforms), so every lane advances exactly once per
-particle and step. A chunk is always advanced by one thread in a fixed order (time
-step major, particle minor), so the numbers a particle sees depend only on the seed,
-the chunk size and the particle index: not on the number of threads, on how the
-steps are split into blocks between progress reports, or on which process runs
-the chunk.
+Every slot of a chunk's normal buffer owns a xoshiro256** generator (Blackman and
+Vigna, "Scrambled linear pseudorandom number generators", ACM TOMS 47, 2021; period
+2^256 - 1), and the chunk owns one more generator for the rare draws (ziggurat
+retries, Brownian-bridge uniforms, initial positions). The states of chunk ``c`` are
+``SeedSequence(seed)`` child ``c`` (:func:`stream_seeds`), so they do not depend on how
+many chunks a run has. A 1D chunk has one slot per particle, an nD chunk ``dim``.
+
+Generators in separate slots are independent update chains stored side by side
+(structure of arrays), so the compiler turns one draw per slot into SIMD
+instructions: :func:`fill_normals` draws a whole buffer at ~1e9 normals per
+CPU-second. Rare draws happen in slot order after the fast pass, and a chunk is
+always advanced by one thread in a fixed order (time step major, slot minor), so
+the numbers a particle sees depend only on the seed, the chunk size and the
+particle index: not on the number of threads, on how the steps are split into
+blocks between progress reports, or on which process runs the chunk.
 
 Normal variates use the ziggurat method of Marsaglia and Tsang (J. Stat. Softw.
-5(8), 2000) with 256 layers, one 64-bit draw per variate in ~99% of cases, which
-is what makes 1e8 Euler-Maruyama steps per second per core possible. The layer
+5(8), 2000) with 1024 layers: one 64-bit draw per variate (10 bits of layer, 54 of
+signed uniform), accepted by the fast test in 99.6% of cases. The layer
 table is computed here from the layer recursion, not copied.
 """
 
@@ -26,18 +28,18 @@ import numba
 import numpy as np
 
 _U64 = np.uint64
-_LAYERS = 256
-#: interleaved generators per chunk in the 1D kernels; row LANES of a chunk's
-#: ``(LANES + 1, 4)`` state holds the generator of the rare draws
-LANES = 8
-# Right edge of the base layer and the common layer area for 256 layers of the
-# unnormalised density exp(-x^2/2) (Marsaglia and Tsang 2000, Sec. 3).
-_R = 3.6541528853610088
-_V = 0.00492867323399
+_LAYERS = 1024
+_LAYER_MASK = _U64(_LAYERS - 1)
+# Right edge of the base layer and the common layer area for 1024 layers of the
+# unnormalised density exp(-x^2/2): r solves the closing condition of the layer
+# recursion (x_1024 = 0), v = r exp(-r^2/2) + sqrt(pi/2) erfc(r/sqrt(2)) (tests check both).
+_R = 4.038849846109505
+_V = 0.0012263246463530852
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2^-53
 
 
 def _ziggurat_edges() -> tuple[np.ndarray, np.ndarray]:
-    """Layer edges X[0..256] (X[0] = v/f(r) virtual base width, X[256] = 0) and f(X)."""
+    """Layer edges X[0..1024] (X[0] = v/f(r) virtual base width, X[1024] = 0) and f(X)."""
     edges = np.empty(_LAYERS + 1)
     edges[0] = _V / np.exp(-0.5 * _R * _R)
     edges[1] = _R
@@ -50,31 +52,47 @@ def _ziggurat_edges() -> tuple[np.ndarray, np.ndarray]:
 ZIGGURAT_X, ZIGGURAT_F = _ziggurat_edges()
 
 
-def chunk_seeds(seed: int, chunks: np.ndarray, n_chunks: int) -> np.ndarray:
-    """xoshiro256** states, shape ``(len(chunks), 4)``, for the given global chunk indices.
-
-    The states come from ``SeedSequence(seed).spawn(n_chunks)``, so chunk ``c`` gets
-    the same stream whichever subset of chunks a call runs.
-    """
-    children = np.random.SeedSequence(seed).spawn(n_chunks)
-    states = np.array([children[c].generate_state(4, np.uint64) for c in chunks], dtype=np.uint64).reshape(-1, 4)
-    # xoshiro's only forbidden state is all zeros; SeedSequence output is never that in practice, guard anyway
-    states[np.all(states == 0, axis=1), 0] = np.uint64(1)
+@numba.njit(cache=True)
+def _splitmix64_states(root: np.uint64, chunks: np.ndarray, slots: int) -> np.ndarray:
+    """States ``(len(chunks), 4, slots + 1)``: word j of generator k of chunk c is the
+    SplitMix64 output (Steele, Lea and Flood, OOPSLA 2014; the seeder Blackman and Vigna
+    recommend for xoshiro) at counter ``root + c w + 4 k + j + 1``, ``w = 4 (slots + 1)``."""
+    words = 4 * (slots + 1)
+    states = np.empty((chunks.size, 4, slots + 1), dtype=np.uint64)
+    for i in range(chunks.size):
+        base = root + np.uint64(chunks[i]) * np.uint64(words)
+        for k in range(slots + 1):
+            for j in range(4):
+                z = (base + np.uint64(4 * k + j + 1)) * _U64(0x9E3779B97F4A7C15)
+                z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+                z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
+                states[i, j, k] = z ^ (z >> _U64(31))
     return states
 
 
-def lane_seeds(seed: int, chunks: np.ndarray) -> np.ndarray:
-    """xoshiro256** states of the 1D kernels, shape ``(len(chunks), LANES + 1, 4)``.
+def stream_seeds(seed: int, chunks: np.ndarray, slots: int) -> np.ndarray:
+    """xoshiro256** states of the given global chunk indices, shape ``(len(chunks), 4, slots + 1)``.
 
-    Chunk ``c`` takes ``4 (LANES + 1)`` words of ``SeedSequence(seed).spawn(c + 1)[c]``,
-    so its streams do not depend on how many chunks the run has (a run grown by
-    precision reuses the chunks it has run).
+    Column ``k < slots`` of a chunk is the generator of normal slot ``k``, column
+    ``slots`` the generator of the rare draws. The ``w = 4 (slots + 1)`` state words of
+    chunk ``c`` are the SplitMix64 outputs at counters ``r + c w + 1 ... r + c w + w``,
+    with ``r`` one 64-bit word of ``SeedSequence(seed)``: disjoint counter ranges, so no
+    two generators share a state, and chunk ``c``'s streams do not depend on how many
+    chunks the run has or which call runs them (a run grown by precision reuses the
+    chunks it has run). One hash per word, vectorised over all chunks.
     """
-    root = np.random.SeedSequence(seed)
-    states = np.array([np.random.SeedSequence(root.entropy, spawn_key=(int(c),)).generate_state(4 * (LANES + 1), np.uint64) for c in chunks], dtype=np.uint64).reshape(-1, LANES + 1, 4)
-    zero = np.all(states == 0, axis=2)
-    states[zero, 0] = np.uint64(1)
+    root = np.random.SeedSequence(seed).generate_state(1, np.uint64)[0]
+    states = _splitmix64_states(root, np.asarray(chunks, dtype=np.int64), int(slots))
+    # xoshiro's only forbidden state is all zeros; SplitMix64 output is never that in practice, guard anyway
+    zero = np.all(states == 0, axis=1)
+    states[:, 0, :][zero] = np.uint64(1)
     return states
+
+
+@numba.njit(inline="always", cache=True)
+def rare_stream(states: np.ndarray) -> np.ndarray:
+    """The rare-draw generator (a view of 4 words) of one chunk's ``(4, slots + 1)`` states."""
+    return states[:, states.shape[1] - 1]
 
 
 @numba.njit(inline="always", cache=True)
@@ -103,21 +121,31 @@ def next_u64(state: np.ndarray) -> np.uint64:
 
 
 @numba.njit(inline="always", cache=True)
-def next_u64_row(states: np.ndarray, row: int) -> np.uint64:
-    """:func:`next_u64` of generator ``row`` of a chunk's ``(LANES + 1, 4)`` states."""
-    result, states[row, 0], states[row, 1], states[row, 2], states[row, 3] = _xoshiro_step(states[row, 0], states[row, 1], states[row, 2], states[row, 3])
-    return result
-
-
-@numba.njit(inline="always", cache=True)
 def uniform(state: np.ndarray) -> float:
     """Uniform variate in [0, 1) from the top 53 bits."""
-    return float(next_u64(state) >> _U64(11)) * (1.0 / 9007199254740992.0)
+    return float(next_u64(state) >> _U64(11)) * _TO_UNIT
 
 
 @numba.njit(cache=True)
-def _edge_or_tail(state: np.ndarray, layer: int, x: float, zf: np.ndarray) -> float:
-    """|z| from the base layer's tail or the wedge test of ``layer``; -1 means rejected."""
+def _draw_bits(states: np.ndarray, bits: np.ndarray) -> None:
+    """``bits[k]`` = the next 64 bits of slot generator k, for every k < bits.size (SIMD loop)."""
+    s0, s1, s2, s3 = states[0], states[1], states[2], states[3]
+    for k in range(bits.size):
+        bits[k], s0[k], s1[k], s2[k], s3[k] = _xoshiro_step(s0[k], s1[k], s2[k], s3[k])
+
+
+@numba.njit(inline="always", cache=True)
+def _layer_of(bits: np.uint64, zx: np.ndarray) -> tuple[np.uint64, float]:
+    """Ziggurat layer (low 10 bits) and signed candidate z of one draw: the top 54 bits as
+    a signed integer v in [-2^53, 2^53) give z = v 2^-53 X[layer] (sign and magnitude
+    without a branch or a separate sign bit)."""
+    layer = bits & _LAYER_MASK
+    return layer, np.float64(np.int64(bits) >> np.int64(10)) * _TO_UNIT * zx[layer]
+
+
+@numba.njit(cache=True)
+def _edge_or_tail(state: np.ndarray, layer: np.uint64, x: float, zf: np.ndarray) -> float:
+    """|z| from the base layer's tail or the wedge test of ``layer`` for |z| = x; -1 means rejected."""
     if layer == 0:
         # Marsaglia's exponential-rejection sampler for the tail beyond r
         while True:
@@ -125,62 +153,42 @@ def _edge_or_tail(state: np.ndarray, layer: int, x: float, zf: np.ndarray) -> fl
             height = -np.log(1.0 - uniform(state))
             if 2.0 * height > tail * tail:
                 return _R + tail
-    y = zf[layer] + uniform(state) * (zf[layer + 1] - zf[layer])
+    y = zf[layer] + uniform(state) * (zf[layer + _U64(1)] - zf[layer])
     return x if y < np.exp(-0.5 * x * x) else -1.0
 
 
-@numba.njit(inline="always", cache=True)
-def _layer_of(bits: np.uint64, zx: np.ndarray) -> tuple[int, float, float]:
-    """Ziggurat layer (low 8 bits), sign (bit 8) and candidate |z| (top 53 bits) of one draw."""
-    layer = np.int64(bits & _U64(0xFF))
-    # the sign as arithmetic, not a branch: a 50/50 branch costs more than the rest of the draw
-    sign = 1.0 - 2.0 * np.float64(np.int64((bits >> _U64(8)) & _U64(1)))
-    return layer, sign, np.float64(np.int64(bits >> _U64(11))) * (1.0 / 9007199254740992.0) * zx[layer]
-
-
 @numba.njit(cache=True)
-def _normal_rare(state: np.ndarray, layer: int, sign: float, x: float, zx: np.ndarray, zf: np.ndarray) -> float:
-    """Finish a draw that missed the fast test (about 1% of draws), out of line.
-
-    Returns r with ``sign * r`` the normal variate, so the caller's fast path
-    stays a single multiply.
-    """
+def _normal_rare(state: np.ndarray, bits: np.uint64, zx: np.ndarray, zf: np.ndarray) -> float:
+    """Finish a draw that missed the fast test (about 0.4% of draws) from the rare generator."""
+    layer, x = _layer_of(bits, zx)
     while True:
-        magnitude = _edge_or_tail(state, layer, x, zf)
+        magnitude = _edge_or_tail(state, layer, abs(x), zf)
         if magnitude >= 0.0:
-            return magnitude
-        layer, new_sign, x = _layer_of(next_u64(state), zx)
-        if x < zx[layer + 1]:
-            return sign * new_sign * x
-        sign = sign * new_sign
+            return magnitude if x >= 0.0 else -magnitude
+        layer, x = _layer_of(next_u64(state), zx)
+        if abs(x) < zx[layer + _U64(1)]:
+            return x
 
 
 @numba.njit(cache=True)
-def fill_normals(state: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: np.ndarray) -> None:
-    """Fill ``out`` with standard normal variates (ziggurat; ``zx``, ``zf`` = ZIGGURAT_X, ZIGGURAT_F).
+def fill_normals(states: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: np.ndarray, bits: np.ndarray, missed: np.ndarray) -> None:
+    """Fill ``out`` with standard normal variates, element k from slot generator k of a
+    chunk's ``(4, slots + 1)`` states (``out.size <= slots``); ``zx``, ``zf`` = ZIGGURAT_X,
+    ZIGGURAT_F; ``bits`` (uint64) and ``missed`` (int64), each of size >= ``out.size``,
+    are scratch.
 
-    Variates are produced a buffer at a time because a numba call per variate
-    (even one marked for inlining) measured five times slower than this loop.
+    The fast pass decodes every slot's draw and notes the slots that missed the fast
+    test; those are finished afterwards, in slot order, from the rare generator.
     """
-    for i in range(out.size):
-        layer, sign, x = _layer_of(next_u64(state), zx)
-        if x >= zx[layer + 1]:
-            x = _normal_rare(state, layer, sign, x, zx, zf)
-        out[i] = sign * x
-
-
-@numba.njit(cache=True)
-def fill_normals_lanes(states: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: np.ndarray) -> None:
-    """Fill ``out`` with standard normals, element j from lane ``j % LANES`` of a chunk's
-    ``(LANES + 1, 4)`` states; the rare ziggurat retries draw from row ``LANES``.
-
-    The lanes' update chains are independent, so the processor runs several draws at
-    once (about twice the rate of one generator); the fast path is the same as
-    :func:`fill_normals`.
-    """
-    rare = states[LANES]
-    for i in range(out.size):
-        layer, sign, x = _layer_of(next_u64_row(states, i % LANES), zx)
-        if x >= zx[layer + 1]:
-            x = _normal_rare(rare, layer, sign, x, zx, zf)
-        out[i] = sign * x
+    n = out.size
+    _draw_bits(states, bits[:n])
+    misses = 0
+    for k in range(n):
+        layer, x = _layer_of(bits[k], zx)
+        out[k] = x
+        missed[misses] = k
+        misses += abs(x) >= zx[layer + _U64(1)]
+    rare = rare_stream(states)
+    for m in range(misses):
+        k = missed[m]
+        out[k] = _normal_rare(rare, bits[k], zx, zf)

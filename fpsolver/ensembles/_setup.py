@@ -17,7 +17,7 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._validate import within_budget
 from fpsolver._version import __version__
-from fpsolver.ensembles._random import LANES, chunk_seeds, lane_seeds
+from fpsolver.ensembles._random import stream_seeds
 from fpsolver.ensembles._tables import cell_lookup
 from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS, EnsembleOptions, LineEnsembleOptions
 from fpsolver.meshes.builders import cell_centers, extent
@@ -25,13 +25,19 @@ from fpsolver.models.base import Model, check_model_and_mesh
 from fpsolver.results.ensemble import density_from_counts, moments_versus_time, ratio_with_error
 
 ProgressCallback = Callable[[int, int], None]
+#: how the random numbers are made, for every result's metadata
+RANDOM_STREAMS = (
+    "one xoshiro256** generator per normal slot + 1 for rare draws per chunk, states from SplitMix64 "
+    "at counters disjoint per chunk after one word of numpy SeedSequence(seed); 1024-layer ziggurat normals"
+)
 # Steps per kernel call are chosen so that a call does about this many
 # particle-steps (~0.1 s): often enough for a progress bar, rarely enough that
 # launching the parallel kernel costs nothing. Results do not depend on it.
 _PARTICLE_STEPS_PER_BLOCK = 2**24
 DEFAULT_RECORDS = 1000
-#: Memory per particle: position (and velocity), exit time and side, random normals, stream state.
-BYTES_PER_PARTICLE = 64
+#: Memory per particle: position (and velocity), exit time and side, random normal,
+#: generator state (32 bytes per normal slot) and the kernels' per-step scratch.
+BYTES_PER_PARTICLE = 160
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,12 @@ class ChunkPlan:
     histogram: np.ndarray
     steady: np.ndarray
     moments: np.ndarray
+
+    def record_start(self, *values: np.ndarray) -> None:
+        """Record 0 of every chunk: (particles, then sum v and sum v^2 of each of ``values``)."""
+        starts = self.bounds[:-1]
+        sums = [np.add.reduceat(power, starts) for v in values for power in (v, v * v)]
+        self.moments[:, 0] = np.column_stack([np.diff(self.bounds), *sums])
 
 
 class EnsembleSetup:
@@ -135,9 +147,11 @@ class EnsembleSetup:
         particles = np.arange(bounds[-1], dtype=np.int64) + np.repeat(starts - bounds[:-1], stops - starts)
         return particles, bounds
 
-    def streams(self, chunks: np.ndarray) -> np.ndarray:
-        """Random-stream states of the chunks: ``SeedSequence(seed).spawn(n_chunks)[c]``."""
-        return chunk_seeds(self.seed, chunks, self.n_chunks)
+    def streams(self, chunks: np.ndarray, slots_per_particle: int = 1) -> np.ndarray:
+        """Random-stream states of the chunks: one xoshiro256** generator per normal slot
+        (``slots_per_particle`` per particle) and one for rare draws
+        (:func:`~fpsolver.ensembles._random.stream_seeds`)."""
+        return stream_seeds(self.seed, chunks, slots_per_particle * self.chunk_size)
 
     def fingerprint(self, parameters: dict[str, object]) -> str:
         """Everything that determines the run, as a string: model, options, resolved steps, ``parameters``."""
@@ -158,7 +172,7 @@ class EnsembleSetup:
             "sample_every": self.sample_every,
             "sample_interval": self.sample_every * self.dt,
             "table_points": self.options.table_points,
-            "random_streams": "xoshiro256** per chunk seeded by numpy SeedSequence(seed).spawn(n_chunks); ziggurat normals",
+            "random_streams": RANDOM_STREAMS,
             "fpsolver_version": __version__,
             "numpy_version": np.__version__,
             "numba_version": numba.__version__,
@@ -242,7 +256,7 @@ class LineSetup(EnsembleSetup):
         steps = t_end / dt if np.isfinite(t_end / dt) else np.inf
         records = steps / (options.record_every or max(1.0, steps // DEFAULT_RECORDS)) + 1
         chunks = np.ceil(particles / options.chunk_size)
-        memory = BYTES_PER_PARTICLE * particles + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 24.0 * options.table_points
+        memory = BYTES_PER_PARTICLE * particles + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 48.0 * options.table_points
         detail = f"n_particles = {particles}, t_end/dt = {steps:.3g} steps, {chunks:.3g} chunks of {self.volumes.size} cells, table_points = {options.table_points}"
         within_budget("the ensemble", memory_bytes=memory, steps=steps, detail=detail)
 
@@ -266,11 +280,6 @@ class LineSetup(EnsembleSetup):
             where = "strictly inside" if interior else "inside"
             raise ValueError(f"'x0' must lie {where} the domain [{lo}, {hi}], got {bad!r}")
         return description, values
-
-    def streams(self, chunks: np.ndarray) -> np.ndarray:
-        """Random-stream states of the chunks: LANES + 1 xoshiro256** generators each
-        (:func:`~fpsolver.ensembles._random.lane_seeds`)."""
-        return lane_seeds(self.seed, chunks)
 
     @property
     def n_records(self) -> int:
@@ -345,7 +354,6 @@ class LineSetup(EnsembleSetup):
             **super().metadata(),
             "x0": self.x0_description,
             "precision_target": self.options.precision if self.sized_by_precision else None,
-            "random_streams": f"{LANES} interleaved xoshiro256** lanes + 1 for rare draws per chunk, seeded by numpy SeedSequence(seed) child c; ziggurat normals",
             "time_blocks": self.time_blocks,
             "record_every": self.record_every,
             "table_interpolation": "linear",

@@ -88,39 +88,69 @@ def inertial_table(model: Model, domain: Domain, table_points: int) -> UniformTa
 
 @dataclass(frozen=True)
 class CellLookup:
-    """Find the histogram bin (cell) of a position in O(1).
+    """Find the histogram bin (cell) of a position in O(1), without a branch.
 
-    ``start[j]`` is the cell holding the left end of the j-th interval of a uniform
-    grid finer than the smallest cell; the kernel then steps right past at most a
-    few faces. Works on any non-uniform 1D mesh.
+    The domain is cut into uniform intervals no wider than half the smallest cell, so
+    an interval holds at most one face in its interior: ``start[j]`` is the cell of the
+    left end of interval j and ``next_face[j]`` the face after it (+inf in the last
+    cell), and the cell of x in interval j is ``start[j] + (x >= next_face[j])``. When
+    the intervals would be too many (a cell below 2^-19 of the domain) they are capped
+    and ``crowded`` tells the kernel to step right past the remaining faces. Works on
+    any non-uniform 1D mesh.
     """
 
     faces: np.ndarray
     x_min: float
     inverse_spacing: float
     start: np.ndarray
+    next_face: np.ndarray
+    crowded: bool
+
+    def kernel_arguments(self) -> tuple[np.ndarray, float, float, np.ndarray, np.ndarray, bool]:
+        """(faces, x_min, inverse_spacing, start, next_face, crowded): what the kernels take."""
+        return self.faces, self.x_min, self.inverse_spacing, self.start, self.next_face, self.crowded
 
 
 def cell_lookup(faces: np.ndarray) -> CellLookup:
     faces = np.asarray(faces, dtype=float)
     widths = np.diff(faces)
     intervals = int(min(2**20, np.ceil(2.0 * (faces[-1] - faces[0]) / widths.min())))
-    left_ends = faces[0] + np.arange(intervals) * (faces[-1] - faces[0]) / intervals
-    start = np.clip(np.searchsorted(faces, left_ends, side="right") - 1, 0, widths.size - 1).astype(np.int64)
-    return CellLookup(faces=faces, x_min=float(faces[0]), inverse_spacing=intervals / (faces[-1] - faces[0]), start=start)
+    ends = faces[0] + np.arange(intervals + 1) * (faces[-1] - faces[0]) / intervals
+    cells = np.clip(np.searchsorted(faces, ends, side="right") - 1, 0, widths.size - 1).astype(np.int64)
+    start = cells[:-1]
+    next_face = np.append(faces[1:-1], np.inf)[start]
+    return CellLookup(
+        faces=faces,
+        x_min=float(faces[0]),
+        inverse_spacing=intervals / (faces[-1] - faces[0]),
+        start=start,
+        next_face=next_face,
+        crowded=bool(np.any(np.diff(cells) > 1)),
+    )
+
+
+def interval_table(values: np.ndarray) -> np.ndarray:
+    """The kernels' layout of a table of point values, shape ``(points - 1, 2 columns)``:
+    row j holds, per column k, the value c_k(x_j) and the increment c_k(x_{j+1}) - c_k(x_j),
+    so linear interpolation at x = x_j + f h (0 <= f < 1) reads one row: c_k(x_j) + f [increment]."""
+    pairs = np.empty((values.shape[0] - 1, values.shape[1], 2))
+    pairs[:, :, 0] = values[:-1]
+    pairs[:, :, 1] = np.diff(values, axis=0)
+    return np.ascontiguousarray(pairs.reshape(values.shape[0] - 1, -1))
 
 
 def overdamped_step_table(table: UniformTable, dt: float) -> np.ndarray:
-    """Columns (a dt, b sqrt(dt)[, a1 dt]) of an :func:`overdamped_table`: the drift and noise
-    increments of one step of length ``dt`` per unit normal variate (no square root in the kernel)."""
-    return np.ascontiguousarray(table.values * np.array([dt, np.sqrt(dt), dt][: table.values.shape[1]]))
+    """Columns (a dt, b sqrt(dt)[, a1 dt]) of an :func:`overdamped_table` in :func:`interval_table`
+    layout: the drift and noise increments of one step of length ``dt`` per unit normal
+    variate (no square root in the kernel)."""
+    return interval_table(table.values * np.array([dt, np.sqrt(dt), dt][: table.values.shape[1]]))
 
 
 def inertial_step_table(table: UniformTable, dt: float, mass: float) -> np.ndarray:
-    """Columns (K, c, s) of an :func:`inertial_table` for BAOAB steps of length ``dt``:
-    the half kick K = F dt / (2 M), the velocity damping c = exp(-gamma dt / M) and the
-    Ornstein-Uhlenbeck spread s = sqrt(Gamma (1 - c^2) / (gamma M)) (velocity units),
-    so the kernel needs no exponential, square root or division."""
+    """Columns (K, c, s) of an :func:`inertial_table` for BAOAB steps of length ``dt``, in
+    :func:`interval_table` layout: the half kick K = F dt / (2 M), the velocity damping
+    c = exp(-gamma dt / M) and the Ornstein-Uhlenbeck spread s = sqrt(Gamma (1 - c^2) / (gamma M))
+    (velocity units), so the kernel needs no exponential, square root or division."""
     force, friction, noise = table.values.T
     rate = friction * dt / mass
-    return np.ascontiguousarray(np.column_stack([0.5 * dt * force / mass, np.exp(-rate), np.sqrt(-noise * np.expm1(-2.0 * rate) / (friction * mass))]))
+    return interval_table(np.column_stack([0.5 * dt * force / mass, np.exp(-rate), np.sqrt(-noise * np.expm1(-2.0 * rate) / (friction * mass))]))

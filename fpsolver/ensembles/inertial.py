@@ -39,7 +39,7 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals_lanes
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
 from fpsolver.ensembles._tables import inertial_step_table, inertial_table
 from fpsolver.ensembles.options import InertialOptions
@@ -80,8 +80,9 @@ class InertialEnsemble(ChunkedEnsemble):
             return np.full(x.size, float(self.v0))
         # Maxwell velocities at the local Gamma/gamma, from each chunk's own stream
         normals = np.empty(x.size)
+        bits, missed = np.empty(self.setup.chunk_size, np.uint64), np.empty(self.setup.chunk_size, np.int64)
         for c in range(bounds.size - 1):
-            fill_normals_lanes(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F)
+            fill_normals(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F, bits, missed)
         local = self.table.interpolate(x)
         return normals * np.sqrt(local[:, 2] / local[:, 1] / self.mass)
 
@@ -94,9 +95,7 @@ class InertialEnsemble(ChunkedEnsemble):
         alive = np.ones(plan.particles.size, dtype=np.uint8)
         exit_time = np.full(plan.particles.size, np.nan)
         exit_side = np.zeros(plan.particles.size, dtype=np.int8)
-        for c in range(chunk_ids.size):
-            xc, vc = x[bounds[c] : bounds[c + 1]], v[bounds[c] : bounds[c + 1]]
-            plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc), vc.sum(), np.sum(vc * vc))
+        plan.record_start(x, v)
         lookup, table = s.lookup, self.table
         step_table = inertial_step_table(table, s.dt, self.mass)
         kick = table.interpolate(x)[:, 0] * (0.5 * s.dt / self.mass)
@@ -125,10 +124,7 @@ class InertialEnsemble(ChunkedEnsemble):
                 table.inverse_spacing,
                 ZIGGURAT_X,
                 ZIGGURAT_F,
-                lookup.faces,
-                lookup.x_min,
-                lookup.inverse_spacing,
-                lookup.start,
+                lookup.kernel_arguments(),
                 v_min,
                 v_inverse_width,
                 self.velocity_bins,

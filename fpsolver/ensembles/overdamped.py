@@ -94,9 +94,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
         if self.periodic:  # x0 = x_max is the point x_min of the ring
             lo, hi = s.domain
             x[:] = lo + np.mod(x - lo, hi - lo)
-        for c in range(chunk_ids.size):
-            xc = x[bounds[c] : bounds[c + 1]]
-            plan.moments[c, 0] = (xc.size, xc.sum(), np.sum(xc * xc))
+        plan.record_start(x)
         ratios = None
         if s.model.per_particle_T0:  # each particle's noise ratio r = T(x(0)) / T0_ref, fixed by its own start
             r = s.model.noise_ratios(x, s.domain)
@@ -127,10 +125,7 @@ class OverdampedEnsemble(ChunkedEnsemble):
                 ratios,
                 ZIGGURAT_X,
                 ZIGGURAT_F,
-                lookup.faces,
-                lookup.x_min,
-                lookup.inverse_spacing,
-                lookup.start,
+                lookup.kernel_arguments(),
                 s.burn_steps,
                 s.sample_every,
                 s.time_blocks,

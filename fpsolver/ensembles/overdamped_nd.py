@@ -32,7 +32,7 @@ from fpsolver._options import accepts_options
 from fpsolver._validate import within_budget
 from fpsolver.ensembles._kernels import WALLS_ABSORBING, WALLS_PERIODIC, WALLS_REFLECTING
 from fpsolver.ensembles._kernels_nd import BOX, CARTESIAN, DISC, POLAR, advance_overdamped_nd, initial_positions_nd
-from fpsolver.ensembles._random import LANES, ZIGGURAT_F, ZIGGURAT_X, lane_seeds
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import BYTES_PER_PARTICLE, ChunkedEnsemble, EnsembleSetup, Kernel, ProgressCallback
 from fpsolver.ensembles.options import EnsembleNDOptions, default_times
 from fpsolver.ensembles.schemes import get_scheme
@@ -224,7 +224,7 @@ def _table(model: Model, domain: Box | Disc, table_points: int) -> tuple[np.ndar
 class OverdampedEnsembleND(ChunkedEnsemble):
     """A 2D or 3D overdamped ensemble, set up once; ``run()``, or ``run_chunks`` + ``merge``
     (see :class:`~fpsolver.ensembles._setup.ChunkedEnsemble`; chunk c always uses the
-    streams :func:`~fpsolver.ensembles._random.lane_seeds` of ``seed`` and c). Parameters
+    streams :func:`~fpsolver.ensembles._random.stream_seeds` of ``seed`` and c). Parameters
     are those of :func:`run_ensemble_nd` (less ``progress``).
     """
 
@@ -251,7 +251,7 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         self.table_points = options.points(dim)
         within_budget(
             "the ensemble",
-            memory_bytes=BYTES_PER_PARTICLE * options.n_particles + 32.0 * self.table_points**dim + 8.0 * np.ceil(options.n_particles / options.chunk_size) * bins.areas.size,
+            memory_bytes=BYTES_PER_PARTICLE * dim * options.n_particles + 32.0 * self.table_points**dim + 8.0 * np.ceil(options.n_particles / options.chunk_size) * bins.areas.size,
             detail=f"n_particles = {options.n_particles}, table_points = {self.table_points} per axis, {bins.areas.size} bins",
         )
         self.table, self.table_origin, self.table_inverse = _table(model, domain, self.table_points)
@@ -281,7 +281,7 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         s = self.setup
         dim = self.dimension
         particles, bounds = s.particle_ranges(chunk_ids)
-        states = lane_seeds(s.seed, chunk_ids)
+        states = s.streams(chunk_ids, dim)
         shape = BOX if isinstance(self.domain, Box) else DISC
         binning = CARTESIAN if self.bins.kind == "cartesian" else POLAR
         geometry = self.domain.geometry
@@ -326,7 +326,6 @@ class OverdampedEnsembleND(ChunkedEnsemble):
                 "weak_order": self.scheme.weak_order,
                 "scheme_reference": self.scheme.citation,
                 "table_interpolation": "bilinear" if self.dimension == 2 else "trilinear",
-                "random_streams": f"{LANES} interleaved xoshiro256** lanes + 1 for rare draws per chunk, seeded by numpy SeedSequence(seed) child c; ziggurat normals",
             },
         )
 

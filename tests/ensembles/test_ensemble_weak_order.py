@@ -17,12 +17,26 @@ def _stationary_bias(scheme, dt, model, domain):
     return result
 
 
+def _log_slope(steps, bias, error):
+    """Weighted least-squares slope of ln|bias| against ln dt and its standard error
+    (sigma of ln|bias| = error / |bias|)."""
+    x, y, weight = np.log(steps), np.log(np.abs(bias)), (bias / error) ** 2
+    centred = x - np.sum(weight * x) / np.sum(weight)
+    spread = np.sum(weight * centred**2)
+    return np.sum(weight * centred * y) / spread, 1.0 / np.sqrt(spread)
+
+
 @pytest.mark.parametrize("scheme", ["euler", "weak2"])
 def test_stationary_bias_slope_matches_declared_weak_order(scheme):
     """Fitted log-log slope of |<x^2>_dt - <x^2>| (and of <x> for Euler) within 0.3 of the declared order.
 
-    For the weak-2 scheme the bias in <x> is ~5e-4 at dt = 0.2, below this fast
-    test's resolution; the validation study measures it with more samples.
+    The <x^2> bias is resolved to 1% or better, so its slope is tested against 0.3
+    alone (the allowance for the dt^2 terms at these steps). The Euler <x> bias at
+    dt = 0.1 is only ~4 standard errors, so its slope carries a statistical error of
+    ~0.12 on top (slopes 1.1-1.36 over seeds, before and after the random streams
+    changed): the band is 0.3 plus two of its standard errors. For the weak-2 scheme
+    the bias in <x> is ~5e-4 at dt = 0.2, below this fast test's resolution; the
+    validation study measures it with more samples.
     """
     model, domain = weak_order_model()
     m1, m2 = exact_moments(model, domain)
@@ -35,5 +49,7 @@ def test_stationary_bias_slope_matches_declared_weak_order(scheme):
     assert abs(slope2 - order) < 0.3, slope2
     if scheme == "euler":
         bias1 = np.array([r.steady_mean - m1 for r in results])
-        slope1 = np.polyfit(np.log(TIME_STEPS), np.log(np.abs(bias1)), 1)[0]
-        assert abs(slope1 - order) < 0.3, (slope1, bias1)
+        error1 = np.array([r.steady_mean_error for r in results])
+        slope1, slope1_error = _log_slope(TIME_STEPS, bias1, error1)
+        assert slope1_error < 0.25, (slope1_error, bias1, error1)  # the band stays narrower than order 1 vs 2
+        assert abs(slope1 - order) < 0.3 + 2.0 * slope1_error, (slope1, slope1_error, bias1)
