@@ -58,13 +58,6 @@ def _interpolate(table: np.ndarray, x_min: float, inverse_spacing: float, x: flo
     return table[j, k] + (s - np.float64(j)) * table[j, k + np.uint64(1)]
 
 
-@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
-def _gather(table: np.ndarray, x_min: float, inverse_spacing: float, points: np.ndarray, column: int, out: np.ndarray) -> None:
-    """``out[i]`` = column ``column`` of ``table`` interpolated at ``points[i]`` (a SIMD gather loop)."""
-    for i in range(points.size):
-        out[i] = _interpolate(table, x_min, inverse_spacing, points[i], column)
-
-
 @numba.njit(inline="always", cache=True)
 def _cell(x: float, lookup: tuple) -> np.uint64:
     """Cell of x from a :class:`~fpsolver.ensembles._tables.CellLookup`'s ``kernel_arguments()``."""
@@ -163,10 +156,11 @@ def advance_overdamped(
     ``steady[c, block] = (samples, sum x, sum x^2)``, ``moments[c, record] = (alive,
     sum x, sum x^2)``.
 
-    A step of a chunk runs in passes over the chunk's particles: the normals, the
-    coefficient look-ups at x (and at Platen's supporting values) and the proposed
-    positions are loops without branches that the compiler turns into SIMD
-    instructions; one scalar loop then applies the walls and accumulates.
+    A step of a chunk runs in passes over the chunk's particles: the normals (a SIMD
+    loop, :func:`~fpsolver.ensembles._random.fill_normals`), then the coefficients and
+    the proposed positions (a loop without branches whose iterations are independent,
+    so the processor overlaps their table look-ups), then one loop that applies the
+    walls and accumulates.
     """
     absorbing = walls == WALLS_ABSORBING
     periodic = walls == WALLS_PERIODIC
