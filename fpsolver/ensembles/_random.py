@@ -53,14 +53,14 @@ def _ziggurat_edges() -> tuple[np.ndarray, np.ndarray]:
 ZIGGURAT_X, ZIGGURAT_F = _ziggurat_edges()
 
 
-@numba.njit(cache=True)
+@numba.njit(parallel=True, cache=True)
 def _splitmix64_states(root: np.uint64, chunks: np.ndarray, slots: int) -> np.ndarray:
     """States ``(len(chunks), 4, slots + 1)``: word j of generator k of chunk c is the
     SplitMix64 output (Steele, Lea and Flood, OOPSLA 2014; the seeder Blackman and Vigna
     recommend for xoshiro) at counter ``root + c w + 4 k + j + 1``, ``w = 4 (slots + 1)``."""
     words = 4 * (slots + 1)
     states = np.empty((chunks.size, 4, slots + 1), dtype=np.uint64)
-    for i in range(chunks.size):
+    for i in numba.prange(chunks.size):
         base = root + np.uint64(chunks[i]) * np.uint64(words)
         for k in range(slots + 1):
             for j in range(4):

@@ -32,8 +32,9 @@ RANDOM_STREAMS = (
 )
 # Steps per kernel call are chosen so that a call does about this many
 # particle-steps (~0.1 s): often enough for a progress bar, rarely enough that
-# launching the parallel kernel costs nothing. Results do not depend on it.
-_PARTICLE_STEPS_PER_BLOCK = 2**24
+# launching the parallel kernel and its per-chunk scratch costs nothing. Results do
+# not depend on it.
+_PARTICLE_STEPS_PER_BLOCK = 2**25
 DEFAULT_RECORDS = 1000
 #: Memory per particle: position (and velocity), exit time and side, random normal,
 #: generator state (32 bytes per normal slot) and the kernels' per-step scratch.
