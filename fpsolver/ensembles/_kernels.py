@@ -212,10 +212,9 @@ def advance_overdamped(
                 elif x1 < lo or x1 > hi:
                     x1 = _mirror(x1, lo, hi)
                 xc[i] = x1
-                if record or sample:
-                    n_sum += 1.0
-                    x_sum += x1
-                    x2_sum += x1 * x1
+                n_sum += 1.0
+                x_sum += x1
+                x2_sum += x1 * x1
                 if sample:
                     row[_cell(x1, lookup)] += 1
             if record:
