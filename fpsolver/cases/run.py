@@ -104,20 +104,19 @@ def nd_ensemble(case: Case, model: Model) -> OverdampedEnsembleND:
     compared with has zero flux through them), histograms on blocks of whole cells
     (:data:`~fpsolver.ensembles.options.ND_BINS_PER_AXIS`); on the Gmsh disc the disc
     spanned by its bounding box, reflecting, histograms on :data:`ND_POLAR_BINS` annuli x
-    sectors. ``[ensemble]`` keys as in 1D, except: an unset ``n_particles`` means the
-    smallest run sized by precision in 1D (MIN_PRECISION_CHUNKS chunks; nD runs are not
-    grown by precision), and ``table_points`` (the 1D table) is left to the nD default."""
+    sectors. ``[ensemble]`` keys as in 1D (an unset ``n_particles``: grown until
+    ``precision`` is reached on these bins), except ``table_points`` (the 1D table), left
+    to the nD default."""
     ensemble = case.config.ensemble
-    particles = ensemble.n_particles if ensemble.n_particles is not None else MIN_PRECISION_CHUNKS * ensemble.chunk_size
     if _is_disc(case):
         lower, upper = meshes.bounding_box(case.mesh)
         centre, half = 0.5 * (lower + upper), 0.5 * (upper - lower)
         disc = Disc((float(centre[0]), float(centre[1])), float(half.min()))
-        options = ensemble.options(EnsembleNDOptions, n_particles=particles, table_points=None)
+        options = ensemble.options(EnsembleNDOptions, table_points=None)
         return OverdampedEnsembleND(model, disc, options=options, bins=polar_bins(disc, *ND_POLAR_BINS))
     periodic = case.config.periodic_axes()
     walls = tuple("periodic" if axis in periodic else "reflecting" for axis in "xyz"[: case.dimension])
-    options = ensemble.options(EnsembleNDOptions, n_particles=particles, boundary=walls, table_points=None)
+    options = ensemble.options(EnsembleNDOptions, boundary=walls, table_points=None)
     bins = cartesian_bins(case.mesh, ND_BINS_PER_AXIS[case.dimension])
     return OverdampedEnsembleND(model, Box.from_mesh(case.mesh), options=options, bins=bins)
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from fpsolver.cases import schema
-from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, ND_TABLE_POINTS
+from fpsolver.ensembles.options import ND_BINS_PER_AXIS, ND_POLAR_BINS, ND_TABLE_POINTS
 from fpsolver.qme.systems import SYSTEMS
 
 EXAMPLE_VALUES = {"kappa": 0.5, "sigma": 0.25, "file": "profile.csv", "expression": "1.5 + 0.5*tanh(4*x)"}
@@ -183,8 +183,8 @@ def _table(model: type[BaseModel]) -> list[str]:
 
 ND_ENSEMBLE_TEXT = f"""On 2D/3D `grid` meshes the overdamped ensemble runs in the grid's box
 (`fpsolver.ensembles.run_ensemble_nd`: periodic axes as in `[boundary]`, mirror walls
-elsewhere) with the same keys, except that an unset `n_particles` means {MIN_PRECISION_CHUNKS} chunks
-(nD runs are not grown by `precision`), `L` in the defaults is the box's longest side,
+elsewhere) with the same keys (an unset `n_particles` grows the run until `precision` is
+reached on its histogram bins), except that `L` in the defaults is the box's longest side,
 and `table_points` is left to the nD table ({ND_TABLE_POINTS[2]} per axis in 2D, {ND_TABLE_POINTS[3]} in 3D). Its
 histogram, on blocks of whole cells (at most {ND_BINS_PER_AXIS[2]} per axis in 2D, {ND_BINS_PER_AXIS[3]} in 3D), is compared
 with the PDE steady density averaged over each block (chi^2/dof, L1; `ensemble.nc`

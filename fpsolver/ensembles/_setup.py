@@ -98,7 +98,7 @@ class EnsembleSetup:
     would be taken), and ``TypeError`` for a model that is not a fpsolver Model.
     """
 
-    def __init__(self, model: Model, options: EnsembleOptions, dt: float, t_end: float, sample_every: int) -> None:
+    def __init__(self, model: Model, options: EnsembleOptions, dt: float, t_end: float, sample_every: int, bin_sizes: np.ndarray, time_blocks: int = 1) -> None:
         if not isinstance(model, Model):
             raise TypeError(f"'model' must be a fpsolver Model, got {type(model).__name__}")
         for name, value in (("dt", dt), ("t_end", t_end)):
@@ -112,6 +112,12 @@ class EnsembleSetup:
         self.model = model
         self.options = options
         self.n_particles, self.seed, self.chunk_size = options.n_particles, options.seed, options.chunk_size
+        #: sized by ``precision`` (n_particles unset): grown in rounds by :meth:`more_chunks`
+        self.sized_by_precision = options.n_particles is None
+        if self.sized_by_precision:
+            self.n_particles = MIN_PRECISION_CHUNKS * self.chunk_size
+        #: the histogram's bins (cell lengths, bin areas or volumes) and time blocks: error batches are chunks x blocks
+        self.bin_sizes, self.time_blocks = bin_sizes, time_blocks
         self.dt = float(dt)
         self.n_steps = int(round(t_end / self.dt))
         self.burn_steps = min(int(round(burn_in / self.dt)), self.n_steps - 1)
@@ -157,6 +163,9 @@ class EnsembleSetup:
     def fingerprint(self, parameters: dict[str, object]) -> str:
         """Everything that determines the run, as a string: model, options, resolved steps, ``parameters``."""
         payload = {"model": self.model.describe(), **self.metadata(), **parameters}
+        if self.sized_by_precision:
+            # the chunks of every round belong to one run, whatever size it grows to
+            payload.update(n_particles=None, n_chunks=None)
         return json.dumps(payload, sort_keys=True, default=str)
 
     def metadata(self) -> dict[str, object]:
@@ -174,6 +183,7 @@ class EnsembleSetup:
             "sample_interval": self.sample_every * self.dt,
             "table_points": self.options.table_points,
             "random_streams": RANDOM_STREAMS,
+            "precision_target": self.options.precision if self.sized_by_precision else None,
             "fpsolver_version": __version__,
             "numpy_version": np.__version__,
             "numba_version": numba.__version__,
@@ -190,10 +200,32 @@ class EnsembleSetup:
             if progress is not None:
                 progress(done, self.n_steps)
 
+    def reached_precision(self, arrays: dict[str, np.ndarray]) -> float:
+        """sqrt(bins * sum_i (err_i size_i)^2) of the merged ``arrays``: the relative standard
+        error (batch means) of the density in a bin of probability 1/bins (see ``precision``)."""
+        batches = arrays["histogram"].shape[0] * self.time_blocks
+        error = density_from_counts(arrays["histogram"].reshape(batches, -1), self.bin_sizes)[1]
+        return float(np.sqrt(self.bin_sizes.size * np.sum((error * self.bin_sizes) ** 2)))
+
     def more_chunks(self, arrays: dict[str, np.ndarray]) -> np.ndarray | None:
-        """The next round of chunks to run after the merged ``arrays``; ``None``: the run
-        has its fixed size (sized runs override this)."""
-        return None
+        """The next round of chunks of a run sized by ``precision``, or ``None`` when done.
+
+        With ``n`` chunks run and precision ``p`` reached (errors scale as 1/sqrt(chunks)),
+        the run grows to ``1.1 n (p / target)^2`` chunks (at least one more, at most four
+        times as many, at most ``MAX_PRECISION_PARTICLES`` particles): the stopping point
+        depends only on the seed and the options, so the run is reproducible.
+        """
+        if not self.sized_by_precision:
+            return None
+        reached, target = self.reached_precision(arrays), self.options.precision
+        done = self.n_chunks
+        most = max(done, MAX_PRECISION_PARTICLES // self.chunk_size)
+        if reached <= target or done >= most:
+            return None
+        wanted = math.ceil(1.1 * done * (reached / target) ** 2)
+        grown = min(most, 4 * done, max(done + 1, wanted))
+        self.n_particles = grown * self.chunk_size
+        return np.arange(done, grown)
 
     def merge_arrays(self, partials: Sequence[ChunkResults], fingerprint: str) -> dict[str, np.ndarray]:
         """Concatenate partial results in chunk order after checking they form the whole run."""
@@ -237,12 +269,7 @@ class LineSetup(EnsembleSetup):
         times = options.times(model, self.domain, self.centres)
         self._check_budget(options, *times)
         self.x0_description, self._x0 = self._check_x0(options.x0, options.n_particles, interior_x0)
-        super().__init__(model, options, *times)
-        #: sized by ``precision`` (n_particles unset): grown in rounds by :meth:`more_chunks`
-        self.sized_by_precision = options.n_particles is None
-        if self.sized_by_precision:
-            self.n_particles = MIN_PRECISION_CHUNKS * self.chunk_size
-        self.time_blocks = options.time_blocks
+        super().__init__(model, options, *times, bin_sizes=self.volumes, time_blocks=options.time_blocks)
         default_record = max(1, self.n_steps // DEFAULT_RECORDS)
         self.record_every = default_record if options.record_every is None else options.record_every
         self.faces = np.concatenate([[self.domain[0]], np.cumsum(self.volumes) + self.domain[0]])
@@ -299,33 +326,6 @@ class LineSetup(EnsembleSetup):
             return np.full(particles.size, float(self._x0))
         return np.array(self._x0[particles], dtype=float)
 
-    def reached_precision(self, arrays: dict[str, np.ndarray]) -> float:
-        """sqrt(cells * sum_i err_i^2) of the merged ``arrays``: the relative standard error
-        (batch means) of the density in a cell of probability 1/cells (see ``precision``)."""
-        batches = arrays["histogram"].shape[0] * self.time_blocks
-        error = density_from_counts(arrays["histogram"].reshape(batches, -1), self.volumes)[1]
-        return float(np.sqrt(self.volumes.size * np.sum((error * self.volumes) ** 2)))
-
-    def more_chunks(self, arrays: dict[str, np.ndarray]) -> np.ndarray | None:
-        """The next round of chunks of a run sized by ``precision``, or ``None`` when done.
-
-        With ``n`` chunks run and precision ``p`` reached (errors scale as 1/sqrt(chunks)),
-        the run grows to ``1.1 n (p / target)^2`` chunks (at least one more, at most four
-        times as many, at most ``MAX_PRECISION_PARTICLES`` particles): the stopping point
-        depends only on the seed and the options, so the run is reproducible.
-        """
-        if not self.sized_by_precision:
-            return None
-        reached, target = self.reached_precision(arrays), self.options.precision
-        done = self.n_chunks
-        most = max(done, MAX_PRECISION_PARTICLES // self.chunk_size)
-        if reached <= target or done >= most:
-            return None
-        wanted = math.ceil(1.1 * done * (reached / target) ** 2)
-        grown = min(most, 4 * done, max(done + 1, wanted))
-        self.n_particles = grown * self.chunk_size
-        return np.arange(done, grown)
-
     def plan(self, chunk_ids: np.ndarray, columns: int) -> ChunkPlan:
         """Allocate everything a call running ``chunk_ids`` needs (see :class:`ChunkPlan`)."""
         particles, bounds = self.particle_ranges(chunk_ids)
@@ -344,17 +344,13 @@ class LineSetup(EnsembleSetup):
 
     def fingerprint(self, parameters: dict[str, object]) -> str:
         x0 = np.asarray(self._x0 if self._x0 is not None else [])
-        geometry: dict[str, object] = {"faces": hashlib.sha256(self.faces.tobytes()).hexdigest(), "x0": hashlib.sha256(x0.tobytes()).hexdigest()}
-        if self.sized_by_precision:
-            # the chunks of every round belong to one run, whatever size it grows to
-            geometry.update(n_particles=None, n_chunks=None)
+        geometry = {"faces": hashlib.sha256(self.faces.tobytes()).hexdigest(), "x0": hashlib.sha256(x0.tobytes()).hexdigest()}
         return super().fingerprint({**geometry, **parameters})
 
     def metadata(self) -> dict[str, object]:
         return {
             **super().metadata(),
             "x0": self.x0_description,
-            "precision_target": self.options.precision if self.sized_by_precision else None,
             "time_blocks": self.time_blocks,
             "record_every": self.record_every,
             "table_interpolation": "linear",

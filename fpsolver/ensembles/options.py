@@ -34,12 +34,30 @@ ND_BINS_PER_AXIS = {2: 16, 3: 8}
 ND_POLAR_BINS = (8, 4)
 
 
+#: a run sized by ``precision`` has at least this many chunks (error batches), so the
+#: batch-means errors behind chi^2 are themselves good to ~20%, and at most this many particles
+MIN_PRECISION_CHUNKS = 16
+MAX_PRECISION_PARTICLES = 2**20
+
+
 class EnsembleOptions(Options):
-    """Options every ensemble has: size, time stepping, sampling, random streams, tables."""
+    """Options every ensemble has: size (fixed, or grown until a precision is reached),
+    time stepping, sampling, random streams, tables."""
 
     positional = ("n_particles", "dt", "t_end")
 
-    n_particles: int = Field(10_000, ge=1, description="number of particles")
+    n_particles: int | None = Field(
+        None,
+        ge=1,
+        description=f"number of particles; default: as many whole chunks as 'precision' asks (at least {MIN_PRECISION_CHUNKS} chunks, at most {MAX_PRECISION_PARTICLES} particles)",
+    )
+    precision: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="when n_particles is unset: target relative standard error (batch means) of the histogram density in a bin (cell) of average probability, "
+        "sqrt(bins * sum_i err_i^2); chunks are added in rounds until it is reached",
+    )
     dt: float | None = Field(None, gt=0, description="time step; default min(t_end/4000, L^2/(2000 D_max))")
     t_end: float | None = Field(None, gt=0, description="duration; default 10 L^2/(pi^2 D_min), ten slowest relaxation times")
     burn_in: float | None = Field(None, ge=0, description="time before the histogram samples; default t_end/2")
@@ -58,27 +76,9 @@ class EnsembleOptions(Options):
         return max(1, int(round(sample_interval / dt)))
 
 
-#: a run sized by ``precision`` has at least this many chunks (error batches), so the
-#: batch-means errors behind chi^2 are themselves good to ~20%, and at most this many particles
-MIN_PRECISION_CHUNKS = 16
-MAX_PRECISION_PARTICLES = 2**20
-
-
 class LineEnsembleOptions(EnsembleOptions):
     """Options of the 1D ensembles (overdamped and inertial)."""
 
-    n_particles: int | None = Field(
-        None,
-        ge=1,
-        description=f"number of particles; default: as many whole chunks as 'precision' asks (at least {MIN_PRECISION_CHUNKS} chunks, at most {MAX_PRECISION_PARTICLES} particles)",
-    )
-    precision: float = Field(
-        0.05,
-        gt=0,
-        lt=1,
-        description="when n_particles is unset: target relative standard error (batch means) of the histogram density in a cell of average probability, "
-        "sqrt(cells * sum_i err_i^2); chunks are added in rounds until it is reached",
-    )
     x0: float | Literal["uniform"] | np.ndarray = Field("uniform", description='initial position, or "uniform" (spread evenly); from Python also an array of one position per particle')
     record_every: int | None = Field(None, ge=1, description="steps between records of <x>(t), Var x(t); default about 1000 records")
     time_blocks: int = Field(1, ge=1, description="time blocks of the sampling window (batches = chunks x blocks)")
@@ -141,7 +141,6 @@ class EnsembleNDOptions(EnsembleOptions):
     ``dt``, ``t_end`` and ``sample_interval`` follow :func:`default_times` with L the longest
     side of the domain's bounding box and D over the coefficient table."""
 
-    n_particles: int = Field(ge=1, description="number of particles")
     table_points: int | None = Field(
         None, ge=2, description=f"table nodes per axis (bilinear in 2D, trilinear in 3D; error ~h^2 |c''| / 8); default {ND_TABLE_POINTS[2]} in 2D, {ND_TABLE_POINTS[3]} in 3D"
     )

@@ -34,7 +34,7 @@ from fpsolver.ensembles._kernels import WALLS_ABSORBING, WALLS_PERIODIC, WALLS_R
 from fpsolver.ensembles._kernels_nd import BOX, CARTESIAN, DISC, POLAR, advance_overdamped_nd, initial_positions_nd
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import BYTES_PER_PARTICLE, ChunkedEnsemble, EnsembleSetup, Kernel, ProgressCallback
-from fpsolver.ensembles.options import EnsembleNDOptions, default_times
+from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, EnsembleNDOptions, default_times
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models.base import Model
@@ -249,16 +249,17 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         self.domain, self.bins = domain, bins
         self.scheme = get_scheme(options.scheme)
         self.table_points = options.points(dim)
+        particles = options.n_particles or MAX_PRECISION_PARTICLES  # a run sized by precision: its largest size
         within_budget(
             "the ensemble",
-            memory_bytes=BYTES_PER_PARTICLE * dim * options.n_particles + 32.0 * self.table_points**dim + 8.0 * np.ceil(options.n_particles / options.chunk_size) * bins.areas.size,
-            detail=f"n_particles = {options.n_particles}, table_points = {self.table_points} per axis, {bins.areas.size} bins",
+            memory_bytes=BYTES_PER_PARTICLE * dim * particles + 32.0 * self.table_points**dim + 8.0 * np.ceil(particles / options.chunk_size) * bins.areas.size,
+            detail=f"n_particles = {particles}, table_points = {self.table_points} per axis, {bins.areas.size} bins",
         )
         self.table, self.table_origin, self.table_inverse = _table(model, domain, self.table_points)
         D = 0.5 * self.table[..., 3] ** 2
         dt, t_end, sample_every = default_times(options, float(np.max(np.subtract(domain.upper, domain.lower))), float(D.min()), float(D.max()))
         within_budget("the ensemble", steps=t_end / dt, detail=f"t_end/dt = {t_end / dt:.3g} steps")
-        self.setup = EnsembleSetup(model, options, dt, t_end, sample_every)
+        self.setup = EnsembleSetup(model, options, dt, t_end, sample_every, bin_sizes=bins.areas)
 
     @property
     def dimension(self) -> int:
@@ -326,6 +327,7 @@ class OverdampedEnsembleND(ChunkedEnsemble):
                 "weak_order": self.scheme.weak_order,
                 "scheme_reference": self.scheme.citation,
                 "table_interpolation": "bilinear" if self.dimension == 2 else "trilinear",
+                "precision_reached": self.setup.reached_precision(arrays),
             },
         )
 
@@ -339,10 +341,12 @@ def run_ensemble_nd(
     bins: Bins,
     progress: ProgressCallback | None = None,
 ) -> EnsembleNDResult:
-    """Simulate ``n_particles`` particles of dr = -A dt + sqrt(2 D) dW in a 2D or 3D domain.
+    """Simulate ``n_particles`` particles of dr = -A dt + sqrt(2 D) dW in a 2D or 3D domain
+    (or, with ``n_particles`` unset, whole chunks in rounds until ``precision`` is reached).
 
     Start positions are uniform in the domain, drawn from each chunk's stream;
-    results depend on the seed and the chunk size only.
+    results depend on the seed and the chunk size only (a run grown by precision is
+    bit-identical to a fixed run of its final size).
 
     Parameters
     ----------

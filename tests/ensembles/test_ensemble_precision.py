@@ -59,3 +59,26 @@ def test_the_inertial_ensemble_is_sized_by_precision_too():
 def test_an_array_x0_needs_n_particles():
     with pytest.raises(ValueError, match="'x0' as an array of positions needs 'n_particles'"):
         run_ensemble(model_cases()["ito"], MESH, x0=np.zeros(64), **RUN)
+
+
+def _nd_run(**options):
+    from fpsolver import geometry, geometry_fields
+    from fpsolver.ensembles.overdamped_nd import Box, cartesian_bins, run_ensemble_nd
+    from fpsolver.models import Ito
+
+    mesh = geometry.grid((-1.0, -1.0), (1.0, 1.0), (6, 6))
+    model = Ito(geometry_fields.formula("1 + 0.5*x*x + 0.3*y", dimension=2), alpha=0.5)
+    return run_ensemble_nd(model, Box.from_mesh(mesh), dt=4e-3, t_end=0.8, burn_in=0.2, sample_interval=0.1, chunk_size=32, seed=5, bins=cartesian_bins(mesh), **options)
+
+
+def test_an_nd_run_grows_until_the_precision_is_reached_and_equals_the_fixed_run():
+    grown = _nd_run(precision=0.03)
+    n = grown.metadata["n_particles"]
+    assert n % 32 == 0 and n > MIN_PRECISION_CHUNKS * 32, "one round would not have sufficed"
+    errors = grown.P_error * grown.bins.areas
+    assert grown.metadata["precision_reached"] == pytest.approx(float(np.sqrt(errors.size * np.sum(errors**2))))
+    assert 0.03 / 2 < grown.metadata["precision_reached"] <= 0.03 == grown.metadata["precision_target"]
+    fixed = _nd_run(n_particles=n)
+    assert fixed.metadata["precision_target"] is None
+    for name in ("counts", "P", "P_error", "final_positions"):
+        assert np.array_equal(getattr(grown, name), getattr(fixed, name), equal_nan=True), name
