@@ -12,7 +12,13 @@
    P ∝ T^(-1/2) / (e^V + 0.8): bias of the binned <x^2 + y^2/2 + 0.7 x y> (56^2 bins,
    against its exact bin average, so binning adds none) versus dt for both schemes of
    :func:`fpsolver.ensembles.run_ensemble_nd`; gating within 0.2 of the declared order.
-Only biases larger than 3 standard errors enter a fitted slope.
+Only biases larger than 3 standard errors enter a fitted slope. Slopes are weighted
+least-squares fits of ln|bias| against ln dt (:func:`fpsolver.analysis.compare.log_slope`);
+a gate is the allowance for the higher-order terms at these steps (0.3 in 1D, 0.2 in
+2D) plus two standard errors of the slope. The allowance alone ignored the statistical
+error: over 4 seeds the 2D weak-2 slope came out 2.09-2.30 +- 0.09 (weighted; 2.05-2.38
+unweighted), and seed 3 failed a gate of 0.2 with a correct scheme. An order-1 scheme
+still fails an order-2 gate.
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ import numpy as np
 
 import fpsolver
 from fpsolver import geometry, geometry_fields, meshes, potentials, profiles
+from fpsolver.analysis.compare import log_slope
 from fpsolver.analysis.observables import steady_moments
 from fpsolver.ensembles import run_ensemble, run_ensemble_nd
 from fpsolver.ensembles.overdamped_nd import Box, cartesian_bins
-from validation._common import fitted_slope, new_figure, save_figure
+from validation._common import new_figure, save_figure
 from validation._report import StudyResult
 
 NAME = "sde_weak_order"
@@ -72,10 +79,13 @@ def _biases_2d(scheme: str, particles: int) -> np.ndarray:
     return np.array(rows)
 
 
-def _slope(rows: np.ndarray, column: int) -> tuple[float, int]:
+def _slope(rows: np.ndarray, column: int) -> tuple[float, float, int]:
+    """(slope, its standard error, resolved points) of the bias in ``column`` (error in the next)."""
     bias, error = np.abs(rows[:, column]), rows[:, column + 1]
     resolved = bias > 3 * error
-    return (fitted_slope(rows[resolved, 0], bias[resolved]) if resolved.sum() >= 2 else float("nan")), int(resolved.sum())
+    if resolved.sum() < 2:
+        return float("nan"), float("nan"), int(resolved.sum())
+    return (*log_slope(rows[resolved, 0], bias[resolved], error[resolved]), int(resolved.sum()))
 
 
 def run(fast: bool, out_dir: Path) -> StudyResult:
@@ -94,7 +104,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     }
     figure, flat_axes = new_figure(2, 3, width=4.0)
     axes = flat_axes.reshape(3, 2)
-    table = [["problem", "scheme", "moment", "fitted slope", "resolved points"]]
+    table = [["problem", "scheme", "moment", "fitted slope", "standard error", "resolved points"]]
     model, domain = _confined()
     walls = fpsolver.Ito(profiles.exponential(T0=1.0, length=0.8))
     for row, (label, problem) in enumerate(
@@ -106,20 +116,21 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         for scheme, order, marker in (("euler", 1, "o"), ("weak2", 2, "s")):
             rows = _biases(*problem, scheme)
             for k, (column, moment) in enumerate(((1, "<x>"), (3, "<x^2>"))):
-                slope, resolved = _slope(rows, column)
-                table.append([label, scheme, moment, slope, resolved])
+                slope, slope_error, resolved = _slope(rows, column)
+                table.append([label, scheme, moment, slope, slope_error, resolved])
                 axes[row, k].errorbar(rows[:, 0], np.abs(rows[:, column]), yerr=rows[:, column + 1], marker=marker, label=f"{scheme} ({slope:.2f})")
                 axes[row, k].set(xscale="log", yscale="log", xlabel="dt", ylabel=f"|bias {moment}|", title=label)
                 axes[row, k].legend(fontsize=7)
                 # weak-2's <x> bias changes sign near dt ~ 0.14 in the confined problem: its slope is not an order
                 gating = label == "confined" and not (scheme == "weak2" and moment == "<x>")
-                result.check(f"{label}, {scheme}: slope of the {moment} bias (weak order {order if gating else 'observed'})", slope, order, 0.3 if gating else 0.0, "slope" if gating else "info")
+                tolerance = 0.3 + 2.0 * slope_error if gating else 0.0
+                result.check(f"{label}, {scheme}: slope of the {moment} bias (weak order {order if gating else 'observed'})", slope, order, tolerance, "slope" if gating else "info")
     for scheme, order, marker in (("euler", 1, "o"), ("weak2", 2, "s")):
         rows = _biases_2d(scheme, particles_2d[scheme])
-        slope, resolved = _slope(rows, 1)
-        table.append(["confined 2D", scheme, "<x^2 + y^2/2 + 0.7 x y>", slope, resolved])
+        slope, slope_error, resolved = _slope(rows, 1)
+        table.append(["confined 2D", scheme, "<x^2 + y^2/2 + 0.7 x y>", slope, slope_error, resolved])
         axes[2, 0].errorbar(rows[:, 0], np.abs(rows[:, 1]), yerr=rows[:, 2], marker=marker, label=f"{scheme} ({slope:.2f})")
-        result.check(f"confined 2D, {scheme}: slope of the <x^2 + y^2/2 + 0.7 x y> bias (weak order {order})", slope, order, 0.2, "slope")
+        result.check(f"confined 2D, {scheme}: slope of the <x^2 + y^2/2 + 0.7 x y> bias (weak order {order})", slope, order, 0.2 + 2.0 * slope_error, "slope")
     axes[2, 0].set(xscale="log", yscale="log", xlabel="dt", ylabel="|bias|", title="confined 2D")
     axes[2, 0].legend(fontsize=7)
     axes[2, 1].axis("off")

@@ -105,6 +105,26 @@ def chi2_per_dof(P: np.ndarray, Q: np.ndarray, errors: np.ndarray) -> float:
     return float(np.mean(((P[used] - Q[used]) / errors[used]) ** 2))
 
 
+def log_slope(x: np.ndarray, y: np.ndarray, y_error: np.ndarray) -> tuple[float, float]:
+    """Convergence order: the weighted least-squares slope p of ln|y| = p ln x + c and its
+    standard error, for measured y with standard errors ``y_error`` (sigma of ln|y| =
+    y_error / |y|, weights 1/sigma^2).
+
+    Returns ``(p, standard error of p)``; with a bias measured at several steps dt this
+    is the apparent weak order and how well the data pin it down.
+    """
+    x, y, y_error = (np.asarray(v, dtype=float) for v in (x, y, y_error))
+    if x.size < 2 or not (x.shape == y.shape == y_error.shape):
+        raise ValueError(f"log_slope: x, y and y_error need the same shape and at least 2 points, got {x.shape}, {y.shape}, {y_error.shape}")
+    if np.any(x <= 0) or np.any(y == 0) or np.any(y_error <= 0):
+        raise ValueError("log_slope: x must be > 0, y non-zero and y_error > 0")
+    weight = (y / y_error) ** 2
+    log_x = np.log(x)
+    centred = log_x - np.sum(weight * log_x) / np.sum(weight)
+    spread = np.sum(weight * centred**2)
+    return float(np.sum(weight * centred * np.log(np.abs(y))) / spread), float(1.0 / np.sqrt(spread))
+
+
 def expected_l1(Q: np.ndarray, volumes: np.ndarray, samples: float) -> float:
     """Expected L1 distance of an N-sample histogram from its true density Q (see module docstring)."""
     q = np.asarray(Q, dtype=float) * np.asarray(volumes, dtype=float)

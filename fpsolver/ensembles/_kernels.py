@@ -29,6 +29,7 @@ import math
 import numba
 import numpy as np
 
+from fpsolver.ensembles._compiled import refresh_cache
 from fpsolver.ensembles._random import fill_normals, rare_stream, uniform
 
 #: the one floating-point licence the kernels take: a * b + c may become a fused
@@ -360,23 +361,16 @@ def advance_inertial(
             for i in range(first, last):
                 if absorbing and not alive[i]:
                     continue
-                xi = x[i]
-                vi = v[i] + kick[i]
-                xi += half_dt * vi
-                if xi < lo or xi > hi:
-                    if absorbing:
-                        _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
-                        continue
-                    xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
+                xi, vi, left = _drift_half_step(x[i], v[i] + kick[i], half_dt, lo, hi, absorbing)
+                if left:
+                    _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
+                    continue
                 damping = _interpolate(table, table_min, table_inverse_spacing, xi, 1)
                 spread = _interpolate(table, table_min, table_inverse_spacing, xi, 2)
-                vi = damping * vi + spread * z[i - first]
-                xi += half_dt * vi
-                if xi < lo or xi > hi:
-                    if absorbing:
-                        _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
-                        continue
-                    xi, vi = _mirror_with_velocity(xi, vi, lo, hi)
+                xi, vi, left = _drift_half_step(xi, damping * vi + spread * z[i - first], half_dt, lo, hi, absorbing)
+                if left:
+                    _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
+                    continue
                 k = _interpolate(table, table_min, table_inverse_spacing, xi, 0)
                 vi += k
                 x[i] = xi
@@ -406,6 +400,18 @@ def _add_sums(row: np.ndarray, sums: tuple) -> None:
         row[k] += sums[k]
 
 
+@numba.njit(inline="always", cache=True)
+def _drift_half_step(x: float, v: float, half_dt: float, lo: float, hi: float, absorbing: bool) -> tuple[float, float, bool]:
+    """BAOAB's A: x += v dt/2 with the walls; returns (x, v, left): specular walls fold x and
+    reverse v, an absorbing wall reports that the particle left."""
+    x += half_dt * v
+    if x < lo or x > hi:
+        if absorbing:
+            return x, v, True
+        x, v = _mirror_with_velocity(x, v, lo, hi)
+    return x, v, False
+
+
 @numba.njit(cache=True)
 def _absorb(i: int, x: float, lo: float, t: float, alive: np.ndarray, exit_time: np.ndarray, exit_side: np.ndarray) -> None:
     """Remove particle i, which left the domain at x, at time t (out of line: once per particle)."""
@@ -421,3 +427,6 @@ def _mirror_with_velocity(x: float, v: float, lo: float, hi: float) -> tuple[flo
         x = 2.0 * lo - x if x < lo else 2.0 * hi - x
         v = -v
     return x, v
+
+
+refresh_cache(globals())

@@ -33,6 +33,7 @@ import math
 import numba
 import numpy as np
 
+from fpsolver.ensembles._compiled import refresh_cache
 from fpsolver.ensembles._kernels import _BRIDGE_CUTOFF, SCHEME_EULER, WALLS_ABSORBING, WALLS_PERIODIC, _mirror, _wrap
 from fpsolver.ensembles._random import fill_normals, next_u64, rare_stream, uniform
 
@@ -321,3 +322,6 @@ def _bridge_crossing(dim, walls, geometry, x0, y0, z0, x1, y1, z1, variance, rar
                     return axis + 1 if upper else -(axis + 1)
                 u -= p
     return 0
+
+
+refresh_cache(globals())

@@ -28,6 +28,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from fpsolver.ensembles._compiled import refresh_cache
+
 _U64 = np.uint64
 _LAYERS = 1024
 _LAYER_MASK = _U64(_LAYERS - 1)
@@ -193,3 +195,6 @@ def fill_normals(states: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: np.nda
     for m in range(misses):
         k = missed[m]
         out[k] = _normal_rare(rare, bits[k], zx, zf)
+
+
+refresh_cache(globals())

@@ -5,6 +5,7 @@ import pytest
 from _cases import exact_moments, weak_order_model
 
 from fpsolver import meshes
+from fpsolver.analysis.compare import log_slope
 from fpsolver.ensembles import SCHEMES, run_ensemble
 
 TIME_STEPS = (0.4, 0.2, 0.1)
@@ -15,15 +16,6 @@ def _stationary_bias(scheme, dt, model, domain):
     t_end = 160.0 if scheme == "weak2" else 40.0
     result = run_ensemble(model, meshes.uniform(*domain, 12), 100_000, dt, t_end, scheme=scheme, burn_in=8.0, sample_interval=dt, seed=21, x0=0.0)
     return result
-
-
-def _log_slope(steps, bias, error):
-    """Weighted least-squares slope of ln|bias| against ln dt and its standard error
-    (sigma of ln|bias| = error / |bias|)."""
-    x, y, weight = np.log(steps), np.log(np.abs(bias)), (bias / error) ** 2
-    centred = x - np.sum(weight * x) / np.sum(weight)
-    spread = np.sum(weight * centred**2)
-    return np.sum(weight * centred * y) / spread, 1.0 / np.sqrt(spread)
 
 
 @pytest.mark.parametrize("scheme", ["euler", "weak2"])
@@ -50,6 +42,6 @@ def test_stationary_bias_slope_matches_declared_weak_order(scheme):
     if scheme == "euler":
         bias1 = np.array([r.steady_mean - m1 for r in results])
         error1 = np.array([r.steady_mean_error for r in results])
-        slope1, slope1_error = _log_slope(TIME_STEPS, bias1, error1)
+        slope1, slope1_error = log_slope(np.array(TIME_STEPS), bias1, error1)
         assert slope1_error < 0.25, (slope1_error, bias1, error1)  # the band stays narrower than order 1 vs 2
         assert abs(slope1 - order) < 0.3 + 2.0 * slope1_error, (slope1, slope1_error, bias1)
