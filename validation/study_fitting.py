@@ -426,7 +426,8 @@ def coverage_run(repetitions: int) -> StudyResult:
     """The recovery part alone (coverage and model selection per generator and kind of data)
     at ``repetitions`` repetitions: enough (200) for the issue's per-row coverage band
     85-99% to be a test an exact interval passes with probability >= 96%. 200
-    repetitions took 909 s and 1287 s on this 2-core machine under load."""
+    repetitions took 650 s on this 2-core machine, otherwise idle (909 s and 1287 s
+    under load with the slower ensemble kernels before)."""
     sizes = replace(FULL, repetitions=repetitions, sfi=False)
     result = StudyResult(f"{NAME}-coverage", f"Fitting: coverage and model selection over {repetitions} repetitions")
     table = [["table", "data / generator", "quantity", "value", "note"]]

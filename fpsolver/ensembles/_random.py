@@ -11,8 +11,9 @@ chunks a run has. A 1D chunk has one slot per particle, an nD chunk ``dim``.
 Generators in separate slots are independent update chains stored side by side
 (structure of arrays), so the compiler turns one draw per slot into SIMD
 instructions: :func:`fill_normals` draws a buffer of 256 at 6e8 normals per
-CPU-second (the 8 interleaved generators per chunk used before reached 3.3e8). Rare draws happen in slot order after the fast pass, and a chunk is
-always advanced by one thread in a fixed order (time step major, slot minor), so
+CPU-second (the 8 interleaved generators per chunk used before reached 3.3e8). Rare
+draws happen in slot order after the fast pass, and a chunk is always advanced by
+one thread in a fixed order (time step major, slot minor), so
 the numbers a particle sees depend only on the seed, the chunk size and the
 particle index: not on the number of threads, on how the steps are split into
 blocks between progress reports, or on which process runs the chunk.
@@ -82,7 +83,7 @@ def stream_seeds(seed: int, chunks: np.ndarray, slots: int) -> np.ndarray:
     with ``r`` one 64-bit word of ``SeedSequence(seed)``: disjoint counter ranges, so no
     two generators share a state, and chunk ``c``'s streams do not depend on how many
     chunks the run has or which call runs them (a run grown by precision reuses the
-    chunks it has run). One hash per word, vectorised over all chunks.
+    chunks it has run). One hash per word, chunks in parallel.
     """
     root = np.random.SeedSequence(seed).generate_state(1, np.uint64)[0]
     states = _splitmix64_states(root, np.asarray(chunks, dtype=np.int64), int(slots))
