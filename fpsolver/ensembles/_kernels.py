@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from fpsolver.ensembles._compiled import refresh_cache
-from fpsolver.ensembles._random import fill_normals, rare_stream, uniform
+from fpsolver.ensembles._random import fill_normals, normal_scratch, rare_stream, uniform
 
 #: the one floating-point licence the kernels take: a * b + c may become a fused
 #: multiply-add (one rounding instead of two); results stay deterministic for a given machine
@@ -49,14 +49,26 @@ _BRIDGE_CUTOFF = 40.0
 
 
 @numba.njit(inline="always", fastmath=CONTRACT, cache=True)
-def _interpolate(table: np.ndarray, x_min: float, inverse_spacing: float, x: float, column: int) -> float:
-    """Linear interpolation of one column of an :func:`~fpsolver.ensembles._tables.interval_table`
-    at x, clamped to the table's range (unsigned indices: no negative-index wraparound)."""
-    s = (x - x_min) * inverse_spacing
-    s = min(max(s, 0.0), table.shape[0] - 1e-9)
+def _table_row(table: np.ndarray, x_min: float, inverse_spacing: float, x: float) -> tuple[np.uint64, float]:
+    """Row j of an :func:`~fpsolver.ensembles._tables.interval_table` holding x and the fraction
+    f of its interval, clamped to the table's range (an unsigned j: no negative-index wraparound)."""
+    s = min(max((x - x_min) * inverse_spacing, 0.0), table.shape[0] - 1e-9)
     j = np.uint64(s)
+    return j, s - np.float64(j)
+
+
+@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
+def _column(table: np.ndarray, j: np.uint64, f: float, column: int) -> float:
+    """Column ``column`` of an interval table at fraction f of row j: value + f increment."""
     k = np.uint64(2 * column)
-    return table[j, k] + (s - np.float64(j)) * table[j, k + np.uint64(1)]
+    return table[j, k] + f * table[j, k + np.uint64(1)]
+
+
+@numba.njit(inline="always", fastmath=CONTRACT, cache=True)
+def _interpolate(table: np.ndarray, x_min: float, inverse_spacing: float, x: float, column: int) -> float:
+    """Linear interpolation of one column of an interval table at x (clamped to its range)."""
+    j, f = _table_row(table, x_min, inverse_spacing, x)
+    return _column(table, j, f, column)
 
 
 @numba.njit(inline="always", cache=True)
@@ -171,7 +183,7 @@ def advance_overdamped(
         first, last = bounds[c], bounds[c + 1]
         n = last - first
         z = normals[c, :n]
-        bits, missed = np.empty(n, np.uint64), np.empty(n, np.int64)
+        bits, missed = normal_scratch(n)
         # rows: drift, noise at x and the proposed positions
         work = np.empty((3, n))
         noise, proposal = work[1], work[2]
@@ -230,16 +242,12 @@ def _coefficients(table, table_min, table_inverse_spacing, ratios, first, x, z, 
     row read per particle; with ``ratios`` this particle's a dt + (r - 1) a1 dt and
     sqrt(r) b sqrt(dt)), and with ``euler`` 2 the Euler-Maruyama proposal x + a dt + b sqrt(dt) z."""
     drift, noise, proposal = work[0], work[1], work[2]
-    top = table.shape[0] - 1e-9
     for i in range(x.size):
         xi = x[i]
-        s = min(max((xi - table_min) * table_inverse_spacing, 0.0), top)
-        j = np.uint64(s)
-        f = s - np.float64(j)
-        a = table[j, np.uint64(0)] + f * table[j, np.uint64(1)]
-        b = table[j, np.uint64(2)] + f * table[j, np.uint64(3)]
+        j, f = _table_row(table, table_min, table_inverse_spacing, xi)
+        a, b = _column(table, j, f, 0), _column(table, j, f, 1)
         if ratios is not None:  # pruned at compile time for ratios=None
-            a += ratios[first + i, 0] * (table[j, np.uint64(4)] + f * table[j, np.uint64(5)])
+            a += ratios[first + i, 0] * _column(table, j, f, 2)
             b *= ratios[first + i, 1]
         drift[i] = a
         noise[i] = b
@@ -285,10 +293,10 @@ def _exit_side(x0: float, x1: float, noise: float, lo: float, hi: float, rare: n
     q_lo = (x0 - lo) * (x1 - lo) * scale
     q_hi = (hi - x0) * (hi - x1) * scale
     if min(q_lo, q_hi) < _BRIDGE_CUTOFF:
-        u = uniform(rare)
-        if u < math.exp(-q_lo):
+        u, p_lo = uniform(rare), math.exp(-q_lo)
+        if u < p_lo:
             return -1
-        if u < math.exp(-q_lo) + math.exp(-q_hi):
+        if u < p_lo + math.exp(-q_hi):
             return 1
     return 0
 
@@ -348,7 +356,7 @@ def advance_inertial(
         state = states[c]
         first, last = bounds[c], bounds[c + 1]
         z = normals[c, : last - first]
-        bits, missed = np.empty(last - first, np.uint64), np.empty(last - first, np.int64)
+        bits, missed = normal_scratch(last - first)
         counts, v_counts = histogram[c], v_histogram[c]
         for s in range(n_steps):
             g = first_step + s + 1
@@ -365,8 +373,8 @@ def advance_inertial(
                 if left:
                     _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)
                     continue
-                damping = _interpolate(table, table_min, table_inverse_spacing, xi, 1)
-                spread = _interpolate(table, table_min, table_inverse_spacing, xi, 2)
+                j, f = _table_row(table, table_min, table_inverse_spacing, xi)
+                damping, spread = _column(table, j, f, 1), _column(table, j, f, 2)
                 xi, vi, left = _drift_half_step(xi, damping * vi + spread * z[i - first], half_dt, lo, hi, absorbing)
                 if left:
                     _absorb(i, xi, lo, g * (2.0 * half_dt), alive, exit_time, exit_side)

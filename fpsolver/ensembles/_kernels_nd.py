@@ -35,7 +35,7 @@ import numpy as np
 
 from fpsolver.ensembles._compiled import refresh_cache
 from fpsolver.ensembles._kernels import _BRIDGE_CUTOFF, SCHEME_EULER, WALLS_ABSORBING, WALLS_PERIODIC, _mirror, _wrap
-from fpsolver.ensembles._random import fill_normals, next_u64, rare_stream, uniform
+from fpsolver.ensembles._random import fill_normals, next_u64, normal_scratch, rare_stream, uniform
 
 #: domain shapes and binnings (codes of the kernel's ``shape`` and ``binning``)
 BOX, DISC = 0, 1
@@ -225,7 +225,7 @@ def advance_overdamped_nd(pos, exits, streams, steps, dt, scheme, dim, shape, wa
         rare = rare_stream(state)
         first, last = bounds[c], bounds[c + 1]
         z = normals[c, : dim * (last - first)]
-        scratch_bits, missed = np.empty(z.size, np.uint64), np.empty(z.size, np.int64)
+        scratch_bits, missed = normal_scratch(z.size)
         counts = histogram[c]
         for s in range(n_steps):
             g = first_step + s + 1

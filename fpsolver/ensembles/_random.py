@@ -174,6 +174,12 @@ def _normal_rare(state: np.ndarray, bits: np.uint64, zx: np.ndarray, zf: np.ndar
             return x
 
 
+@numba.njit(inline="always", cache=True)
+def normal_scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``bits`` and ``missed`` scratch arrays :func:`fill_normals` needs for ``size`` normals."""
+    return np.empty(size, np.uint64), np.empty(size, np.int64)
+
+
 @numba.njit(cache=True)
 def fill_normals(states: np.ndarray, out: np.ndarray, zx: np.ndarray, zf: np.ndarray, bits: np.ndarray, missed: np.ndarray) -> None:
     """Fill ``out`` with standard normal variates, element k from slot generator k of a

@@ -39,7 +39,7 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver.ensembles._kernels import advance_inertial
-from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals
+from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals, normal_scratch
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
 from fpsolver.ensembles._tables import inertial_step_table, inertial_table
 from fpsolver.ensembles.options import InertialOptions
@@ -80,7 +80,7 @@ class InertialEnsemble(ChunkedEnsemble):
             return np.full(x.size, float(self.v0))
         # Maxwell velocities at the local Gamma/gamma, from each chunk's own stream
         normals = np.empty(x.size)
-        bits, missed = np.empty(self.setup.chunk_size, np.uint64), np.empty(self.setup.chunk_size, np.int64)
+        bits, missed = normal_scratch(self.setup.chunk_size)
         for c in range(bounds.size - 1):
             fill_normals(states[c], normals[bounds[c] : bounds[c + 1]], ZIGGURAT_X, ZIGGURAT_F, bits, missed)
         local = self.table.interpolate(x)
