@@ -21,6 +21,7 @@ import numpy as np
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver.meshes.builders import MESH_DIR, geometric_widths
+from fpsolver.meshes.geo import check_geo
 
 __all__ = ["grid", "cylindrical", "nonuniform_grid", "gmsh_mesh", "disc", "cell_points", "face_points", "bounding_box"]
 
@@ -108,7 +109,9 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
     FileNotFoundError
         If the file or the ``gmsh`` executable (on PATH) does not exist.
     ValueError
-        If Gmsh rejects the geometry, or for an unknown parameter.
+        If Gmsh rejects the geometry, for an unknown parameter, or for a statement outside
+        the allow-list of :func:`fpsolver.meshes.geo.check_geo` (one that would run a program
+        or read or write a file) or a mesh over the budget (:class:`~fpsolver.meshes.geo.GeoError`).
     """
     path = Path(geo)
     if not path.suffix:
@@ -125,7 +128,9 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
         if not any(line.split("=")[0].strip() == name for line in lines):
             raise ValueError(f"mesh: {path.name} defines no parameter {name!r}")
         lines = [f"{name} = {float(value)!r};" if line.split("=")[0].strip() == name else line for line in lines]
-    return _fipy.gmsh_2d("\n".join(lines) + "\n")
+    text = "\n".join(lines) + "\n"
+    check_geo(text, path.name)  # before gmsh starts: no program run, no file touched, a bounded mesh
+    return _fipy.gmsh_2d(text)
 
 
 def disc(*, radius: float = 1.0, cell_size: float = 0.05) -> Mesh:
