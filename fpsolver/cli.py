@@ -187,6 +187,9 @@ def validate(
         for check in checks:
             table.add_row(check.subject, check.metric, f"{check.value:.3g}", criterion(check), "[green]pass[/]" if check.passed else "[bold red]FAIL[/]")
         console.print(table)
+        if not checks:  # nothing checked is never a pass
+            failed = True
+            errors.print(f"FAIL {Path(path).name}: no checks (the case's results give nothing to compare with a tolerance)", markup=False)
         for check in checks:
             if not check.passed:
                 failed = True

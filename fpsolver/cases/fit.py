@@ -36,6 +36,8 @@ import numpy as np
 from fpsolver.cases.build import Case, build_case, build_potential, build_profile, guard
 from fpsolver.cases.errors import CaseError
 from fpsolver.cases.schema import MODEL_SCHEMAS, POTENTIAL_SCHEMAS, PROFILE_SCHEMAS, CaseConfig, load_case
+from fpsolver.io.atomic import StoreError, check_target
+from fpsolver.io.names import check_name, safe_name
 from fpsolver.models import Model, model_class
 
 Progress = Callable[[str, float, float], None]
@@ -238,7 +240,35 @@ class FitRun:
 
 
 def _default_name(path: Path, free: list[FreeParameter]) -> str:
-    return "-".join([path.stem, *(f.key.removeprefix("models.") for f in free)]) or path.stem
+    return safe_name("-".join([path.stem, *(f.key.removeprefix("models.") for f in free)]) or path.stem)
+
+
+def _checked_name(name: str | None) -> str | None:
+    """The user's ``--name``, checked before anything is read or computed (one safe folder name)."""
+    try:
+        return None if name is None else check_name(name, "--name")
+    except ValueError as exc:
+        raise CaseError(str(exc)) from None
+
+
+def _fits_target(directory: Path, name: str) -> Path:
+    """``CASE/fits/NAME``, checked writable before the fit starts."""
+    target = directory / "fits" / name
+    try:
+        check_target(target)
+    except StoreError as exc:
+        raise CaseError(str(exc)) from None
+    return target
+
+
+def _written(write: Callable[[], Path]) -> Path:
+    """Run a writer of CASE/fits/NAME; a store that cannot be written is a CaseError."""
+    try:
+        return write()
+    except StoreError as exc:
+        raise CaseError(str(exc)) from None
+    except OSError as exc:
+        raise CaseError(f"cannot write the fits: {exc.strerror} ({exc.filename}); earlier fits are unchanged") from None
 
 
 def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str], *, name: str | None = None, progress: Progress | None = None) -> FitRun:
@@ -247,7 +277,9 @@ def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str],
     from fpsolver.io.fit_output import write_profile_fits
     from fpsolver.meshes import extent
 
+    name = _checked_name(name)
     loaded, free = _open(case, free_keys)
+    name = _fits_target(loaded.directory, name or _default_name(Path(data), free)).name
     domain = extent(loaded.mesh)
     profile = read_profile(Path(data), domain)
     fits = {}
@@ -255,7 +287,7 @@ def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str],
         mine = [f for f in free if f.label in (None, label)]
         factory = model_factory(loaded, label, mine)
         fits[label] = guard(f"models.{label}", lambda: fit_profile(factory, {f.key: f.initial for f in mine}, profile, domain=domain, progress=progress))
-    target = write_profile_fits(loaded.directory, name or _default_name(Path(data), free), loaded.config.resolved(), Path(data), fits)
+    target = _written(lambda: write_profile_fits(loaded.directory, name, loaded.config.resolved(), Path(data), fits))
     return FitRun(fits=fits, target=target)
 
 
@@ -277,7 +309,9 @@ def infer_case_directory(
     from fpsolver.io.fit_output import write_trajectory_fits
     from fpsolver.meshes import extent
 
+    name = _checked_name(name)
     loaded, free = _open(case, free_keys)
+    name = _fits_target(loaded.directory, name or _default_name(Path(trajectory_file), free)).name
     domain = extent(loaded.mesh)
     data = read_trajectories(Path(trajectory_file), dt)
     estimates = guard("--bins", lambda: kramers_moyal(data, bins))
@@ -299,6 +333,5 @@ def infer_case_directory(
             "drift": chi2_per_dof(estimates.drift[used], drift[used], estimates.drift_error[used]),
             "diffusion": chi2_per_dof(estimates.diffusion[used], diffusion[used], estimates.diffusion_error[used]),
         }
-    name = name or _default_name(Path(trajectory_file), free)
-    target = write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2)
+    target = _written(lambda: write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2))
     return FitRun(fits=fits, target=target)

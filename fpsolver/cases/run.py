@@ -477,9 +477,9 @@ def run_case_directory(
     CaseError
         Bad input (the message names the key at fault) or a case locked by another run.
     """
-    case = open_case(path, fast=fast)
     try:
-        with case_lock(case.directory):
+        with case_lock(case_file(path).parent):  # before any other work, so no second run can start meanwhile
+            case = open_case(path, fast=fast)
             check_target(case.results_dir)
             if isinstance(case, QMECase):
                 results = run_qme_case(case, progress=progress)

@@ -26,6 +26,8 @@ import tomllib
 from fpsolver._validate import BudgetError, within_budget
 from fpsolver.cases.files import read_file
 from fpsolver.cases.schema import CaseError, case_file, parse_case
+from fpsolver.io.atomic import StoreError, check_target
+from fpsolver.io.lock import CaseLockedError, case_lock
 
 Row = dict[str, object]
 #: Memory per sweep point (its overrides, digest and cached rows), for the budget.
@@ -78,8 +80,11 @@ def parse_assignment(text: str) -> Assignment:
 
 
 def points(assignments: Iterable[Assignment]) -> list[dict[str, object]]:
-    """The Cartesian product of the assignments, as {key: value} dicts."""
+    """The Cartesian product of the assignments, as {key: value} dicts (a key given twice is refused)."""
     assignments = list(assignments)
+    keys = [a.key for a in assignments]
+    for key in dict.fromkeys(key for key in keys if keys.count(key) > 1):
+        raise CaseError(f"--set {key}: the key is given {keys.count(key)} times; give all its values in one --set")
     _within_budget(math.prod(len(a.values) for a in assignments), " x ".join(f"{len(a.values)} values of {a.key}" for a in assignments))
     return [dict(zip((a.key for a in assignments), combo)) for combo in itertools.product(*(a.values for a in assignments))]
 
@@ -104,6 +109,16 @@ def _within_budget(count: int, detail: str) -> None:
     try:
         within_budget("the sweep", memory_bytes=BYTES_PER_POINT * count, steps=count, detail=f"{count:.3g} points: {detail}")
     except BudgetError as exc:
+        raise CaseError(str(exc)) from None
+
+
+def _check_store(target: Path) -> None:
+    """Refuse, before any point is solved, a sweep whose output folder cannot be written."""
+    try:
+        check_target(target)
+        if target.parent.exists() and not target.parent.is_dir():
+            raise StoreError(f"{target.parent} is not a directory")
+    except StoreError as exc:
         raise CaseError(str(exc)) from None
 
 
@@ -163,9 +178,12 @@ def run_sweep(
         raise CaseError(f"{path}: not valid TOML: {exc}") from None
     if data.get("kind") == "qme":
         raise CaseError(f"{path}: sweeps run Fokker-Planck cases; a qme case scans one parameter with its [scan] table")
+    from fpsolver.io.sweep_output import sweep_target
+
     cache = directory / "sweeps" / ".points"
     todo, digests = [], []
     settings = points(assignments)
+    _check_store(sweep_target(directory, [a.key for a in assignments]))
     for overrides in settings:
         try:
             digests.append(point_digest(apply_overrides(data, overrides), directory, fast, only))
@@ -173,7 +191,10 @@ def run_sweep(
             raise CaseError(f"sweep point {overrides}: {exc}") from None
         if not (cache / f"{digests[-1]}.json").exists():
             todo.append((str(directory), data, overrides, fast, only, digests[-1]))
-    cache.mkdir(parents=True, exist_ok=True)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CaseError(f"cannot make {cache}: {exc.strerror}") from None
     done = len(digests) - len(todo)
     if progress is not None:
         progress("sweep", done, len(digests))
@@ -206,5 +227,13 @@ def sweep_case_directory(case: str | Path, assignments: list[Assignment], **opti
     mapper) and write ``CASE/sweeps/<keys>/`` (what ``fpsolver sweep`` does)."""
     from fpsolver.io.sweep_output import write_sweep
 
-    rows = run_sweep(case, assignments, **options)
-    return SweepRun(rows=rows, target=write_sweep(case_file(case).parent, [a.key for a in assignments], rows))
+    directory = case_file(case).parent
+    try:
+        with case_lock(directory):  # taken before any other work: a run or sweep of the same case waits for none
+            rows = run_sweep(case, assignments, **options)
+            target = write_sweep(directory, [a.key for a in assignments], rows)
+    except (CaseLockedError, StoreError) as exc:
+        raise CaseError(str(exc)) from None
+    except OSError as exc:
+        raise CaseError(f"cannot write the sweep: {exc.strerror} ({exc.filename}); finished points are kept") from None
+    return SweepRun(rows=rows, target=target)

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from fpsolver.io.names import check_name
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -80,10 +82,15 @@ def recover(target: Path) -> None:
 
 def check_target(target: Path) -> None:
     """Raise :class:`StoreError` unless ``target`` can be (re)placed by a new results set:
-    its parent is a writable directory and ``target`` is absent or a writable directory
-    (not a file or a symbolic link)."""
+    its name is one safe path component (:func:`fpsolver.io.names.check_name`: never ``.``,
+    ``..`` or a path), its parent is a writable directory and ``target`` is absent or a
+    writable directory (not a file or a symbolic link)."""
     target = Path(target)
     parent = target.parent
+    try:
+        check_name(target.name, str(target))
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
     if parent.exists() and not parent.is_dir():
         raise StoreError(f"{parent} is not a directory")
     if target.is_symlink() or (target.exists() and not target.is_dir()):
@@ -103,7 +110,11 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         Before anything is written, when ``target`` cannot be replaced (see :func:`check_target`).
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_target(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot make {target.parent}: {exc.strerror}") from None
     check_target(target)
     recover(target)
     staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(target)}{os.getpid()}-", dir=target.parent))

@@ -18,7 +18,7 @@ import xarray as xr
 
 from fpsolver._version import __version__
 from fpsolver.analysis.checks import Check
-from fpsolver.io import figures, figures_nd
+from fpsolver.io import figures, figures_nd, seal
 from fpsolver.io.atomic import atomic_directory
 from fpsolver.io.report import Report, criterion, verdict
 from fpsolver.results.case import CaseIdentity, CaseResults, QMEResults, QuantityInfo
@@ -120,12 +120,18 @@ def write_steady_csv(results: CaseResults, path: Path) -> None:
 
 def read_metrics(directory: Path, configuration_sha256: str) -> dict[str, dict[str, float]] | None:
     """The metrics stored in ``directory/metrics.json`` when they belong to the
-    configuration ``configuration_sha256``; None otherwise."""
-    path = Path(directory) / METRICS_FILE
-    if not path.exists():
+    configuration ``configuration_sha256`` and the directory is as the run wrote it
+    (:func:`fpsolver.io.seal.verify`); None otherwise (missing, edited, corrupt, foreign)."""
+    if not seal.verify(Path(directory)):
         return None
-    document = json.loads(path.read_text())
-    return document["metrics"] if document.get("configuration_sha256") == configuration_sha256 else None
+    try:
+        document = json.loads((Path(directory) / METRICS_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    metrics = document.get("metrics") if isinstance(document, dict) else None
+    if document.get("configuration_sha256") != configuration_sha256 or not isinstance(metrics, dict) or not metrics:
+        return None
+    return metrics
 
 
 def write_results(results: CaseResults | QMEResults, checks: list[Check]) -> Path:
@@ -145,6 +151,7 @@ def write_results(results: CaseResults | QMEResults, checks: list[Check]) -> Pat
         }
         (staging / METRICS_FILE).write_text(json.dumps(document, indent=2, sort_keys=True, allow_nan=True))
         case_report(results, checks, figure_paths).write(staging)
+        seal.seal(staging)  # last: what validate may trust later
     return target
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ from matplotlib.figure import Figure
 
 from fpsolver._version import __version__
 from fpsolver.io.atomic import atomic_directory
+from fpsolver.io.names import safe_name
 
 Row = dict[str, object]
 
@@ -20,11 +20,15 @@ def _columns(rows: list[Row]) -> list[str]:
     return list(dict.fromkeys(key for row in rows for key in row))
 
 
+def sweep_target(case: Path, keys: list[str]) -> Path:
+    """``CASE/sweeps/<keys joined by +>``, made a safe folder name (:func:`fpsolver.io.names.safe_name`)."""
+    return Path(case) / "sweeps" / safe_name("+".join(keys))
+
+
 def write_sweep(case: Path, keys: list[str], rows: list[Row]) -> Path:
     """``CASE/sweeps/<keys>/`` with sweep.csv, sweep.nc (one row dimension) and summary.png;
     ``keys`` are the swept case-file keys, the first one the x axis of the plot."""
-    name = re.sub(r"[^A-Za-z0-9_.+-]+", "_", "+".join(keys))
-    target = Path(case) / "sweeps" / name
+    target = sweep_target(case, keys)
     columns = _columns(rows)
     with atomic_directory(target) as staging:
         with open(staging / "sweep.csv", "w", newline="") as handle:
