@@ -43,6 +43,16 @@ _FUNCTIONS = {
     "abs": sympy.Abs,
 }
 _CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+
+
+def _erf(values: np.ndarray) -> np.ndarray:
+    from scipy.special import erf
+
+    return erf(values)
+
+
+#: Functions numpy lacks, for compiled formulas (sympy would fall back to math.erf, scalars only).
+_ARRAY_FUNCTIONS = {"erf": _erf}
 MAX_LENGTH = 2000
 MAX_NODES = 1000
 MAX_DEPTH = 200
@@ -187,7 +197,7 @@ def _compile(symbols: tuple[sympy.Symbol, ...], expression: sympy.Expr, what: st
     non-smooth formulas such as the second derivative of ``abs(x)``)."""
     if expression.has(sympy.DiracDelta, sympy.Heaviside):
         raise FormulaError(f"{what} is not an ordinary function (it contains a Dirac delta or step): use a formula that is smooth enough")
-    return sympy.lambdify(symbols, expression, modules="numpy")
+    return sympy.lambdify(symbols, expression, modules=[_ARRAY_FUNCTIONS, "numpy"])
 
 
 def _evaluate(compiled, arguments: list[np.ndarray], shape: tuple[int, ...], what: str) -> np.ndarray:
@@ -230,6 +240,11 @@ class SymbolicFunction:
     @cached_property
     def text(self) -> str:
         return str(self.expression)
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        """The sympy symbol of the variable."""
+        return self._symbol
 
     def derivative_expression(self, order: int) -> sympy.Expr:
         """The ``order``-th derivative (see :func:`differentiate` for the bound on its size)."""
@@ -310,6 +325,11 @@ class SymbolicField:
     @property
     def dimension(self) -> int:
         return len(self.variables)
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """The sympy symbols of the coordinates."""
+        return self._symbols
 
     @cached_property
     def text(self) -> str:

@@ -11,8 +11,12 @@ adds the derivatives of any order); :mod:`fpsolver.fields.nd` holds the 2D/3D fi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["TemperatureField"]
 
@@ -59,6 +63,24 @@ class TemperatureField(ABC):
             first = int(np.argmax(bad))
             where = ", ".join(f"{axis}={value:.6g}" for axis, value in zip(AXES, points[:, first]))
             raise ValueError(f"temperature field {self.name!r} must be finite and > 0 on the domain, but T({where}) = {temperature[first]:.6g}")
+
+    def _check_boxes(self, expression: sympy.Expr, symbols: tuple[sympy.Symbol, ...], lower: np.ndarray, upper: np.ndarray, pieces: int | None = None) -> None:
+        """Raise ``ValueError`` unless the closed-form T (``expression``) is proved finite and > 0
+        on every box [lower, upper] (shape (dim, m)) by interval arithmetic
+        (:func:`fpsolver._intervals.certify_positive`): features narrower than the mesh, such as
+        a dip below zero or a pole between two cell centres, are found too. Proofs are cached."""
+        from fpsolver._intervals import certify_positive
+
+        key = (lower.shape, lower.tobytes(), upper.tobytes())
+        proved = self.__dict__.setdefault("_proved", set())
+        if key in proved:
+            return
+        found = certify_positive(expression, symbols, lower, upper, lambda p: self.T(p if self.dimension > 1 else p[0]), pieces=pieces)
+        if found is not None:
+            point, reason = found
+            where = ", ".join(f"{axis}={value:.6g}" for axis, value in zip(AXES, point)) if self.dimension > 1 else f"{point[0]:.6g}"
+            raise ValueError(f"temperature {self.name!r} must be finite and > 0 on the domain, but T({where}) {reason}")
+        proved.add(key)
 
     def describe(self) -> dict[str, object]:
         """Parameters that reproduce this field (for result metadata)."""

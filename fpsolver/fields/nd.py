@@ -59,6 +59,16 @@ class SymbolicTemperatureField(TemperatureField):
     def gradient_laplacian(self, x: np.ndarray) -> np.ndarray:
         return self.field.gradient_laplacian(x)
 
+    def check_domain(self, x: np.ndarray) -> None:
+        """The points, then a box around each point by interval arithmetic: half-width
+        (bounding-box volume / number of points)^(1/dim) per axis, so the boxes of
+        neighbouring cells overlap and cover the mesh without reaching far outside it."""
+        super().check_domain(x)
+        points = np.asarray(x, dtype=float).reshape(self.dimension, -1)
+        extent = np.ptp(points, axis=1)
+        half = float(np.prod(np.where(extent > 0, extent, 1.0)) / points.shape[1]) ** (1 / self.dimension)
+        self._check_boxes(self.field.expression, self.field.symbols, points - half, points + half, pieces=1)
+
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "dimension": self.dimension, "expression": self.field.text, **self.parameters}
 
@@ -135,6 +145,13 @@ class TabulatedField(TemperatureField):
                 f"(x, y) = ({points[0, first]:.6g}, {points[1, first]:.6g})"
             )
         super().check_domain(points)
+        # a B-spline lies within the range of its coefficients: all > 0 proves T > 0 between the points too
+        coefficients = self._spline.get_coeffs()
+        if not np.all(coefficients > 0):
+            raise ValueError(
+                f"profile 'tabulated_grid': the spline through the data is not proved > 0 between the grid points "
+                f"(its smallest B-spline coefficient is {coefficients.min():.6g}); give a finer grid, more smoothing or data farther from 0"
+            )
 
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "dimension": 2, "source": self.source, "smoothing": self.smoothing}

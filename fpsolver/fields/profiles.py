@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
-from scipy.interpolate import BSpline, make_smoothing_spline
+from scipy.interpolate import BSpline, PPoly, make_smoothing_spline
 
 from fpsolver._expression import SymbolicFunction, parse_formula
 from fpsolver._validate import build, real, reals
@@ -101,6 +101,12 @@ class SymbolicProfile(TemperatureProfile):
 
     def derivative(self, x: np.ndarray, order: int) -> np.ndarray:
         return self.function(x, order)
+
+    def check_domain(self, x: np.ndarray) -> None:
+        """The points ``x``, then the whole interval [min x, max x] by interval arithmetic."""
+        super().check_domain(x)
+        x = np.asarray(x, dtype=float).ravel()
+        self._check_boxes(self.function.expression, (self.function.symbol,), np.array([[x.min()]]), np.array([[x.max()]]))
 
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "expression": self.function.text, **self.parameters}
@@ -288,6 +294,19 @@ class TabulatedProfile(TemperatureProfile):
         if np.any(outside):
             raise ValueError(f"profile 'tabulated': data cover [{low:.6g}, {high:.6g}] but the domain needs x = {x[outside][0]:.6g}")
         super().check_domain(x)
+        self._check_minimum(float(x.min()), float(x.max()))
+
+    def _check_minimum(self, start: float, stop: float) -> None:
+        """The spline's exact minimum on [start, stop] (at an end or where T' = 0, the roots
+        of the piecewise-quadratic derivative) must be > 0: a spline can undershoot between
+        positive data, also between the cell centres where T is sampled."""
+        derivative = PPoly.from_spline(self._spline).derivative()
+        candidates = np.concatenate([[start, stop], derivative.roots(extrapolate=False)])
+        candidates = candidates[(candidates >= start) & (candidates <= stop)]
+        values = self.T(candidates)
+        if not np.all(values > 0):
+            lowest = int(np.argmin(values))
+            raise ValueError(f"profile 'tabulated': the spline through the data dips to T({candidates[lowest]:.6g}) = {values[lowest]:.6g} between the rows; give more rows or smoothing")
 
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "source": self.source, "smoothing": self.smoothing}
