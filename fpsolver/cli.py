@@ -50,6 +50,8 @@ class Transition(str, Enum):
     euler = "euler"
 
 
+#: Most bins of `infer`'s drift and D(x) estimates.
+MAX_BINS = 100_000
 #: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
 
@@ -334,7 +336,7 @@ def infer(
     trajectories: Annotated[Path, typer.Option("--trajectories", help="Trajectories: CSV (x[,t][,id]), .npy, .npz or NetCDF.")],
     free: FreeOption = None,
     dt: Annotated[float | None, typer.Option("--dt", help="Sampling interval when the file has no times.")] = None,
-    bins: Annotated[int, typer.Option("--bins", min=1, help="Bins of the drift and D(x) estimates.")] = 20,
+    bins: Annotated[int, typer.Option("--bins", min=1, help=f"Bins of the drift and D(x) estimates (at most {MAX_BINS}).")] = 20,
     transition: Annotated[Transition, typer.Option("--transition", help="Transition density of the likelihood: kessler (bias O(dt^2)) or euler (O(dt)).")] = Transition.kessler,
     name: NameOption = None,
     quiet: QuietOption = False,
@@ -343,4 +345,6 @@ def infer(
     """Estimate drift and D(x) from trajectories and fit the case's models; write CASE/fits/NAME/."""
     from fpsolver.cases.fit import infer_case_directory
 
+    if bins > MAX_BINS:
+        _fail(f"{case}: --bins {bins}: at most {MAX_BINS} bins (each bin needs 20 increments for an estimate)")
     _fit_command(case, quiet, as_json, lambda progress: infer_case_directory(case, trajectories, free or [], dt=dt, bins=bins, transition=transition.value, name=name, progress=progress))

@@ -59,6 +59,17 @@ def _distributed():
     return distributed
 
 
+#: Local workers per CPU core at most (more only oversubscribe the machine).
+WORKERS_PER_CORE = 4
+#: Seconds to wait for a scheduler to answer.
+CONNECT_TIMEOUT_S = 10
+
+
+def max_workers() -> int:
+    """Most local workers: :data:`WORKERS_PER_CORE` per core."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
 @contextmanager
 def open_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
     """A Dask client, closed (with its local cluster, if any) on exit.
@@ -88,9 +99,15 @@ def open_client(workers: int | None = None, scheduler: str | None = None) -> Ite
             raise ValueError(f"no cluster: give a number of local workers, a scheduler address or set {SCHEDULER_VARIABLE}")
     elif workers < 1:
         raise ValueError(f"the number of workers must be >= 1, got {workers}")
+    elif workers > max_workers():
+        raise ValueError(f"--workers {workers}: at most {max_workers()} local workers ({WORKERS_PER_CORE} per core of this machine; each is a process of about 150 MB)")
     distributed = _distributed()
     if scheduler is not None:
-        with distributed.Client(scheduler) as client:
+        try:  # a port that answers but is no Dask scheduler sends garbage frame lengths (MemoryError)
+            client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, MemoryError, ValueError) as exc:
+            raise ValueError(f"--scheduler {scheduler}: no Dask scheduler answered within {CONNECT_TIMEOUT_S} s ({type(exc).__name__})") from None
+        with client:
             yield client
         return
     with _local_cluster(distributed, workers) as cluster, distributed.Client(cluster) as client:

@@ -33,6 +33,8 @@ from fpsolver.models import MODELS
 from fpsolver.pde.options import SteadyOptions, TransientOptions
 from fpsolver.qme.systems import SYSTEMS, System
 
+#: Longest case title (it is copied into every report and NetCDF file).
+MAX_TITLE = 1000
 LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
 STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
@@ -281,7 +283,7 @@ class CaseConfig(BaseModel):
 
     model_config = STRICT
     kind: Literal["fokker-planck"] = "fokker-planck"
-    title: str = ""
+    title: str = Field("", max_length=MAX_TITLE, description=f"free text shown in reports (at most {MAX_TITLE} characters)")
     domain: DomainConfig = DomainConfig()
     mesh: AnyMesh | str = MeshConfig()
     temperature: TemperatureConfig
@@ -431,7 +433,7 @@ class QMECaseConfig(BaseModel):
 
     model_config = STRICT
     kind: Literal["qme"]
-    title: str = ""
+    title: str = Field("", max_length=MAX_TITLE, description=f"free text shown in reports (at most {MAX_TITLE} characters)")
     system: SystemConfig
     scan: ScanConfig | None = None
 

@@ -32,6 +32,8 @@ from fpsolver.io.lock import CaseLockedError, case_lock
 Row = dict[str, object]
 #: Memory per sweep point (its overrides, digest and cached rows), for the budget.
 BYTES_PER_POINT = 2048
+#: Most points of one sweep: each point solves a whole case (seconds at least).
+MAX_POINTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,10 @@ def apply_overrides(data: dict, overrides: dict[str, object]) -> dict:
 
 
 def _within_budget(count: int, detail: str) -> None:
-    """Refuse sweeps of more points than :data:`fpsolver._validate.STEP_BUDGET` or whose table
-    of points would exceed the memory budget (CaseError with the estimate)."""
+    """Refuse sweeps of more than :data:`MAX_POINTS` points (each is a whole case solved) or
+    whose table of points would exceed the memory budget (CaseError with the estimate)."""
+    if count > MAX_POINTS:
+        raise CaseError(f"the sweep has {count:.3g} points ({detail}), more than the {MAX_POINTS} a sweep may solve; split it")
     try:
         within_budget("the sweep", memory_bytes=BYTES_PER_POINT * count, steps=count, detail=f"{count:.3g} points: {detail}")
     except BudgetError as exc:

@@ -280,11 +280,12 @@ class LineSetup(EnsembleSetup):
         """Refuse, before allocating, a run over the memory or step budget: per particle its
         state (:data:`BYTES_PER_PARTICLE`), per chunk its histogram and records, and the tables
         (a run sized by ``precision`` counts its largest size, MAX_PRECISION_PARTICLES)."""
-        particles = max(options.n_particles or MAX_PRECISION_PARTICLES, 1)
+        particles = max(options.n_particles or max(MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS * options.chunk_size), 1)
         steps = t_end / dt if np.isfinite(t_end / dt) else np.inf
         records = steps / (options.record_every or max(1.0, steps // DEFAULT_RECORDS)) + 1
         chunks = np.ceil(particles / options.chunk_size)
-        memory = BYTES_PER_PARTICLE * particles + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 48.0 * options.table_points
+        # arrays are allocated per whole chunk: a chunk_size above n_particles still costs chunk_size
+        memory = BYTES_PER_PARTICLE * chunks * options.chunk_size + 8.0 * chunks * (options.time_blocks * self.volumes.size + 3 * records) + 48.0 * options.table_points
         detail = f"n_particles = {particles}, t_end/dt = {steps:.3g} steps, {chunks:.3g} chunks of {self.volumes.size} cells, table_points = {options.table_points}"
         within_budget("the ensemble", memory_bytes=memory, steps=steps, detail=detail)
 

@@ -34,7 +34,7 @@ from fpsolver.ensembles._kernels import WALLS_ABSORBING, WALLS_PERIODIC, WALLS_R
 from fpsolver.ensembles._kernels_nd import BOX, CARTESIAN, DISC, POLAR, advance_overdamped_nd, initial_positions_nd
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import BYTES_PER_PARTICLE, ChunkedEnsemble, EnsembleSetup, Kernel, ProgressCallback
-from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, EnsembleNDOptions, default_times
+from fpsolver.ensembles.options import MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS, EnsembleNDOptions, default_times
 from fpsolver.ensembles.schemes import get_scheme
 from fpsolver.meshes.nd import bounding_box
 from fpsolver.models.base import Model
@@ -249,10 +249,12 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         self.domain, self.bins = domain, bins
         self.scheme = get_scheme(options.scheme)
         self.table_points = options.points(dim)
-        particles = options.n_particles or MAX_PRECISION_PARTICLES  # a run sized by precision: its largest size
+        particles = options.n_particles or max(MAX_PRECISION_PARTICLES, MIN_PRECISION_CHUNKS * options.chunk_size)  # sized by precision: its largest size
         within_budget(
             "the ensemble",
-            memory_bytes=BYTES_PER_PARTICLE * dim * particles + 32.0 * self.table_points**dim + 8.0 * np.ceil(particles / options.chunk_size) * bins.areas.size,
+            memory_bytes=BYTES_PER_PARTICLE * dim * np.ceil(particles / options.chunk_size) * options.chunk_size
+            + 32.0 * self.table_points**dim
+            + 8.0 * np.ceil(particles / options.chunk_size) * bins.areas.size,
             detail=f"n_particles = {particles}, table_points = {self.table_points} per axis, {bins.areas.size} bins",
         )
         self.table, self.table_origin, self.table_inverse = _table(model, domain, self.table_points)
