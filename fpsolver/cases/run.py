@@ -499,6 +499,8 @@ def run_case_directory(
                 store.clear()
     except (CaseLockedError, StoreError) as exc:
         raise CaseError(str(exc)) from None
+    except OSError as exc:  # a full disk or an I/O error while writing: the old results stay
+        raise CaseError(f"cannot write {exc.filename or 'the results'}: {exc.strerror}; the earlier results are unchanged") from None
     return CaseRun(results=results, checks=checks, target=target)
 
 

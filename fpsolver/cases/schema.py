@@ -519,9 +519,15 @@ def load_case(case: str | Path) -> AnyCase:
     """Read and validate the case file ``case`` (a ``case.toml`` or a directory holding one),
     and the files it names, relative to the directory holding the case file."""
     path = case_file(case)
+    return parse_case(read_toml(path), path.parent)
+
+
+def read_toml(path: Path) -> dict:
+    """The case file at ``path`` as TOML data; CaseError for invalid or too deeply nested TOML."""
     text = read_file("case file", path).text()
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CaseError(f"{path}: not valid TOML: {exc}") from None
-    return parse_case(data, path.parent)
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise CaseError(f"{path}: arrays or inline tables nested too deeply") from None

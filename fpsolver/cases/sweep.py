@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tomllib
 
 from fpsolver._validate import BudgetError, within_budget
-from fpsolver.cases.files import read_file
-from fpsolver.cases.schema import CaseError, case_file, parse_case
+from fpsolver.cases.schema import CaseError, case_file, parse_case, read_toml
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.lock import CaseLockedError, case_lock
 
@@ -176,10 +174,7 @@ def run_sweep(
     # absolute: a mapper may evaluate points in worker processes with another cwd
     path = case_file(case).resolve()
     directory = path.parent
-    try:
-        data = tomllib.loads(read_file("case file", path).text())
-    except tomllib.TOMLDecodeError as exc:
-        raise CaseError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path)
     if data.get("kind") == "qme":
         raise CaseError(f"{path}: sweeps run Fokker-Planck cases; a qme case scans one parameter with its [scan] table")
     from fpsolver.io.sweep_output import sweep_target

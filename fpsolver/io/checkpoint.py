@@ -37,11 +37,15 @@ class CheckpointStore:
     def save(self, key: str, arrays: dict[str, np.ndarray]) -> None:
         path = self._path(key)
         temporary = path.with_name(f".{path.name}.tmp")
-        with open(temporary, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        try:
+            with open(temporary, "wb") as handle:
+                np.savez(handle, **arrays)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except BaseException:  # a full disk, an I/O error, a signal: no partial file is left
+            temporary.unlink(missing_ok=True)
+            raise
 
     def load(self, key: str) -> dict[str, np.ndarray] | None:
         path = self._path(key)

@@ -9,6 +9,7 @@ releasing process unlinks it), and retries otherwise.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -70,8 +71,12 @@ def case_lock(directory: Path) -> Iterator[Path]:
     else:  # pragma: no cover - needs ATTEMPTS releases racing this process
         raise CaseLockedError(f"could not take the lock file {path}")
     try:
-        os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+        except OSError as exc:  # a full disk: the lock is held all the same, the pid is only for messages
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise CaseLockedError(f"cannot write the lock file {path}: {exc.strerror}") from None
         yield path
     finally:
         path.unlink(missing_ok=True)
