@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from cli_helpers import copy_case
 from hostile_helpers import small_case, tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fpsolver.cli import app
@@ -85,3 +89,20 @@ def test_check_target_refuses_before_writing(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreError, match="is not a directory"):
         check_target(tmp_path / "file" / "results")
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.one_of(st.text(max_size=140), st.text(alphabet="./\\~-_ab\x00é+", max_size=12), st.sampled_from([".", "..", "../x", "/etc", "a/../b", "x" * 129])))
+def test_drawn_names_are_one_folder_below_their_parent_or_refused(name):
+    """500 drawn names: check_name accepts a name only when it is one path component that stays
+    below its parent (no separator, not '.', '..', not hidden); else one line naming --name.
+    safe_name of any text is always accepted."""
+    try:
+        accepted = check_name(name, "--name")
+    except ValueError as exc:
+        assert str(exc).startswith("--name:") and "\n" not in str(exc)
+    else:
+        parent = Path("/case/fits")
+        assert (parent / accepted).parent == parent and accepted not in (".", "..") and not accepted.startswith(".")
+        assert "/" not in accepted and "\\" not in accepted and "\x00" not in accepted and len(accepted) <= MAX_NAME
+    assert check_name(safe_name(name), "--name")

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import CASES, ENV, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fpsolver.meshes import MESH_DIR
-from fpsolver.meshes.geo import MAX_LOOP_ITERATIONS, TRIANGLES_PER_AREA, GeoError, check_geo
+from fpsolver.meshes.geo import MAX_LOOP_ITERATIONS, TRIANGLES_PER_AREA, GeoError, check_geo, tokens
 
 SQUARE = "h = 0.5;\nPoint(1) = {0, 0, 0, h}; Point(2) = {1, 0, 0, h}; Point(3) = {1, 1, 0, h}; Point(4) = {0, 1, 0, h};\n"
 
@@ -126,3 +128,69 @@ def test_meshing_a_case_geo_opens_nothing_outside_the_case_tmp_and_packages(tmp_
     outside = sorted(path for path in opened if not any(path.startswith(prefix) for prefix in prefixes))
     assert not outside, outside[:20]
     assert any(path.startswith(str(case)) and path.endswith("shape.geo") for path in opened)
+
+
+# ----------------------------------------------------------------------------- drawn .geo files
+
+FORBIDDEN = (
+    "SystemCall",
+    "System",
+    "NonBlockingSystemCall",
+    "Include",
+    "Merge",
+    "Save",
+    "Printf",
+    "Print",
+    "GetEnv",
+    "FileExists",
+    "StrCat",
+    "Exit",
+    "Abort",
+    "Plugin",
+    "Call",
+    "Macro",
+    "Delete Model",
+    "General.NumThreads",
+    "Mesh 2",
+)
+ALLOWED = (
+    "h = 0.1;",
+    "Point(newp) = {0.5, 0.5, 0, h};",
+    "Line(1) = {1, 2};",
+    "Curve Loop(1) = {1, 2, 3, 4};",
+    "Plane Surface(1) = {1};",
+    'Physical Surface("inside") = {1};',
+    "Mesh.MeshSizeMax = 0.2;",
+    "Transfinite Curve{1} = 5;",
+    "For i In {1:3}\nEndFor",
+    "If (h > 0)\nEndIf",
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(ALLOWED),
+            st.tuples(st.sampled_from(FORBIDDEN), st.sampled_from([' "touch /tmp/x";', '("a") > "/tmp/b";', ";", " = 1;", '("HOME");'])).map("".join),
+            st.text(alphabet='abcXYZ(){};=" /.\n#$@', max_size=20),
+        ),
+        max_size=8,
+    )
+)
+def test_drawn_geo_files_are_refused_with_a_line_or_hold_no_forbidden_word(statements):
+    """300 drawn .geo files (the square, then allowed, forbidden and random statements): each is
+    either refused with one line naming a line of the file, or accepted and then holds none of
+    the directives that run programs or touch files."""
+    text = SQUARE + "\n".join(statements) + "\n"
+    try:
+        check_geo(text, "drawn.geo")
+    except GeoError as exc:
+        message = str(exc)
+        assert "\n" not in message and message.startswith("drawn.geo")
+        if " line " in message:
+            line = int(message.split(" line ")[1].split(":")[0])
+            assert 1 <= line <= text.count("\n") + 1
+        return
+    words = {token.text for token in tokens(text)}
+    assert not words & {"SystemCall", "System", "NonBlockingSystemCall", "Include", "Merge", "Save", "Printf", "Print", "GetEnv", "FileExists", "Exit", "Abort", "Plugin", "Call", "Macro"}
