@@ -9,7 +9,7 @@ past its timeout. Table-driven inputs cover the nine classes of issue 12; a
 hypothesis-driven part draws formulas, numbers and file names. The report is one JSON
 object on stdout: {"results": [...]}, one record per input.
 
-Usage: python hostile_worker.py [--fast] [--examples N] [--limit-gib G] [--timeout S]
+Usage: python hostile_worker.py [--fast] [--examples N] [--limit-gib G] [--timeout S] [--classes A,B]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import tomli_w
 
-CLASSES = ("stale", "outside", "physics", "names", "swap", "lock", "resources", "tracebacks", "messages")
+CLASSES = ("stale", "outside", "physics", "names", "swap", "lock", "resources", "tracebacks", "messages", "geo", "outnames", "trust", "limits")
 BASE = {
     "title": "hostile",
     "domain": {"x_min": -1.0, "x_max": 1.0},
@@ -219,7 +219,7 @@ def physics_inputs() -> list[Input]:
             "physics-gclm2-T-between",
             "physics",
             case(**{"models": {"gclm2": {"sigma": 0.3}}, "temperature": {"profile": "formula", "expression": "1 + 1.5*sin(10*pi*x)"}, "mesh.cells": 10}),
-            fragment="models.gclm2",
+            fragment="temperature 'formula' must be finite and > 0",  # T < 0 between the 10 cells, proved by interval arithmetic (issue 24)
         )
     )
     return inputs
@@ -444,8 +444,130 @@ def message_inputs() -> list[Input]:
     ]
 
 
+# ----------------------------------------------------------------------------- round two (issue 24)
+
+BOX = (Path(__file__).resolve().parent.parent / "cases" / "obstacle-box" / "box.geo").read_text()
+GEO_CASE = case(domain=None, mesh={"kind": "gmsh", "geometry": "shape.geo"}, temperature={"profile": "formula", "expression": "1 + 0.1*x"})
+GEO_DIRECTIVES = (
+    'SystemCall "touch /tmp/hostile-geo";',
+    'System "touch /tmp/hostile-geo";',
+    'NonBlockingSystemCall "ls";',
+    'Include "/etc/passwd";',
+    'Merge "/etc/hosts";',
+    'Save "/tmp/hostile.msh";',
+    'Printf("x") > "/tmp/hostile.txt";',
+    'x = GetEnv("HOME");',
+    'x = FileExists("/etc/passwd");',
+    "Exit;",
+    "Abort;",
+    "Mesh 2;",
+    'General.FileName = "x";',
+    "Plugin(Smooth).Run;",
+    'Call "f";',
+    "For i In {1:1e9}\nEndFor",
+    "For (1:n)\nEndFor",
+)
+
+
+def geo_inputs() -> list[Input]:
+    """Item 1: .geo directives that run programs, touch files or blow up the mesh: refused with the line."""
+    inputs = [Input(f"geo-{number}", "geo", GEO_CASE, files={"shape.geo": BOX + text + "\n"}, fragment="line ") for number, text in enumerate(GEO_DIRECTIVES)]
+    inputs.append(Input("geo-tiny-h", "geo", GEO_CASE, files={"shape.geo": BOX.replace("h = 0.1;", "h = 1e-5;")}, fragment="triangles"))
+    inputs.append(Input("geo-shipped", "geo", GEO_CASE, files={"shape.geo": BOX}, expect=(0,), fast=False))
+    return inputs
+
+
+OUT_NAMES = (".", "..", "../results", "../../victim", "/tmp/abs", "a/b", "x" * 300, "-x", ".hidden", "a b", "fits/../..", "é")
+
+
+def outnames_inputs() -> list[Input]:
+    """Item 2: --name of fit and infer that would climb out of CASE/fits: refused before anything is read."""
+    inputs = []
+    for number, name in enumerate(OUT_NAMES):
+        for command, option in (("fit", "--data"), ("infer", "--trajectories")):
+            args = (command, "{case}", option, "{case}/profile.csv", "--free", "temperature.gradient", "--name", name)
+            inputs.append(Input(f"outnames-{command}-{number}", "outnames", case(), files={"profile.csv": CSV}, args=args, fragment="--name"))
+    return inputs
+
+
+def _ran(directory: Path) -> None:
+    from fpsolver.cases.run import run_case_directory
+
+    run_case_directory(directory, only=frozenset({"pde"}))
+
+
+def _tampered(edit: Callable[[Path], None]) -> Callable[[Path], None]:
+    def setup(directory: Path) -> None:
+        _ran(directory)
+        edit(directory / "results")
+
+    return setup
+
+
+def _recomputed(directory: Path, state: object, code: int) -> str | None:
+    from fpsolver.io.seal import verify
+
+    problem = _steady_results_hold(directory, state, code)
+    return problem or (None if verify(directory / "results") else "results not resealed by the recomputation")
+
+
+def _zero_metrics(results: Path) -> None:
+    document = json.loads((results / "metrics.json").read_text())
+    document["metrics"] = {label: dict.fromkeys(values, 0.0) for label, values in document["metrics"].items()}
+    (results / "metrics.json").write_text(json.dumps(document))
+
+
+TAMPERINGS = {
+    "zeroed": _zero_metrics,
+    "empty": lambda results: (results / "metrics.json").write_text(json.dumps({**json.loads((results / "metrics.json").read_text()), "metrics": {}})),
+    "corrupt": lambda results: (results / "metrics.json").write_text("{"),
+    "binary": lambda results: (results / "metrics.json").write_bytes(b"\xff\xfe\x00"),
+    "no-seal": lambda results: (results / "seal.json").unlink(),
+    "forged-seal": lambda results: (results / "seal.json").write_text(json.dumps({"files": {}, "hmac_sha256": "0" * 64})),
+    "extra-file": lambda results: (results / "x.txt").write_text("x"),
+}
+
+
+def trust_inputs() -> list[Input]:
+    """Item 3: stored metrics that are not the run's own are recomputed (exit 0, correct and resealed)."""
+    return [
+        Input(f"trust-{name}", "trust", case(), setup=_tampered(edit), args=("validate", "{case}"), expect=(0,), check=_recomputed, fast=name in ("zeroed", "empty", "corrupt"))
+        for name, edit in TAMPERINGS.items()
+    ]
+
+
+def limits_inputs() -> list[Input]:
+    """Item 5: sizes refused with their estimate before allocation."""
+    return [
+        Input("limits-sweep-points", "limits", case(), args=("sweep", "{case}", "--set", "temperature.T0=0:1:1000000", "--quiet"), fragment="points"),
+        Input("limits-sweep-product", "limits", case(), args=("sweep", "{case}", "--set", "temperature.T0=0:1:1000", "--set", "temperature.gradient=0:1:1000", "--quiet"), fragment="points"),
+        Input("limits-sweep-twice", "limits", case(), args=("sweep", "{case}", "--set", "temperature.T0=1,2", "--set", "temperature.T0=3", "--quiet"), fragment="given 2 times"),
+        Input("limits-workers", "limits", case(), args=("run", "{case}", "--quiet", "--workers", "1000000"), fragment="--workers"),
+        Input("limits-bins", "limits", case(), files={"profile.csv": CSV}, args=("infer", "{case}", "--trajectories", "{case}/profile.csv", "--bins", "1000000000"), fragment="--bins"),
+        Input("limits-chunk", "limits", case(**{"ensemble": {"chunk_size": 10**9, "n_particles": 1000}}), args=("run", "{case}", "--quiet"), fragment="GiB"),
+        Input("limits-chunk-precision", "limits", case(**{"ensemble": {"chunk_size": 10**9}}), args=("run", "{case}", "--quiet"), fragment="GiB"),
+        Input("limits-title", "limits", case(title="t" * 50_000), fragment="title"),
+        Input("limits-nested-arrays", "limits", raw=b"title = 'x'\nextra = " + b"[" * 5000 + b"]" * 5000 + b"\n", fragment="nested too deeply"),
+        Input("limits-nested-tables", "limits", raw=b"title = 'x'\nextra = " + b"{a = " * 3000 + b"1" + b"}" * 3000 + b"\n", fragment="nested too deeply"),
+    ]
+
+
 def table() -> list[Input]:
-    return [*stale_inputs(), *outside_inputs(), *physics_inputs(), *names_inputs(), *swap_inputs(), *lock_inputs(), *resource_inputs(), *traceback_inputs(), *message_inputs()]
+    return [
+        *stale_inputs(),
+        *outside_inputs(),
+        *physics_inputs(),
+        *names_inputs(),
+        *swap_inputs(),
+        *lock_inputs(),
+        *resource_inputs(),
+        *traceback_inputs(),
+        *message_inputs(),
+        *geo_inputs(),
+        *outnames_inputs(),
+        *trust_inputs(),
+        *limits_inputs(),
+    ]
 
 
 def _steady_results_hold(directory: Path, state: object, code: int) -> str | None:
@@ -627,6 +749,7 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=150, help="hypothesis-drawn inputs")
     parser.add_argument("--limit-gib", type=float, default=4.0, help="address-space limit (RLIMIT_AS)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per input")
+    parser.add_argument("--classes", default="", help="only the table inputs of these classes (comma-separated), e.g. geo,trust")
     options = parser.parse_args()
     os.environ.setdefault("MPLBACKEND", "agg")
     import numba  # noqa: F401  (reserves its address space before the limit is set)
@@ -638,9 +761,11 @@ def main() -> None:
     signal.signal(signal.SIGALRM, _alarm)
     root = Path(tempfile.mkdtemp(prefix="hostile-"))
     try:
-        inputs = [item for item in table() if item.fast or not options.fast]
+        chosen = set(filter(None, options.classes.split(",")))
+        inputs = [item for item in table() if (item.fast or not options.fast) and (not chosen or item.cls in chosen)]
         results = [run_input(item, root, options.timeout) for item in inputs]
-        results += hypothesis_inputs(options.examples, root, options.timeout)
+        if options.examples > 0:
+            results += hypothesis_inputs(options.examples, root, options.timeout)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     sys.stdout.write(json.dumps({"results": results, "address_space_limit": limit}) + "\n")
