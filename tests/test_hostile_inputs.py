@@ -34,7 +34,7 @@ def _check(results: list[dict], minimum: int) -> collections.Counter:
     problems = [(record["id"], record["problems"], record.get("message", "")[:200]) for record in results if record["problems"]]
     assert not problems, problems
     assert len(results) >= minimum, counts
-    assert {cls for cls, _ in counts} >= {"stale", "outside", "physics", "names", "swap", "lock", "resources", "tracebacks", "messages"}, counts
+    assert {cls for cls, _ in counts} >= {"stale", "outside", "physics", "names", "swap", "lock", "resources", "tracebacks", "messages", "geo", "outnames", "trust", "limits"}, counts
     return counts
 
 
