@@ -708,7 +708,9 @@ def hypothesis_inputs(examples: int, root: Path, timeout: float) -> list[dict]:
         st.text(alphabet="./ab~-_\\", min_size=1, max_size=12),
     )
     drawn = st.one_of(
-        formulas.map(lambda f: ("formula", case(temperature={"profile": "formula", "expression": f}), "temperature")),
+        # a formula may be refused at the temperature or, when T is fine but a coefficient of the
+        # model is not (T = x + 1e308: T^2 overflows), at the model
+        formulas.map(lambda f: ("formula", case(temperature={"profile": "formula", "expression": f}), "temperature|models.ito")),
         st.tuples(st.sampled_from(numeric_keys), extreme).map(lambda kv: ("number", case(**{kv[0]: kv[1]}), kv[0].split(".")[0])),
         paths.map(lambda p: ("path", tabulated(**{"temperature.file": p}), "temperature.file")),
     )
