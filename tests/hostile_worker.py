@@ -547,6 +547,7 @@ def limits_inputs() -> list[Input]:
         Input("limits-chunk", "limits", case(**{"ensemble": {"chunk_size": 10**9, "n_particles": 1000}}), args=("run", "{case}", "--quiet"), fragment="GiB"),
         Input("limits-chunk-precision", "limits", case(**{"ensemble": {"chunk_size": 10**9}}), args=("run", "{case}", "--quiet"), fragment="GiB"),
         Input("limits-title", "limits", case(title="t" * 50_000), fragment="title"),
+        Input("limits-mass", "limits", case(**{"ensemble": {"mass": 1e-300, "n_particles": 1000}}), args=("run", "{case}", "--quiet"), fragment="'mass'"),
         Input("limits-nested-arrays", "limits", raw=b"title = 'x'\nextra = " + b"[" * 5000 + b"]" * 5000 + b"\n", fragment="nested too deeply"),
         Input("limits-nested-tables", "limits", raw=b"title = 'x'\nextra = " + b"{a = " * 3000 + b"1" + b"}" * 3000 + b"\n", fragment="nested too deeply"),
     ]

@@ -48,6 +48,8 @@ def test_command_line_sizes_are_refused_with_their_estimate(tmp_path, extra, fra
         ({"ensemble": {"chunk_size": 10**9, "n_particles": 1000}}, "GiB of memory"),
         ({"ensemble": {"chunk_size": 10**9}}, "GiB of memory"),
         ({"title": "t" * 5000}, "title"),
+        ({"ensemble": {"mass": 1e-300, "n_particles": 1000}}, "'mass': M = 1e-300"),
+        ({"ensemble": {"mass": 1e-12, "n_particles": 1000}}, "domain lengths"),
     ],
 )
 def test_case_sizes_are_refused_with_their_estimate(tmp_path, changes, fragment):

@@ -50,6 +50,11 @@ from fpsolver.results.ensemble import InertialEnsembleResult, density_from_count
 _VELOCITY_SPAN = 6.0
 
 
+#: Most domain lengths a thermal particle may move in one step (beyond, the walls are crossed
+#: many times per step and large kicks overflow: a step of order M/gamma resolves the motion).
+MAX_STEP_SPANS = 100
+
+
 class InertialEnsemble(ChunkedEnsemble):
     """An inertial ensemble run, set up once; ``run()``, or ``run_chunks`` + ``merge``
     (see :class:`~fpsolver.ensembles._setup.ChunkedEnsemble`).
@@ -70,6 +75,12 @@ class InertialEnsemble(ChunkedEnsemble):
         model.require_one_noise_temperature("the inertial ensemble")
         self.table = inertial_table(model, self.setup.domain, options.table_points)
         thermal = np.sqrt(np.max(self.table.values[:, 2] / self.table.values[:, 1]) / self.mass)
+        span = float(self.setup.domain[1] - self.setup.domain[0])
+        if not np.isfinite(thermal) or thermal * self.setup.dt > MAX_STEP_SPANS * span:
+            raise ValueError(
+                f"'mass': M = {self.mass:g} gives thermal velocities of {thermal:.3g}, so one step dt = {self.setup.dt:.3g} moves a particle "
+                f"{thermal * self.setup.dt / span:.3g} domain lengths (at most {MAX_STEP_SPANS}): use a larger mass or a smaller dt (~M/gamma)"
+            )
         self.v_faces = np.linspace(-_VELOCITY_SPAN * thermal, _VELOCITY_SPAN * thermal, self.velocity_bins + 1)
 
     def parameters(self) -> dict[str, object]:
