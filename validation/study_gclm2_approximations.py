@@ -42,6 +42,7 @@ from validation._report import StudyResult
 
 NAME = "gclm2_eq60_and_approximations"
 TITLE = "gCLm-II: Eq. 60, and the full model vs the paper's approximations"
+SHOWS = "gCLm-II reproduces Eq. 60 in its approximations; the full model departs from it only in the Eq. 57 (Ito) reading; eta2 is constant only for |x| << sigma."
 
 DOMAIN = (-1.0, 1.0)
 SIGMA = 0.2

@@ -27,6 +27,7 @@ from validation._report import StudyResult
 
 NAME = "gclm_paper_text"
 TITLE = "gCLm paper text: Eqs. 3-4, 17, the constant after Eq. 28, Eq. 58, the conclusions"
+SHOWS = "The algebra the gCLm paper states in words (Eqs. 3-4, 17, 28, 29, 58, the conclusions) checked symbolically and numerically, with its misprints."
 DOMAIN = (-1.0, 1.0)
 
 

@@ -22,6 +22,7 @@ from validation._report import StudyResult
 
 NAME = "quantum_thermophoresis"
 TITLE = "Quantum thermophoresis: Lambda/V systems (Eqs. 8-14) and the N-site chain (Fig. 2)"
+SHOWS = "The Lambda/V systems match Eqs. 8-14 and Fig. 2 is reproduced, except the size of Fig. 2(e)'s effect, the delocalisation onset and 'all A(0) vanish'."
 
 N_SITES, H = 10, 1.0
 TEMPERATURES = (0.05, 0.1, 0.3, 1.0, 3.0, 10.0)
