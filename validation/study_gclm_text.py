@@ -210,7 +210,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "sum c^2/(m omega^2) = K(0) (not pi K(0)/2), and the ohmic J = eta w exp(-w tau_R) gives K(0) = 2 eta/(pi tau_R) (not "
         f"2 eta/tau_R); the printed pi eta/tau_R is {constants['factor']:.4f} = pi^2/2 times the Eqs. 22-23 value, so "
         "alpha_tilde = kappa / sum c^2/(m omega^2) from physical constants depends on which relation is used by this "
-        "factor (PHYSICS.md 7). **Eq. 58 has a typo**: the derivative of D = k_B T(x)/eta2(x) has k_B T(x), not k_B T(t), in "
+        "factor. **Eq. 58 has a typo**: the derivative of D = k_B T(x)/eta2(x) has k_B T(x), not k_B T(t), in "
         f"its second term (the printed form differs by {eq58:.3f} at the sample point); Eq. 59 follows from the corrected form. "
         f"**The quantum-thermophoresis paper's Eq. 1 force is {factor_two:g} times gCLm's Eq. 4** when both use V = 2rA: the "
         "papers define the volume differently (the quantum paper's pV is the first-order average, so its V is rA). Eq. 17 "

@@ -367,7 +367,7 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "fpsolver's classification, with eps_r marked, where J_L and s vanish; the regime sequences and boundaries "
         "are in the table. Fig. 2's caption gives no temperatures, those of Figs. 3-4 no dT values and that of Fig. 6 no dV "
         "values: ours are listed above. Fig. 3's claim that Q_L, like J_L, grows with dT is gated at every level eps != 0. "
-        "Eq. 6 as printed, J_L = W_10^L p_0 - W_01^R p_1, has a typo (PHYSICS.md 4.5): with W_01^L in the second term it equals "
+        "Eq. 6 as printed, J_L = W_10^L p_0 - W_01^R p_1, has a typo: with W_01^L in the second term it equals "
         f"gamma (f_L - f_R) to round-off, while the printed form is off by up to {printed_error:.3f} on the Figs. 8-9 sweeps (rows above); "
         "the printed J_R = W_01^R p_1 - W_10^L p_0 is minus the printed J_L, and W_01^R p_1 - W_10^R p_0 equals J_L to round-off. "
         "Eq. 3 is printed twice, the first time under the label W_10 of Eq. 2. "

@@ -53,7 +53,7 @@ def _three_level_checks(result: StudyResult, axes) -> None:
             v_sign_violations += 1
     grid = f"{len(pairs)} pairs (T_1, T_2) in {{{', '.join(f'{t:g}' for t in TEMPERATURES)}}}^2"
     result.check(f"Lambda: max |Delta_builder - Eq. 8| over {grid}", lam_err, 0.0, 1e-10, "upper")
-    result.check("V: max |Delta_V builder - closed form (PHYSICS.md 4.3)| over the same pairs", v_err, 0.0, 1e-10, "upper")
+    result.check("V: max |Delta_V builder - closed form from the rate equations| over the same pairs", v_err, 0.0, 1e-10, "upper")
     result.check("Lambda: max |m* Omega^2 <X>_builder - F_q (Eq. 10)| over the same pairs", force_err, 0.0, 1e-10, "upper")
     result.check("V: pairs where the particle does not move towards the hot bath (Delta_V dn <= 0)", v_sign_violations, 0, 0, "upper", "Eq. 14: negative thermophoresis, F_V = -F_q")
     T_2 = np.geomspace(0.02, 20.0, 60)
