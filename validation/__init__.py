@@ -4,7 +4,9 @@ Each ``study_*.py`` module is one study: ``NAME``, ``TITLE`` and
 ``run(fast, out_dir) -> StudyResult`` (see :mod:`validation._report`). The driver
 ``python -m validation [--fast] [--only NAME ...] [--out DIR]`` (or
 ``validation.__main__.main(argv)``) runs them and writes ``report/REPORT.md`` and a
-self-contained ``report/REPORT.html``. The other scripts in this folder
+self-contained ``report/REPORT.html`` (contents, a summary per study, the paper
+disagreements of :mod:`validation.disagreements` linked to their rows, then the
+detailed tables per study). The other scripts in this folder
 (benchmarks, ensemble and QME scripts) are standalone and not part of the driver.
 """
 

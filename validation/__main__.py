@@ -54,6 +54,7 @@ def run_study(name: str, study: Study | str, *, fast: bool, out_dir: Path) -> St
         title = getattr(module, "TITLE", name)
         with np.errstate(all="raise", under="ignore"):
             result = module.run(fast, out_dir)
+        result.shows = result.shows or getattr(module, "SHOWS", "")
     except Exception:  # noqa: BLE001 - a failing study is reported, not fatal
         result = StudyResult(name=name, title=title, error=traceback.format_exc(limit=6).strip())
     result.seconds = time.perf_counter() - start

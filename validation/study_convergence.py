@@ -23,6 +23,7 @@ from validation._report import StudyResult
 
 NAME = "convergence"
 TITLE = "Convergence orders: PDE space and time, gCLm-II auxiliary grid"
+SHOWS = "The PDE steady and transient solves converge at their design orders in space and time, and gCLm-II's FFT auxiliary grid converges too."
 
 OU_MEAN0, OU_VARIANCE0 = 1.0, 0.1
 OU_DOMAIN = (-6.0, 6.0)

@@ -58,6 +58,7 @@ from validation._report import StudyResult, totals, write_report
 
 NAME = "fitting"
 TITLE = "Fitting models to steady profiles and trajectories (coverage, model selection, SFI)"
+SHOWS = "Fits of steady profiles and trajectories recover the parameters they were generated with, and model selection picks the right model."
 
 DOMAIN = (-3.0, 3.0)
 PROFILE = profiles.tanh_step(T_left=2.0, T_right=0.5, center=0.0, width=1.0)

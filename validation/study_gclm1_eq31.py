@@ -32,6 +32,7 @@ from validation._report import StudyResult
 
 NAME = "gclm1_eq31"
 TITLE = "gCLm-I Eq. 31: linear profile and the normalisation A"
+SHOWS = "gCLm-I's linear-profile steady state is Eq. 31 to round-off; the printed normalisation A is wrong; a per-particle T0 gives a mixture."
 
 L, T0 = 2.0, 1.0
 CASES = ((1.0, 0.3), (1.5, 0.3), (2.0, 0.45))  # (kappa, T0')

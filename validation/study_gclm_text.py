@@ -16,12 +16,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import sympy
+from scipy import integrate
 
+import fpsolver
+from fpsolver import profiles
+from fpsolver.pde import exact
 from validation._report import StudyResult
 
 NAME = "gclm_paper_text"
-TITLE = "gCLm paper text: Eqs. 3-4, the constant after Eq. 28, Eq. 58"
+TITLE = "gCLm paper text: Eqs. 3-4, 17, the constant after Eq. 28, Eq. 58, the conclusions"
+SHOWS = "The algebra the gCLm paper states in words (Eqs. 3-4, 17, 28, 29, 58, the conclusions) checked symbolically and numerically, with its misprints."
+DOMAIN = (-1.0, 1.0)
 
 
 def _is_zero(expression: sympy.Expr) -> int:
@@ -44,6 +51,109 @@ def _eqs_3_and_4(result: StudyResult) -> None:
     result.check("Eq. 4 = <Eq. 3> with <xi_L> = <xi_R> = pA/sqrt(T), V = 2rA (sympy; 0 = identical)", _is_zero(mean_force - eq4), 0, 0, "upper")
     kappa = p * volume / (2 * T(x))
     result.check("Eq. 4 = -kappa T' with Eq. 28's kappa = pV/(2T) (sympy; 0 = identical)", _is_zero(-kappa * sympy.diff(T(x), x) - eq4), 0, 0, "upper")
+
+
+def _force_factor_two(result: StudyResult) -> float:
+    """Quantum-thermophoresis Eq. 1, <f> = -(T'/T) p V, against the same first-order average (gCLm Eq. 4).
+
+    Both expand f = sqrt(T(x - r)) xi_L - sqrt(T(x + r)) xi_R with <xi> = pA/sqrt(T) (the average is -(T'/T) p A r);
+    gCLm writes it with V = 2rA, the quantum paper with 'V ∝ r^3, an effective volume'. With the same V = 2rA the
+    quantum paper's force is twice gCLm's: its V is rA.
+    """
+    x, r, p, A = sympy.symbols("x r p A", positive=True)
+    T = sympy.Function("T", positive=True)
+    xi = p * A / sympy.sqrt(T(x))
+    force = sympy.sqrt(T(x - r)) * xi - sympy.sqrt(T(x + r)) * xi
+    average = (r * sympy.diff(force, r).subs(r, 0)).doit()
+    ratio = sympy.simplify(-sympy.diff(T(x), x) / T(x) * p * (2 * r * A) / average)
+    result.check(
+        "quantum paper's Eq. 1 force -(T'/T) pV over the first-order average (gCLm Eq. 4), both with V = 2rA (sympy)",
+        float(ratio),
+        2.0,
+        1e-12,
+        "relative",
+        "the two papers' V differ by a factor 2 (gCLm: V = 2rA; quantum paper: pV is the first-order average, V = rA)",
+    )
+    return float(ratio)
+
+
+def _eq17(result: StudyResult) -> None:
+    """Eq. 17: ∫_0^t sin[w(t - s)] f(s) ds = f(t)/w - (1/w) d/dt ∫_0^t cos[w(t - s)] f(s) ds, for any f."""
+    t, s, w = sympy.symbols("t s omega", positive=True)
+    f = sympy.Function("f")
+    lhs = sympy.Integral(sympy.sin(w * (t - s)) * f(s), (s, 0, t))
+    rhs = f(t) / w - sympy.diff(sympy.Integral(sympy.cos(w * (t - s)) * f(s), (s, 0, t)), t) / w
+    result.check("Eq. 17 for a generic f (sympy, Leibniz rule; 0 = identical)", _is_zero((rhs - lhs).doit()), 0, 0, "upper")
+    sample, omega = sympy.exp(-s) * sympy.cos(3 * s) + s**2, sympy.Rational(7, 5)
+    explicit_lhs = sympy.integrate(sympy.sin(omega * (t - s)) * sample, (s, 0, t))
+    explicit_rhs = sample.subs(s, t) / omega - sympy.diff(sympy.integrate(sympy.cos(omega * (t - s)) * sample, (s, 0, t)), t) / omega
+    value = float(sympy.N((explicit_rhs - explicit_lhs).subs(t, sympy.Rational(17, 10)), 30))
+    result.check("Eq. 17 with f = exp(-s) cos 3s + s^2 integrated in closed form, omega = 1.4, t = 1.7: |RHS - LHS|", abs(value), 0.0, 1e-14, "upper")
+
+
+def _constant_g0(result: StudyResult) -> None:
+    """Conclusions: a constant coupling g(x - X) = g0 rescales the friction to eta_eff = eta g0^2 (standard Brownian motion)."""
+    x = np.linspace(-1.0, 1.0, 201)
+    eta, g0, T = 1.3, 0.7, 2.0
+    model = fpsolver.GCLM2(profiles.linear(T0=T, gradient=0.0), sigma=0.2, kernel=f"{g0}", eta=eta)
+    result.check(
+        f"gCLm-II with g = g0 = {g0} (fpsolver, L = domain length): max |eta2(x) / (eta g0^2) - 1| on [-1, 1]", float(np.max(np.abs(model.eta2(x, DOMAIN) / (eta * g0**2) - 1.0))), 0.0, 1e-12, "upper"
+    )
+    result.check(
+        f"same, uniform k_B T = {T:g}: max |Deff2(x) / (eta g0^2 k_B T) - 1| (fluctuation-dissipation with eta_eff)",
+        float(np.max(np.abs(model.Deff2(x, DOMAIN) / (eta * g0**2 * T) - 1.0))),
+        0.0,
+        1e-12,
+        "upper",
+    )
+
+
+def _cold_side_not_monotone(result: StudyResult) -> dict[str, float]:
+    """Summary: both models push the particle to the cold side on average, while P need not be monotone.
+
+    T = 1 + 0.3 x on [-1, 1] (cold side x < 0), exact zero-flux steady states: gCLm-I (kappa = 1, Eq. 31) is a
+    monotone exponential; gCLm-II (sigma = 0.2, full friction, nonlocal T, Eq. 57) has P ∝ eta2^2/Deff2, which grows
+    towards both walls with eta2 (an interior minimum), yet its mean is on the cold side too.
+    """
+    x = np.linspace(DOMAIN[0], DOMAIN[1], 801)
+    profile = profiles.linear(T0=1.0, gradient=0.3)
+    means = {}
+    for label, model in (("gCLm-I (kappa = 1)", fpsolver.GCLM1(profile, kappa=1.0)), ("gCLm-II (sigma = 0.2, Eq. 57)", fpsolver.GCLM2(profile, sigma=0.2))):
+        P = exact.steady_state_at(model, x, DOMAIN)
+        P = P / integrate.trapezoid(P, x)
+        means[label] = float(integrate.trapezoid(x * P, x))
+        result.check(f"T = 1 + 0.3x on [-1, 1], {label}: mean position <x> (cold side: < 0)", means[label], 0.0, 0.0, "upper")
+        if label.startswith("gCLm-II"):
+            dip = float(P[x.size // 2] / min(P[0], P[-1]))
+            result.check(f"{label}: P(0) / min(P(-1), P(1)) (< 1: P is not monotone, an interior minimum)", dip, 1.0, 1.0 - 1e-3, "upper")
+        else:
+            result.check(f"{label}: points where P does not fall towards the hot wall (monotone)", int(np.sum(np.diff(P) >= 0)), 0, 0, "upper")
+    return means
+
+
+def _eq29_noise(result: StudyResult) -> float:
+    """Eq. 29 writes the overdamped noise as sqrt(2 D0/eta_eff), i.e. D = D0/eta_eff, while Eq. 30 has D = D0/eta_eff^2.
+
+    Both zero-flux steady states by trapezoid quadrature on 4001 points, P ∝ exp(-∫ A/D) / D with
+    A = kappa T'/eta_eff, eta_eff = eta (1 - alpha_tilde T''), for T = 1 + 0.3 x + 0.1 sin 3x on [-1, 1]
+    (kappa = 1, alpha_tilde = 0.5, T0 = T(0) = 1): the Eq. 30 one against fpsolver's gCLm-I, the Eq. 29 one against it.
+    """
+    kappa, alpha_tilde = 1.0, 0.5
+    profile = profiles.formula("1 + 0.3*x + 0.1*sin(3*x)")
+    x = np.linspace(DOMAIN[0], DOMAIN[1], 4001)
+    eta_eff = 1.0 - alpha_tilde * (-0.9 * np.sin(3 * x))
+    drift = kappa * (0.3 + 0.3 * np.cos(3 * x)) / eta_eff
+    states = {}
+    for label, D in (("Eq. 30", 1.0 / eta_eff**2), ("Eq. 29", 1.0 / eta_eff)):
+        P = np.exp(-integrate.cumulative_trapezoid(drift / D, x, initial=0.0)) / D
+        states[label] = P / integrate.trapezoid(P, x)
+    library = exact.steady_state_at(fpsolver.GCLM1(profile, kappa=kappa, alpha_tilde=alpha_tilde, T0=1.0), x, DOMAIN)
+    library = library / integrate.trapezoid(library, x)
+    error = float(np.max(np.abs(library / states["Eq. 30"] - 1.0)))
+    result.check("gCLm-I, T = 1 + 0.3x + 0.1 sin 3x, alpha_tilde = 0.5: fpsolver vs Eq. 30 by trapezoid quadrature, max rel. error", error, 0.0, 1e-6, "upper")
+    distance = float(integrate.trapezoid(np.abs(states["Eq. 29"] - states["Eq. 30"]), x))
+    result.check("same: L1 distance of the state of Eq. 29's noise sqrt(2 D0/eta_eff) (D = D0/eta_eff) from Eq. 30", distance, 0.0, 0.0, "info", "not zero: Eq. 29's noise does not give Eq. 30")
+    return distance
 
 
 def _constant_after_eq28(result: StudyResult) -> dict[str, float]:
@@ -86,6 +196,11 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
     result = StudyResult(NAME, TITLE)
     result.parameters = {"method": "sympy: series to first order, symbolic integrals, simplify(difference) == 0", "spectral density": "J = eta w exp(-w/w_c), w_c = 1/tau_R (text after Eq. 28)"}
     _eqs_3_and_4(result)
+    factor_two = _force_factor_two(result)
+    _eq17(result)
+    _constant_g0(result)
+    means = _cold_side_not_monotone(result)
+    eq29 = _eq29_noise(result)
     constants = _constant_after_eq28(result)
     eq58 = _eq58(result)
     result.paragraph = (
@@ -95,7 +210,15 @@ def run(fast: bool, out_dir: Path) -> StudyResult:
         "sum c^2/(m omega^2) = K(0) (not pi K(0)/2), and the ohmic J = eta w exp(-w tau_R) gives K(0) = 2 eta/(pi tau_R) (not "
         f"2 eta/tau_R); the printed pi eta/tau_R is {constants['factor']:.4f} = pi^2/2 times the Eqs. 22-23 value, so "
         "alpha_tilde = kappa / sum c^2/(m omega^2) from physical constants depends on which relation is used by this "
-        "factor (PHYSICS.md 7). **Eq. 58 has a typo**: the derivative of D = k_B T(x)/eta2(x) has k_B T(x), not k_B T(t), in "
-        f"its second term (the printed form differs by {eq58:.3f} at the sample point); Eq. 59 follows from the corrected form."
+        "factor. **Eq. 58 has a typo**: the derivative of D = k_B T(x)/eta2(x) has k_B T(x), not k_B T(t), in "
+        f"its second term (the printed form differs by {eq58:.3f} at the sample point); Eq. 59 follows from the corrected form. "
+        f"**The quantum-thermophoresis paper's Eq. 1 force is {factor_two:g} times gCLm's Eq. 4** when both use V = 2rA: the "
+        "papers define the volume differently (the quantum paper's pV is the first-order average, so its V is rA). Eq. 17 "
+        "holds for any f (sympy) and for an explicit f in closed form. A constant coupling g = g0 gives eta2 = eta g0^2 and "
+        "Deff2 = eta g0^2 k_B T at uniform T: standard Brownian motion with eta_eff = eta g0^2, as the conclusions say. "
+        "**Both models push the particle to the cold side, but P need not be monotone**: in T = 1 + 0.3x the mean position is "
+        f"{', '.join(f'{v:.4f} ({k})' for k, v in means.items())}, and the gCLm-II state has an interior minimum. "
+        "**Eq. 29's noise sqrt(2 D0/eta_eff) does not give Eq. 30** (D = D0/eta_eff^2): with a curved profile its steady state is "
+        f"L1 = {eq29:.3f} away; fpsolver implements Eq. 30."
     )
     return result

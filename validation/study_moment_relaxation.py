@@ -21,6 +21,7 @@ from validation._report import StudyResult
 
 NAME = "moment_relaxation"
 TITLE = "Relaxation of <x> and Var x: transient PDE vs SDE ensemble"
+SHOWS = "<x>(t) and Var x(t) of the SDE ensembles follow the transient PDE within their standard errors for the three models."
 MEAN0, WIDTH0, T_END = 1.0, 0.1, 1.0
 
 

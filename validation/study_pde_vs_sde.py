@@ -24,6 +24,7 @@ from validation._report import StudyResult
 
 NAME = "pde_vs_sde"
 TITLE = "PDE vs SDE ensemble vs exact: steady states of the three models"
+SHOWS = "PDE, SDE ensemble and exact quadrature give the same steady states for the three position-space models."
 
 DOMAIN = (-1.0, 1.0)
 

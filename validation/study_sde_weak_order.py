@@ -38,6 +38,7 @@ from validation._report import StudyResult
 
 NAME = "sde_weak_order"
 TITLE = "SDE weak order: Euler-Maruyama and Platen weak-2, walls far and walls active"
+SHOWS = "Euler-Maruyama has weak order 1 and the Platen scheme weak order 2, with walls far and active, in 1D and 2D."
 
 
 def _confined() -> tuple[fpsolver.Model, tuple[float, float]]:

@@ -22,6 +22,7 @@ from validation._report import StudyResult
 
 NAME = "shipped_cases"
 TITLE = "PDE vs SDE vs exact on every shipped case"
+SHOWS = "Every shipped case runs, and its PDE, SDE and exact steady states agree within their gates."
 CASES = Path(__file__).resolve().parent.parent / "cases"
 
 

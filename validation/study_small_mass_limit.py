@@ -33,6 +33,7 @@ from validation._report import StudyResult
 
 NAME = "small_mass_limit"
 TITLE = "Small-mass limit of the inertial ensembles: Ito (paper) or Kramers form?"
+SHOWS = "As M -> 0 the inertial ensembles follow the Kramers (noise-induced drift) form, not the paper's Ito forms Eqs. 30/57."
 
 INTERIOR = 0.8  # |x| < INTERIOR: outside the wall layers
 STEP_RATIO = 0.05  # dt = STEP_RATIO M / gamma_max

@@ -21,6 +21,7 @@ from validation._report import StudyResult
 
 NAME = "gclm_soret_and_conventions"
 TITLE = "Soret law (gCLm Sec. II) and the alpha-convention family"
+SHOWS = "The Soret law S_T T = 1 - alpha of the alpha family holds to round-off for several profiles; a trap shifts the particle to the cold side."
 
 ALPHAS = (0.0, 0.5, 1.0)
 DOMAIN = (-1.0, 1.0)

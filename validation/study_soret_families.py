@@ -22,6 +22,7 @@ from validation._report import StudyResult
 
 NAME = "soret_across_families"
 TITLE = "Effective Soret coefficient across classical models and the quantum chain"
+SHOWS = "The effective Soret coefficient compared across the classical models and the quantum chain (where it changes sign at large g)."
 
 T_HOT, T_COLD = 8.0, 0.1  # classical profile T(x) = T_HOT + (T_COLD - T_HOT) x on [0, 1]
 KAPPA = 1.0

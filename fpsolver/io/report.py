@@ -12,6 +12,10 @@ several blocks separated by blank lines, and a block whose every line starts wit
 :func:`format_number`). A table cell is a *verdict* when it is a bool (shown as
 ``PASS``/``FAIL``) or lies in the table's ``verdict_column`` (``True``, ``False``,
 ``None`` or a word such as ``"FAIL (error)"``); in HTML its row is coloured by it.
+A cell may also be a :class:`Link` (a Markdown link, an HTML anchor) or a
+:class:`Thumbnail` (a figure linked from Markdown, a small embedded image in HTML).
+A table may give each row an id (``row_ids``: the ``id`` of its HTML ``<tr>``, a link
+target), and :meth:`Report.contents` places a list of links to every anchored heading.
 """
 
 from __future__ import annotations
@@ -39,7 +43,25 @@ tr.FAIL td.verdict { color: #a00; font-weight: bold; } tr.info td { color: #555;
 img { max-width: 100%; display: block; margin: 1em 0; border: 1px solid #ddd; }
 figure { margin: 1em 0; } figcaption { font-size: 0.85em; color: #555; }
 pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 0.8em; } code { background: #f3f3f3; }
+img.thumbnail { width: 220px; margin: 0; } tr:target td { background: #ffe9a8; }
+nav.contents ul { columns: 2; }
 """
+
+
+@dataclass(frozen=True)
+class Link:
+    """A table cell that links ``text`` to ``target`` (``#anchor`` or a relative path)."""
+
+    text: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    """A table cell showing the PNG ``path`` small (HTML, embedded) or as a link (Markdown); ``target``: where a click goes."""
+
+    path: Path
+    target: str | None = None
 
 
 def format_number(value: object) -> str:
@@ -98,13 +120,24 @@ class Report:
         """Markdown text: paragraphs separated by blank lines, ``- `` lists, inline markup."""
         self.blocks.append(("paragraph", text))
 
-    def table(self, header: list[object], rows: list[list[object]], *, verdict_column: int | None = None) -> None:
-        """A table; cells in ``verdict_column`` (and bool cells) are verdicts (see the module docstring)."""
-        self.blocks.append(("table", (header, rows, verdict_column)))
+    def table(self, header: list[object], rows: list[list[object]], *, verdict_column: int | None = None, row_ids: list[str | None] | None = None) -> None:
+        """A table; cells in ``verdict_column`` (and bool cells) are verdicts (see the module docstring);
+        ``row_ids`` gives each row an HTML id (a link target; ``None`` for none)."""
+        if row_ids is not None and len(row_ids) != len(rows):
+            raise ValueError(f"row_ids has {len(row_ids)} entries for {len(rows)} rows")
+        self.blocks.append(("table", (header, rows, verdict_column, row_ids)))
 
     def figure(self, path: Path, caption: str | None = None) -> None:
-        """A PNG figure; without ``caption`` its file stem is the alt text and nothing is printed under it."""
+        """A PNG figure; without ``caption`` its file stem is the alt text and nothing is printed under it.
+        In HTML the figure's id is its file stem (a link target)."""
         self.blocks.append(("figure", (Path(path), caption)))
+
+    def contents(self, title: str = "Contents") -> None:
+        """A list of links to every heading given an ``anchor`` (before or after this block)."""
+        self.blocks.append(("contents", title))
+
+    def _anchored_headings(self) -> list[tuple[int, str, str]]:
+        return [(level, text, anchor) for kind, (level, text, anchor) in ((k, c) for k, c in self.blocks if k == "heading") if anchor]
 
     def code(self, text: str) -> None:
         """Preformatted text (a configuration, a traceback)."""
@@ -115,13 +148,18 @@ class Report:
         lines = [f"# {self.title}", ""]
         for kind, content in self.blocks:
             if kind == "heading":
-                level, text, _ = content
+                level, text, anchor = content
+                if anchor:
+                    lines += [f'<a id="{html.escape(anchor)}"></a>', ""]
                 lines += ["#" * level + " " + text, ""]
             elif kind == "paragraph":
                 lines += [str(content).strip(), ""]
+            elif kind == "contents":
+                entries = [f"{'  ' * (level - 2)}- [{text}](#{anchor})" for level, text, anchor in self._anchored_headings()]
+                lines += [f"**{content}**", "", *entries, ""]
             elif kind == "table":
-                header, rows, verdict_column = content
-                lines += [_markdown_table(header, rows, verdict_column), ""]
+                header, rows, verdict_column, _ = content
+                lines += [_markdown_table(header, rows, verdict_column, base), ""]
             elif kind == "figure":
                 path, caption = content
                 link = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
@@ -147,13 +185,16 @@ class Report:
                 parts.append(f"<h{level}{identifier}>{_inline_markdown(text)}</h{level}>")
             elif kind == "paragraph":
                 parts.append(_paragraphs_html(str(content)))
+            elif kind == "contents":
+                entries = "".join(f'<li><a href="#{html.escape(anchor)}">{_inline_markdown(text)}</a></li>' for _, text, anchor in self._anchored_headings())
+                parts.append(f'<nav class="contents"><b>{html.escape(str(content))}</b><ul>{entries}</ul></nav>')
             elif kind == "table":
                 parts.append(_html_table(*content))
             elif kind == "figure":
                 path, caption = content
-                data = base64.b64encode(path.read_bytes()).decode("ascii")
-                image = f'<img alt="{html.escape(caption or path.stem)}" src="data:image/png;base64,{data}">'
-                parts.append(f"<figure>{image}<figcaption>{html.escape(caption)}</figcaption></figure>" if caption else image)
+                image = f'<img alt="{html.escape(caption or path.stem)}" src="{_data_uri(path)}">'
+                body = f"{image}<figcaption>{html.escape(caption)}</figcaption>" if caption else image
+                parts.append(f'<figure id="{html.escape(path.stem)}">{body}</figure>')
             elif kind == "code":
                 parts.append(f"<pre>{html.escape(str(content))}</pre>")
         parts.append("</body></html>")
@@ -167,8 +208,30 @@ class Report:
         return markdown, page
 
 
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
 def _cell(value: object, is_verdict: bool) -> str:
     return verdict(value) if is_verdict else format_number(value)
+
+
+def _markdown_cell(value: object, is_verdict: bool, base: Path) -> str:
+    if isinstance(value, Link):
+        return f"[{value.text}]({value.target})"
+    if isinstance(value, Thumbnail):
+        path = value.path
+        return f"[{path.stem}]({path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()})"
+    return _cell(value, is_verdict)
+
+
+def _html_cell(value: object, is_verdict: bool) -> str:
+    if isinstance(value, Link):
+        return f'<a href="{html.escape(value.target)}">{html.escape(value.text)}</a>'
+    if isinstance(value, Thumbnail):
+        image = f'<img class="thumbnail" alt="{html.escape(value.path.stem)}" src="{_data_uri(value.path)}">'
+        return f'<a href="{html.escape(value.target)}">{image}</a>' if value.target else image
+    return html.escape(_cell(value, is_verdict))
 
 
 def _verdict_index(row: list[object], verdict_column: int | None) -> int | None:
@@ -177,25 +240,26 @@ def _verdict_index(row: list[object], verdict_column: int | None) -> int | None:
     return next((i for i, value in enumerate(row) if isinstance(value, (bool, np.bool_))), None)
 
 
-def _markdown_table(header: list[object], rows: list[list[object]], verdict_column: int | None) -> str:
+def _markdown_table(header: list[object], rows: list[list[object]], verdict_column: int | None, base: Path) -> str:
     def line(cells: list[str]) -> str:
         return "| " + " | ".join(text.replace("|", "\\|").replace("\n", " ") for text in cells) + " |"
 
     lines = [line([format_number(h) for h in header]), "|" + "---|" * len(header)]
     for row in rows:
         index = _verdict_index(row, verdict_column)
-        lines.append(line([_cell(value, i == index) for i, value in enumerate(row)]))
+        lines.append(line([_markdown_cell(value, i == index, base) for i, value in enumerate(row)]))
     return "\n".join(lines)
 
 
-def _html_table(header: list[object], rows: list[list[object]], verdict_column: int | None) -> str:
+def _html_table(header: list[object], rows: list[list[object]], verdict_column: int | None, row_ids: list[str | None] | None) -> str:
     head = "".join(f"<th>{html.escape(format_number(h))}</th>" for h in header)
     body = []
-    for row in rows:
+    for number, row in enumerate(rows):
         index = _verdict_index(row, verdict_column)
-        css = "" if index is None else f' class="{html.escape(verdict(row[index]).split()[0])}"'
-        cells = "".join(f"<td{' class=verdict' if i == index else ''}>{html.escape(_cell(v, i == index))}</td>" for i, v in enumerate(row))
-        body.append(f"<tr{css}>{cells}</tr>")
+        identifier = row_ids[number] if row_ids is not None else None
+        attributes = (f' id="{html.escape(identifier)}"' if identifier else "") + ("" if index is None else f' class="{html.escape(verdict(row[index]).split()[0])}"')
+        cells = "".join(f"<td{' class=verdict' if i == index else ''}>{_html_cell(v, i == index)}</td>" for i, v in enumerate(row))
+        body.append(f"<tr{attributes}>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 

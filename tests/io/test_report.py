@@ -102,3 +102,24 @@ def test_verdict_and_criterion_words():
     assert criterion(Check("s", "m", 1.0, 1e-9, "absolute", reference=1.0)) == "|Δ| ≤ 1e-09"
     assert criterion(Check("s", "m", 2.0, 0.15, "slope", reference=2.0)) == "slope ± 0.15"
     assert criterion(Check("s", "m", 2.0, 0.0, "info", reference=1.0)) == "not gating"
+
+
+def test_links_thumbnails_row_ids_and_contents(tmp_path):
+    from fpsolver.io.report import Link, Thumbnail
+
+    (tmp_path / "figures").mkdir()
+    figure = tmp_path / "figures" / "headline.png"
+    figure.write_bytes(PNG_BYTES)
+    report = Report("t")
+    report.contents()
+    report.heading("First <part>", anchor="first")
+    report.table(["study", "figure"], [[Link("first", "#first"), Thumbnail(figure, "#headline")]], row_ids=["row-1"])
+    report.figure(figure)
+    text, page = report.markdown(tmp_path), report.html()
+    assert "- [First <part>](#first)" in text and '<a id="first"></a>\n\n## First <part>' in text
+    assert "| [first](#first) | [headline](figures/headline.png) |" in text
+    assert '<nav class="contents"><b>Contents</b><ul><li><a href="#first">First &lt;part&gt;</a></li></ul></nav>' in page
+    assert '<tr id="row-1"><td><a href="#first">first</a></td><td><a href="#headline"><img class="thumbnail"' in page
+    assert '<figure id="headline"><img' in page
+    with pytest.raises(ValueError, match="row_ids"):
+        report.table(["a"], [[1], [2]], row_ids=["only one"])

@@ -52,10 +52,26 @@ def test_fast_subset_passes_and_writes_markdown_with_summary_table(fast_report):
     assert status == 0
     text = (out / "REPORT.md").read_text()
     assert "fpsolver version" in text
-    assert "| study | quantity | fpsolver value | reference value | tolerance | pass/fail |" in text
-    assert text.index("## Summary") < text.index("## gCLm-I Eq. 31")
-    assert re.search(r"^\| gclm1_eq31 \|.*\| PASS \|$", text, re.MULTILINE)
+    assert "| study | what it shows | checks passed | time (s) | headline figure | verdict |" in text
+    assert "| row | quantity | fpsolver value | reference value | tolerance | pass/fail |" in text
+    assert text.index("**Contents**") < text.index("## Summary") < text.index("## Paper disagreements") < text.index("## gCLm-I Eq. 31")
+    assert re.search(r"^\| \[gclm1_eq31\]\(#gclm1_eq31\) \| .* \| \d+/\d+ \+ \d+ info \| .* \| \[gclm1_eq31_eq31\]\(figures/gclm1_eq31_eq31\.png\) \| PASS \|$", text, re.MULTILINE)
+    assert re.search(r"^\| gclm1_eq31\.1 \|.*\| PASS \|$", text, re.MULTILINE)
+    # the disagreement of this study is listed and its row carries the disagreement's id
+    assert "| [gclm-eq31-normalisation](#gclm-eq31-normalisation) | gCLm, Eq. 31 |" in text
+    assert re.search(r"^\| gclm-eq31-normalisation \| kappa=1, T0'=0\.3: paper's printed A .*\| info \|$", text, re.MULTILINE)
     assert "FAIL" not in text
+
+
+def test_html_is_navigable_contents_study_anchors_and_row_anchors(fast_report):
+    _, out = fast_report
+    page = (out / "REPORT.html").read_text()
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    anchors = set(re.findall(r' id="([^"]+)"', page))
+    assert {"summary", "paper-disagreements", *FAST_SUBSET, "gclm-eq31-normalisation", "gclm1_eq31.1"} <= anchors
+    assert targets <= anchors, f"links without a target: {sorted(targets - anchors)}"
+    assert '<nav class="contents">' in page and page.index('<nav class="contents">') < page.index('id="summary"')
+    assert re.search(r'<a href="#gclm1_eq31_eq31"><img class="thumbnail"', page)
 
 
 def test_html_is_self_contained_with_embedded_figures(fast_report):
@@ -73,7 +89,8 @@ def test_failing_check_makes_main_return_1_and_is_named(tmp_path):
     status = main(["--fast", "--out", str(tmp_path)], studies=studies)
     assert status == 1
     text = (tmp_path / "REPORT.md").read_text()
-    assert re.search(r"^\| deliberately_failing \| one plus one \|.*\| FAIL \|$", text, re.MULTILINE)
+    assert re.search(r"^\| deliberately_failing\.1 \| one plus one \|.*\| FAIL \|$", text, re.MULTILINE)
+    assert re.search(r"^\| \[deliberately_failing\]\(#deliberately_failing\) \|.*\| 0/1 \|.*\| FAIL \|$", text, re.MULTILINE)
     assert "Failing studies: **deliberately_failing**" in text
     assert 'class="FAIL"' in (tmp_path / "REPORT.html").read_text()
 
@@ -82,7 +99,7 @@ def test_raising_study_is_reported_as_failed_not_fatal(tmp_path):
     status = main(["--fast", "--out", str(tmp_path)], studies={_RaisingStudy.NAME: _RaisingStudy})
     assert status == 1
     text = (tmp_path / "REPORT.md").read_text()
-    assert "| raising | study raised an exception |" in text
+    assert re.search(r"^\| \[raising\]\(#raising\) \| A study that raises \| 0/0 \(raised\) \|.*\| FAIL \|$", text, re.MULTILINE)
     assert "boom from the raising study" in text
 
 
