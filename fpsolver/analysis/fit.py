@@ -156,6 +156,8 @@ def profile_data(x: object, values: object, *, errors: object | None = None, lik
     if np.any(values < 0):
         index = _first_bad(values < 0)
         raise DataError(f"counts must be >= 0, but counts[{index}] = {values[index]:g}", index)
+    if not np.any(values > 0):
+        raise DataError("every count is zero: no profile to fit")
     if widths is None:
         middles = 0.5 * (x[1:] + x[:-1])
         edges = np.concatenate([[2 * x[0] - middles[0]], middles, [2 * x[-1] - middles[-1]]])

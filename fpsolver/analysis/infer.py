@@ -21,6 +21,10 @@ E[f(x_{t+Δt})] = f + Δt L f + Δt^2/2 L^2 f + O(Δt^3) with L f = a f' + D f''
 
 (:func:`kramers_moyal_bias` evaluates both; halving Δt halves them).
 
+Every increment k spans its own elapsed time Δt_k (missing frames, irregular sample
+times); the estimates above then average Δx_k/Δt_k and Δx_k^2/(2 Δt_k), and the
+likelihood below uses Δt_k for each transition.
+
 **Maximum likelihood** (:func:`fit_trajectories`): the transition density is
 approximated by a Gaussian of mean m and variance v,
 
@@ -78,22 +82,31 @@ Progress = Callable[[str, float, float], None]
 
 @dataclass(frozen=True)
 class Trajectories:
-    """Increments of one or more trajectories sampled every ``dt``.
+    """Increments of one or more trajectories.
 
     Attributes
     ----------
     starts, ends
-        x_k and x_{k+1} of every increment (length), all trajectories together.
+        x_k and x_{k+1} of every increment (length), all trajectories together; a
+        missing frame inside a trajectory joins the samples on either side of it.
     dt
-        Sampling interval (time).
+        Nominal sampling interval (time): the given one, or the median time step.
     lengths
-        Number of points of each trajectory.
+        Number of (finite) points of each trajectory.
+    intervals
+        Elapsed time of every increment (time): k dt across k - 1 missing frames, or
+        the difference of the sample times; default ``dt`` for every increment.
     """
 
     starts: np.ndarray
     ends: np.ndarray
     dt: float
     lengths: tuple[int, ...]
+    intervals: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.intervals is None:
+            object.__setattr__(self, "intervals", np.full(self.starts.size, float(self.dt)))
 
     @property
     def size(self) -> int:
@@ -101,16 +114,50 @@ class Trajectories:
         return int(self.starts.size)
 
     @property
+    def uniform(self) -> bool:
+        """Whether every increment spans one dt (relative tolerance :data:`DT_TOLERANCE`)."""
+        return bool(np.all(np.abs(self.intervals - self.dt) <= DT_TOLERANCE * self.dt))
+
+    @property
     def points(self) -> np.ndarray:
         """Every sampled position (length)."""
         return np.concatenate([self.starts, self.ends[np.cumsum(np.array(self.lengths) - 1) - 1]])
 
+    @property
+    def successive(self) -> np.ndarray:
+        """Indices k of the increments followed by increment k + 1 of the same trajectory."""
+        last = np.cumsum(np.array(self.lengths) - 1) - 1
+        follows = np.ones(self.size, dtype=bool)
+        follows[last] = False
+        return np.flatnonzero(follows)
 
-def _flatten(values: np.ndarray) -> np.ndarray:
-    """A 2D array (one trajectory per row) as one NaN-separated series."""
-    if values.ndim == 1:
-        return values
-    return np.concatenate([values, np.full((values.shape[0], 1), np.nan)], axis=1).ravel()
+
+def _samples(x: np.ndarray, t: object | None, ids: object | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Every sample as flat arrays: position, trajectory number, frame number and time
+    (None without ``t``). A 2D x has one trajectory per row; a 1D x is split by ``ids``
+    or, without them, by its NaN entries (which then are not frames)."""
+    times = None
+    if t is not None:
+        times = np.asarray(t, dtype=float)
+        if times.shape != x.shape:
+            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
+        times = times.ravel()
+    if x.ndim == 2:
+        rows, columns = np.indices(x.shape)
+        return x.ravel(), rows.ravel(), columns.ravel(), times
+    frames = np.arange(x.size)
+    if ids is None:
+        return x, np.cumsum(~np.isfinite(x)), frames, times
+    labels = np.asarray(ids)
+    if labels.shape != x.shape:
+        raise DataError(f"ids and x have different lengths ({labels.size} and {x.size})")
+    changes = np.concatenate([[True], labels[1:] != labels[:-1]])
+    firsts = labels[changes]
+    if np.unique(firsts).size != firsts.size:
+        repeated = next(str(label) for label in firsts if np.count_nonzero(firsts == label) > 1)
+        index = int(np.flatnonzero(changes & (labels == firsts[firsts == repeated][0]))[1])
+        raise DataError(f"the samples of trajectory id {repeated} must be contiguous (sample {index} starts it again)", index)
+    return x, np.cumsum(changes) - 1, frames, times
 
 
 def trajectories(x: object, *, dt: float | None = None, t: object | None = None, ids: object | None = None) -> Trajectories:
@@ -119,75 +166,70 @@ def trajectories(x: object, *, dt: float | None = None, t: object | None = None,
     Parameters
     ----------
     x
-        Positions (length): a 1D array (trajectories separated by NaN, or labelled by
-        ``ids``) or a 2D array (one trajectory per row, NaN padding at the end).
+        Positions (length): a 2D array (one trajectory per row; NaN marks a missing
+        frame, trailing NaN pad unequal lengths), or a 1D array labelled by ``ids``
+        (NaN: a missing frame) or, without ids, separated into trajectories by NaN.
     dt
-        Uniform sampling interval (time); or give ``t``.
+        Sampling interval (time) between frames; or give ``t``.
     t
-        Sample times (same shape as ``x``); every step must equal one dt (relative
-        tolerance 1e-6; the median step when ``dt`` is not given).
+        Sample times (same shape as ``x``; increasing inside a trajectory, any
+        spacing): each increment spans its time difference. ``dt`` is then the median
+        step (a given ``dt`` must agree with it, relative tolerance 1e-6).
     ids
         Trajectory labels of the samples of a 1D ``x``; samples of one label are
         contiguous and in time order.
 
+    A piece with one finite point carries no increment and is left out. An increment
+    across m missing frames spans (m + 1) dt.
+
     Raises
     ------
     DataError
-        Naming the first bad sample: inf, NaN inside a labelled trajectory, a
-        trajectory with one point, non-uniform or non-positive dt.
+        Naming the first bad sample: inf, a NaN time of a finite position, times not
+        increasing, no increments at all, or a dt that is missing, not positive or not
+        the median time step.
     """
     x = np.asarray(x, dtype=float)
     if x.ndim not in (1, 2) or x.size == 0:
         raise DataError(f"trajectories must be a non-empty 1D or 2D array, got shape {x.shape}")
-    if np.any(np.isinf(x)):
-        index = int(np.argmax(np.isinf(x.ravel())))
+    if ids is not None and x.ndim != 1:
+        raise DataError("ids label the samples of a 1D x")
+    infinite = np.isinf(x.ravel())
+    if np.any(infinite):
+        index = int(np.argmax(infinite))
         raise DataError(f"position {index} is infinite", index)
-    flat = _flatten(x)
-    finite = np.isfinite(flat)
-    linked = finite[:-1] & finite[1:]  # increment k -> k+1 inside one trajectory
-    if ids is not None:
-        if x.ndim != 1:
-            raise DataError("ids label the samples of a 1D x")
-        labels = np.asarray(ids)
-        if labels.shape != x.shape:
-            raise DataError(f"ids and x have different lengths ({labels.size} and {x.size})")
-        if not np.all(finite):
-            index = int(np.argmax(~finite))
-            raise DataError(f"position {index} is NaN inside trajectory {labels[index]!r}", index)
-        same = labels[1:] == labels[:-1]
-        firsts = labels[np.concatenate([[True], ~same])]
-        if np.unique(firsts).size != firsts.size:
-            raise DataError("the samples of each trajectory id must be contiguous")
-        linked &= same
-    begins = finite & np.concatenate([[True], ~linked])
-    ends_of = finite & np.concatenate([~linked, [True]])
-    if not np.any(finite):
+    if dt is not None and (isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)) or not np.isfinite(dt) or dt <= 0):
+        raise DataError(f"dt must be a finite number > 0, got {dt!r}")
+    flat, group, frame, times = _samples(x, t, ids)
+    kept = np.flatnonzero(np.isfinite(flat))
+    if kept.size == 0:
         raise DataError("no finite positions in the trajectories")
-    single = begins & ends_of
-    if np.any(single):
-        index = int(np.argmax(single))
-        number = int(np.count_nonzero(begins[:index]))
-        sample = index if x.ndim == 1 else int(np.unravel_index(index, (x.shape[0], x.shape[1] + 1))[0] * x.shape[1] + index % (x.shape[1] + 1))
-        raise DataError(f"trajectory {number} (sample {sample}) has one point; each needs at least 2", sample)
+    if times is not None and not np.all(np.isfinite(times[kept])):
+        index = int(kept[np.argmax(~np.isfinite(times[kept]))])
+        raise DataError(f"t[{index}] is not finite at a finite position", index)
+    linked = group[kept[1:]] == group[kept[:-1]]
     pairs = np.flatnonzero(linked)
-    if t is not None:
-        times = np.asarray(t, dtype=float)
-        if times.shape != x.shape:
-            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
-        times = _flatten(times)
-        steps = times[pairs + 1] - times[pairs]
-        reference = float(np.median(steps)) if dt is None else float(dt)
-        bad = ~(np.abs(steps - reference) <= DT_TOLERANCE * abs(reference))
-        if np.any(bad):
-            index = int(pairs[int(np.argmax(bad))]) + 1
-            raise DataError(f"non-uniform dt: t[{index}] - t[{index - 1}] = {steps[int(np.argmax(bad))]:g} differs from dt = {reference:g}", index)
-        dt = reference
+    if pairs.size == 0:
+        raise DataError("no trajectory has two finite points, so there is no increment")
+    first, second = kept[pairs], kept[pairs + 1]
+    if times is not None:
+        steps = times[second] - times[first]
+        if np.any(steps <= 0):
+            bad = int(np.argmax(steps <= 0))
+            raise DataError(f"times must increase inside a trajectory, but t[{second[bad]}] = {times[second[bad]]:g} follows t[{first[bad]}] = {times[first[bad]]:g}", int(second[bad]))
+        median = float(np.median(steps))
+        if dt is not None and not abs(float(dt) - median) <= DT_TOLERANCE * median:
+            raise DataError(f"dt = {dt!r} differs from the median time step {median:g} of t (give one of them)")
+        dt = median if dt is None else dt
     if dt is None:
         raise DataError("give the sampling interval dt (or the sample times t)")
-    if isinstance(dt, bool) or not np.isfinite(dt) or dt <= 0:
-        raise DataError(f"dt must be a finite number > 0, got {dt!r}")
-    lengths = np.flatnonzero(ends_of) - np.flatnonzero(begins) + 1
-    return Trajectories(starts=flat[pairs], ends=flat[pairs + 1], dt=float(dt), lengths=tuple(lengths.tolist()))
+    if np.all(flat[second] == flat[first]):
+        raise DataError("every increment is zero (constant trajectories): they determine no drift or diffusion")
+    intervals = steps if times is not None else (frame[second] - frame[first]) * float(dt)
+    starts_of = np.concatenate([[True], ~linked])  # kept samples that begin a piece
+    pieces = np.diff(np.append(np.flatnonzero(starts_of), kept.size))
+    lengths = pieces[pieces > 1]
+    return Trajectories(starts=flat[first], ends=flat[second], dt=float(dt), lengths=tuple(lengths.tolist()), intervals=intervals.astype(float))
 
 
 @dataclass(frozen=True)
@@ -251,7 +293,7 @@ def kramers_moyal(data: Trajectories, bins: int | np.ndarray = 20, *, min_count:
             raise ValueError("'bins' must be a positive integer or at least 2 strictly increasing finite edges")
     index = _bin_index(data, edges)
     inside = (index >= 0) & (index < edges.size - 1)
-    index, step, start = index[inside], (data.ends - data.starts)[inside], data.starts[inside]
+    index, step, start, elapsed = index[inside], (data.ends - data.starts)[inside], data.starts[inside], data.intervals[inside]
     n_bins = edges.size - 1
     counts = np.bincount(index, minlength=n_bins).astype(float)
 
@@ -263,14 +305,11 @@ def kramers_moyal(data: Trajectories, bins: int | np.ndarray = 20, *, min_count:
             variance = (squares - counts * mean**2) / (counts - 1)
         return mean, np.sqrt(np.clip(variance, 0.0, None) / counts)
 
-    dt = data.dt
-    first, first_error = moments(step)
-    second, second_error = moments(step * step)
+    drift, drift_error = moments(step / elapsed)
+    diffusion, diffusion_error = moments(step * step / (2 * elapsed))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_position = np.bincount(index, weights=start, minlength=n_bins) / counts
     few = counts < max(int(min_count), 2)
-    drift, drift_error = first / dt, first_error / dt
-    diffusion, diffusion_error = second / (2 * dt), second_error / (2 * dt)
     for array in (drift, drift_error, diffusion, diffusion_error, mean_position):
         array[few] = np.nan
     return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position)
@@ -290,7 +329,7 @@ def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tu
     coefficients = model.coefficients(starts, domain)
     drift_values, diffusion_values = -coefficients.A, coefficients.D
     if finite_dt:
-        drift_bias, diffusion_bias = kramers_moyal_bias(model, starts, data.dt, domain)
+        drift_bias, diffusion_bias = kramers_moyal_bias(model, starts, data.intervals[inside], domain)
         drift_values, diffusion_values = drift_values + drift_bias, diffusion_values + diffusion_bias
     counts = np.bincount(index[inside], minlength=edges.size - 1).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -319,8 +358,9 @@ def _table(model: Model, grid: np.ndarray, domain: tuple[float, float]) -> _Tabl
     return _Table(grid, a, da, np.gradient(da, grid, edge_order=2), D, dD, np.gradient(dD, grid, edge_order=2))
 
 
-def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[float, float], *, grid_points: int = BIAS_GRID_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """First-order finite-Δt biases of â (length/time) and D̂ (length^2/time) at the points ``x``:
+def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float | np.ndarray, domain: tuple[float, float], *, grid_points: int = BIAS_GRID_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """First-order finite-Δt biases of â (length/time) and D̂ (length^2/time) at the
+    points ``x`` (``dt``: one interval, or one per point):
 
         Δt/2 (a a' + D a''),    Δt/2 (a^2 + a D' + 2 D a' + D D'')     (module docstring)
 
@@ -332,9 +372,9 @@ def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[flo
     grid = np.linspace(max(domain[0], float(x.min()) - margin), min(domain[1], float(x.max()) + margin), int(grid_points))
     t = _table(model, grid, domain)
     interpolate = _Interpolation(grid, x)
-    drift_bias = 0.5 * dt * (t.a * t.da + t.D * t.d2a)
-    diffusion_bias = 0.5 * dt * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
-    return interpolate(drift_bias), interpolate(diffusion_bias)
+    drift_bias = 0.5 * (t.a * t.da + t.D * t.d2a)
+    diffusion_bias = 0.5 * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
+    return dt * interpolate(drift_bias), dt * interpolate(diffusion_bias)
 
 
 class _Interpolation:
@@ -366,6 +406,7 @@ class _Likelihood:
     def __post_init__(self) -> None:
         self.interpolate = _Interpolation(self.grid, self.data.starts)
         self.step = self.data.ends - self.data.starts
+        self.h = self.data.dt if self.data.uniform else self.data.intervals
 
     def moments(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean increment m - x and variance v of every transition."""
@@ -373,14 +414,17 @@ class _Likelihood:
         if self.progress is not None:
             self.progress("likelihood evaluations", self.evaluations, max(self.evaluations, 100))
         t = _table(fit_estimates.build_model(self.factory, self.names, theta), self.grid, self.domain)
-        dt = self.data.dt
+        h = self.h
         if self.transition == "euler":
-            return self.interpolate(t.a) * dt, self.interpolate(t.D) * (2 * dt)
-        mean = self.interpolate(t.a * dt + 0.5 * dt**2 * (t.a * t.da + t.D * t.d2a))
-        variance_table = 2 * t.D * dt + dt**2 * (t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
-        # v = 2 D dt (1 + O(dt)); keep it >= D dt where dt is too coarse for the expansion
-        variance = self.interpolate(np.maximum(variance_table, t.D * dt))
-        return mean, variance
+            return self.interpolate(t.a) * h, self.interpolate(t.D) * (2 * h)
+        mean_correction, variance_correction = 0.5 * (t.a * t.da + t.D * t.d2a), t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D
+        if np.ndim(h) == 0:  # one table per moment: two interpolations instead of four
+            mean = self.interpolate(t.a * h + h**2 * mean_correction)
+            # v = 2 D h (1 + O(h)); keep it >= D h where h is too coarse for the expansion
+            return mean, self.interpolate(np.maximum(2 * t.D * h + h**2 * variance_correction, t.D * h))
+        D = self.interpolate(t.D)
+        mean = self.interpolate(t.a) * h + h**2 * self.interpolate(mean_correction)
+        return mean, np.maximum(2 * D * h + h**2 * self.interpolate(variance_correction), D * h)
 
     def negative_log(self, theta: np.ndarray) -> float:
         mean, variance = self.moments(theta)

@@ -3,7 +3,9 @@
 A free parameter is a dotted case-file key with a number as its value in the case
 (the starting point): ``models.LABEL.KEY`` (a model keyword, e.g.
 ``models.gclm1.kappa``), ``temperature.KEY`` (a profile parameter, when T is not
-known exactly) or ``potential.KEY``. The models fitted are those named by free
+known exactly) or ``potential.KEY``; a named constant of a formula profile or
+potential is ``temperature.NAME`` or, as written in the case file,
+``temperature.parameters.NAME``. The models fitted are those named by free
 ``models.*`` keys, or every model of the case when none is named; temperature and
 potential keys are free in each of them. Every fitted model sees the same data, so
 their AIC/BIC compare them.
@@ -15,16 +17,22 @@ Data files (x in the case's length units):
   optional ``width`` (counts per bin, Poisson likelihood); or NetCDF with variables
   of those names along one dimension.
 * trajectories (``--trajectories``): CSV with columns ``x`` and optionally ``t``
-  (time) and ``id`` (trajectory label; else NaN rows separate trajectories); ``.npy``
-  (1D NaN-separated or 2D, one trajectory per row); ``.npz`` or NetCDF with ``x`` and
-  optionally ``t``, ``id``, ``dt``. Without times, ``--dt`` gives the interval.
+  (time) and ``id`` (trajectory label: a NaN or empty x is then a missing frame;
+  without ids NaN rows separate trajectories); ``.npy`` (1D NaN-separated, or 2D, one
+  trajectory per row, NaN for missing frames and as padding of shorter ones); ``.npz``
+  or NetCDF with ``x`` and optionally ``t``, ``id``, ``dt``. Without times, ``--dt``
+  gives the frame interval; an increment across missing frames spans their time, and
+  with times any spacing is allowed.
+
+Files are read by :mod:`fpsolver.io.data_files`, which refuses hostile ones (not a
+regular file, binary garbage, pickled arrays, truncated or oversized headers) with a
+one-line error.
 
 Results go to ``CASE/fits/NAME/`` (written atomically; nothing is written on error).
 """
 
 from __future__ import annotations
 
-import csv
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,8 +65,10 @@ class FreeParameter:
 def parse_free(config: CaseConfig, key: str) -> FreeParameter:
     """Check a ``--free`` key against the case schema; its case value is the start."""
     parts = key.split(".")
+    if parts[0] in SECTIONS[1:] and len(parts) == 3 and parts[1] == "parameters":
+        parts = [parts[0], parts[2]]  # temperature.parameters.s: a formula constant, as temperature.s
     if parts[0] not in SECTIONS or len(parts) != (3 if parts[0] == "models" else 2):
-        raise CaseError(f"--free {key}: expected models.LABEL.KEY, temperature.KEY or potential.KEY")
+        raise CaseError(f"--free {key}: expected models.LABEL.KEY, temperature.KEY or potential.KEY (a formula's constant: temperature.NAME or temperature.parameters.NAME)")
     if parts[0] == "models":
         label, name = parts[1], parts[2]
         if label not in config.models:
@@ -140,52 +150,13 @@ def _open(case: str | Path, keys: list[str]) -> tuple[Case, list[FreeParameter]]
 # ---------------------------------------------------------------- reading data files
 
 
-def _read_csv(path: Path) -> dict[str, np.ndarray]:
-    """Columns of a CSV file with a header; a one-line error naming the line at fault."""
-    with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows = [row for row in rows if row and not row[0].lstrip().startswith("#")]
-    if len(rows) < 2:
-        raise CaseError(f"{path}: needs a header line and at least one data line")
-    header = [name.strip() for name in rows[0]]
-    columns: dict[str, list[float]] = {name: [] for name in header}
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise CaseError(f"{path}: data line {number - 1} has {len(row)} fields, the header has {len(header)}")
-        for name, text in zip(header, row):
-            try:
-                columns[name].append(float(text) if name != "id" else text.strip())
-            except ValueError:
-                raise CaseError(f"{path}: data line {number - 1}, column {name!r}: {text.strip()!r} is not a number") from None
-    return {name: np.asarray(values) for name, values in columns.items()}
-
-
-def _read_netcdf(path: Path) -> dict[str, Any]:
-    import xarray as xr
+def _read_table(path: Path) -> dict[str, Any]:
+    from fpsolver.io.data_files import DataFileError, read_table
 
     try:
-        with xr.open_dataset(path, engine="h5netcdf") as dataset:
-            arrays = {name: dataset[name].values for name in [*dataset.data_vars, *dataset.coords]}
-            arrays.update({name: value for name, value in dataset.attrs.items() if name == "dt"})
-    except (OSError, ValueError) as exc:
-        raise CaseError(f"{path}: cannot read NetCDF: {exc}") from None
-    return arrays
-
-
-def _read_table(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise CaseError(f"{path}: data file does not exist")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix in (".nc", ".h5", ".netcdf"):
-        return _read_netcdf(path)
-    if suffix == ".npy":
-        return {"x": np.load(path, allow_pickle=False)}
-    if suffix == ".npz":
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    raise CaseError(f"{path}: unknown data format {suffix!r} (use .csv, .nc, .npy or .npz)")
+        return read_table(path)
+    except DataFileError as exc:
+        raise CaseError(str(exc)) from None
 
 
 def _position(path: Path, exc: Exception, tabular: bool) -> str:
@@ -218,8 +189,11 @@ def read_trajectories(path: Path, dt: float | None):
     if "x" not in columns:
         raise CaseError(f"{path}: needs an 'x' array or column, found {', '.join(columns)}")
     stored_dt = columns.get("dt")
-    if dt is None and stored_dt is not None:
-        dt = float(np.asarray(stored_dt))
+    if stored_dt is not None:
+        stored = np.asarray(stored_dt)
+        if stored.size != 1 or stored.dtype.kind not in "iuf":
+            raise CaseError(f"{path}: 'dt' must be one number, got an array of shape {stored.shape} and type {stored.dtype}")
+        dt = float(stored.ravel()[0]) if dt is None else dt
     try:
         return trajectories(columns["x"], dt=dt, t=columns.get("t"), ids=columns.get("id"))
     except ValueError as exc:
@@ -294,7 +268,7 @@ def infer_case_directory(
     for label, fit in fits.items():
         coefficients = fit.model.coefficients(grid, domain)
         curves[label] = (grid, -coefficients.A, coefficients.D)
-        drift, diffusion = bin_averages(fit.model, data, estimates.edges, domain)
+        drift, diffusion = bin_averages(fit.model, data, estimates.edges, domain, finite_dt=True)
         chi2[label] = {
             "drift": chi2_per_dof(estimates.drift[used], drift[used], estimates.drift_error[used]),
             "diffusion": chi2_per_dof(estimates.diffusion[used], diffusion[used], estimates.diffusion_error[used]),
