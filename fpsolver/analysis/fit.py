@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize
 from scipy.special import gammaln
 
 from fpsolver.analysis.fit_estimates import (
@@ -50,6 +50,7 @@ from fpsolver.analysis.fit_estimates import (
     multimodality,
     profile_intervals,
     resolve_bounds,
+    search_points,
 )
 from fpsolver.pde.exact import steady_state_at
 
@@ -65,11 +66,8 @@ NODE_QUADRATURE_ORDER = 8
 #: eta_eff <= 0): large and constant, so the optimiser steps back
 INVALID_RESIDUAL = 1e6
 INTERVALS = ("profile", "wald")
-#: Sobol points of the global search per free parameter (rounded up to a power of 2)
-SEARCH_POINTS_PER_PARAMETER = 8
 #: local optimisations: from the given start and from the best search points
 LOCAL_STARTS = 4
-SEARCH_SEED = 20231
 
 Progress = Callable[[str, float, float], None]
 
@@ -331,28 +329,6 @@ def _best_scale(data: ProfileData, shape: np.ndarray) -> float:
     return float(max(np.sum(weights * data.values * shape) / np.sum(weights * shape**2), 1e-300))
 
 
-def _search_box(start: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The box of the global search: the bounds where finite; else start/10 .. 10 start
-    (sampled in logarithm) for a parameter bounded below by a positive number, and
-    start ± max(2 |start|, 1) otherwise. Returns (lower, upper, logarithmic)."""
-    logarithmic = (low > 0) & ~(np.isfinite(high) & (high / np.maximum(low, 1e-300) < 100))
-    width = np.maximum(2 * np.abs(start), 1.0)
-    lower = np.where(logarithmic, np.maximum(low, start / 10), np.maximum(low, start - width))
-    upper = np.where(logarithmic, np.minimum(high, start * 10), np.minimum(high, start + width))
-    return lower, upper, logarithmic
-
-
-def _search_points(start: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
-    """Scrambled Sobol points (seeded, so fits are reproducible) of the search box."""
-    lower, upper, logarithmic = _search_box(start, low, high)
-    count = SEARCH_POINTS_PER_PARAMETER * max(start.size, 1)
-    unit = stats.qmc.Sobol(start.size, scramble=True, seed=SEARCH_SEED).random(int(2 ** np.ceil(np.log2(count))))
-    linear = lower + unit * (upper - lower)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geometric = np.exp(np.log(lower) + unit * (np.log(upper) - np.log(lower)))
-    return np.where(logarithmic, geometric, linear)
-
-
 def fit_profile(
     factory: ModelFactory,
     initial: Mapping[str, float],
@@ -442,7 +418,7 @@ def fit_profile(
         return full, deviance(full), solution
 
     if names:
-        screened = [(point, deviance(point)) for point in _search_points(theta0, low, high)]
+        screened = [(point, deviance(point)) for point in search_points(theta0, low, high)]
         starts = [theta0] + [point for point, value in sorted(screened, key=lambda item: item[1]) if np.isfinite(value)][: LOCAL_STARTS - 1]
         solutions = [local(point) for point in starts]
         best_theta, _, solution = min(solutions, key=lambda item: item[1])

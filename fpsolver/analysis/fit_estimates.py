@@ -44,6 +44,9 @@ POSITIVE_FLOOR = 1e-3
 SINGULAR_RATIO = 1e-10
 #: the level of the profile-likelihood intervals
 PROFILE_LEVEL = 0.95
+#: Sobol points of the global search per free parameter (rounded up to a power of 2)
+SEARCH_POINTS_PER_PARAMETER = 8
+SEARCH_SEED = 20231
 
 
 class DataError(ValueError):
@@ -433,3 +436,25 @@ def multimodality(names: Sequence[str], minima: list[tuple[np.ndarray, float]]) 
         second = ", ".join(f"{n} = {v:.4g}" for n, v in zip(names, minima[1][0]))
         warnings.append(f"a second minimum ({second}) lies within Δ(-2 ln L) = {minima[1][1] - best:.3g} < {MULTIMODAL_DEVIANCE:g} of the best: the data do not single out one optimum")
     return rows, warnings
+
+
+def _search_box(start: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The box of the global search: the bounds where finite; else start/10 .. 10 start
+    (sampled in logarithm) for a parameter bounded below by a positive number, and
+    start ± max(2 |start|, 1) otherwise. Returns (lower, upper, logarithmic)."""
+    logarithmic = (low > 0) & ~(np.isfinite(high) & (high / np.maximum(low, 1e-300) < 100))
+    width = np.maximum(2 * np.abs(start), 1.0)
+    lower = np.where(logarithmic, np.maximum(low, start / 10), np.maximum(low, start - width))
+    upper = np.where(logarithmic, np.minimum(high, start * 10), np.minimum(high, start + width))
+    return lower, upper, logarithmic
+
+
+def search_points(start: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Scrambled Sobol points (seeded, so fits are reproducible) of the search box."""
+    lower, upper, logarithmic = _search_box(start, low, high)
+    count = SEARCH_POINTS_PER_PARAMETER * max(start.size, 1)
+    unit = stats.qmc.Sobol(start.size, scramble=True, seed=SEARCH_SEED).random(int(2 ** np.ceil(np.log2(count))))
+    linear = lower + unit * (upper - lower)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geometric = np.exp(np.log(lower) + unit * (np.log(upper) - np.log(lower)))
+    return np.where(logarithmic, geometric, linear)

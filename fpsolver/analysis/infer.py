@@ -43,10 +43,10 @@ information I_jk = Σ [∂_j m ∂_k m / v + ∂_j v ∂_k v / (2 v^2)].
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import optimize
+from scipy import linalg, optimize
 
 from fpsolver.analysis import fit_estimates
 from fpsolver.analysis.compare import chi2_per_dof
@@ -75,8 +75,14 @@ DT_TOLERANCE = 1e-6
 INVALID_NEGATIVE_LOG = 1e12
 #: the optimiser stops when the score is below this in units of the standard errors (so θ̂ is within 1e-4 σ)
 SCORE_TOLERANCE = 1e-4
+#: the same for the optimisations of a likelihood profile (Δ(-2 ln L) to about 1e-4)
+PROFILE_TOLERANCE = 1e-2
 #: points of the table on which :func:`kramers_moyal_bias` differentiates the model's fields
 BIAS_GRID_POINTS = 1025
+#: the lag-1 diagnostic flags localization noise when the z-score of the mean product of
+#: successive residual increments is below -NOISE_Z
+NOISE_Z = 4.0
+NOISE_PARAMETER = "noise_variance"
 Progress = Callable[[str, float, float], None]
 
 
@@ -477,15 +483,43 @@ class TrajectoryFit(ModelFit):
     ----------
     n_transitions, dt, transition
         Data size, sampling interval and transition density used.
+    noise
+        The lag-1 diagnostic of the residual increments (:func:`lag_one_noise`).
+    minima, warnings
+        Distinct local optima found by the global search (values, -2 ln L) and warnings
+        (a competing second minimum, localization noise detected but not modelled).
     """
 
     n_transitions: int
     dt: float
     transition: str
+    noise: dict[str, float] = field(default_factory=dict)
+    minima: tuple[dict[str, object], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for fit.json."""
-        return {"transition": self.transition, **super().as_dict(), "n_transitions": self.n_transitions, "dt": self.dt}
+        extra = {"n_transitions": self.n_transitions, "dt": self.dt, "noise_diagnostic": self.noise, "minima": list(self.minima), "warnings": list(self.warnings)}
+        return {"transition": self.transition, **super().as_dict(), **extra}
+
+
+def lag_one_noise(data: Trajectories, residuals: np.ndarray) -> dict[str, float]:
+    """Localization-noise diagnostic from residual increments r_k = Δx_k - m_k.
+
+    Under the model, successive residuals of one trajectory are uncorrelated (m_k is
+    the conditional mean); a position noise of variance σ² adds ε_{k+1} - ε_k to every
+    increment, so E[r_k r_{k+1}] = -σ². Returns the lag-1 correlation, the z-score of
+    the mean product (its standard error from the products' spread) and
+    σ̂² = max(-mean product, 0) (length²); ``detected`` is 1.0 when z < -:data:`NOISE_Z`.
+    """
+    pairs = data.successive
+    if pairs.size < 10:
+        return {"pairs": float(pairs.size), "lag1_correlation": float("nan"), "z": float("nan"), "variance": float("nan"), "detected": 0.0}
+    products = residuals[pairs] * residuals[pairs + 1]
+    mean, spread = float(products.mean()), float(products.std(ddof=1))
+    z = mean / (spread / np.sqrt(pairs.size)) if spread > 0 else 0.0
+    correlation = mean / float(np.mean(residuals**2))
+    return {"pairs": float(pairs.size), "lag1_correlation": correlation, "z": z, "variance": max(-mean, 0.0), "detected": float(z < -NOISE_Z)}
 
 
 def fit_trajectories(
@@ -497,6 +531,8 @@ def fit_trajectories(
     transition: str = "kessler",
     bounds: Mapping[str, tuple[float, float]] | None = None,
     grid_points: int = 2049,
+    noise: bool = False,
+    intervals: str = "profile",
     progress: Progress | None = None,
 ) -> TrajectoryFit:
     """Maximum-likelihood fit of the free parameters ``initial`` to trajectories.
@@ -518,19 +554,37 @@ def fit_trajectories(
         Optional (low, high) per parameter (defaults as for :func:`fpsolver.fit.fit_profile`).
     grid_points
         Points of the coefficient table over the range of the data.
+    noise
+        Fit a localization-noise variance σ² >= 0 (length², parameter
+        ``noise_variance``) with the model: observed positions x_k + ε_k, ε_k ~ N(0, σ²)
+        independent. The increments of one trajectory are then jointly Gaussian with
+        covariance v_k + 2σ² on the diagonal and -σ² between successive increments (a
+        tridiagonal matrix per trajectory; its Cholesky factor gives the exact Gaussian
+        likelihood in O(n)). Approximation: the transition moments m_k, v_k are evaluated
+        at the observed (noisy) starts, which is exact for a linear drift and constant D
+        and otherwise adds an O(σ²) error relative to the spatial variation of a and D.
+    intervals
+        ``"profile"`` (default): 95% profile-likelihood intervals inside the bounds;
+        ``"wald"``: θ̂ ± 1.96 σ from the Fisher information.
     progress
         ``progress(task, done, total)`` called at each likelihood evaluation.
 
-    Optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in coordinates scaled by the
-    standard errors at the starting point, so every direction has unit curvature, with
-    the score Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)] (r = Δx - m; ∂m, ∂v by forward
-    differences, one moment evaluation per parameter) as gradient; it stops when the
-    scaled score is below :data:`SCORE_TOLERANCE`.
+    Search: the likelihood is screened at scrambled Sobol points of the parameter box
+    (as for profile fits); local optimisations start from ``initial`` and from the best
+    screened point. Local optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in
+    coordinates scaled by the standard errors at the starting point, with the score
+    Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)] (r = Δx - m; ∂m, ∂v by forward differences) as
+    gradient without noise (numerical gradients with it); it stops when the scaled score
+    is below :data:`SCORE_TOLERANCE`. Without noise, the covariance is the inverse
+    expected Fisher information; with noise, the inverse observed information (central
+    second differences of -ln L).
     """
     if not isinstance(data, Trajectories):
         raise TypeError("data must come from fpsolver.infer.trajectories(...)")
     if transition not in TRANSITIONS:
         raise ValueError(f"transition must be one of {TRANSITIONS}, got {transition!r}")
+    if intervals not in ("profile", "wald"):
+        raise ValueError(f"intervals must be 'profile' or 'wald', got {intervals!r}")
     start = fit_estimates.check_initial(initial)
     names = tuple(start)
     low, high = fit_estimates.resolve_bounds(start, bounds)
@@ -543,31 +597,171 @@ def fit_trajectories(
     grid = np.linspace(max(domain[0], lowest - margin), min(domain[1], highest + margin), int(grid_points))
     likelihood = _Likelihood(factory, names, data, domain, transition, grid, progress=progress)
     theta0 = np.array(list(start.values()), dtype=float)
-    baseline = likelihood.negative_log(theta0)
-    success, message, best = True, "no free parameters", theta0
+    residuals0 = likelihood.step - likelihood.moments(theta0)[0]
+    diagnostic0 = lag_one_noise(data, residuals0)
+    if noise:
+        names = (*names, NOISE_PARAMETER)
+        theta0 = np.append(theta0, max(diagnostic0["variance"], 1e-6 * float(np.mean(residuals0**2))))
+        low, high = np.append(low, 0.0), np.append(high, np.inf)
+    model_count = len(names) - int(noise)
+    search = _Search(likelihood, model_count, low, high)
+    best, value, success, message, solutions = theta0, search.negative_log(theta0), True, "no free parameters", []
     if names:
-        scale = np.sqrt(np.diag(fit_estimates.covariance_from_information(likelihood.information(theta0, low, high), names)))
+        scale = search.scales(theta0)
+        screened = [(point, search.negative_log(point)) for point in fit_estimates.search_points(theta0, low, high)]
+        candidates = [point for point, score in sorted(screened, key=lambda item: item[1]) if np.isfinite(score)][:1]
+        solutions = [search.minimise(point, scale) for point in [theta0, *candidates]]
+        best, value, solution = min(solutions, key=lambda item: item[1])
+        success, message = bool(solution.success), str(solution.message)
+    information = search.information(best) if names else np.zeros((0, 0))
+    covariance, combinations = fit_estimates.identifiability(information, names, best)
+    estimates = ParameterEstimates(names, best.copy(), covariance, combinations=combinations)
+    minima = fit_estimates.distinct_minima([(theta, 2 * score) for theta, score, _ in solutions], estimates.errors) if solutions else []
+    rows, warnings = fit_estimates.multimodality(names, minima) if minima else ([], [])
+    if names and intervals == "profile" and not combinations:
+        scale = np.where(np.isfinite(estimates.errors) & (estimates.errors > 0), estimates.errors, search.scales(best))
 
-        def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
+        def profiled(j: int, fixed: float, begin: np.ndarray) -> tuple[float, np.ndarray]:
+            # start from the Gaussian approximation's conditional optimum given θ_j
+            guess = np.clip(best + (fixed - best[j]) * covariance[:, j] / covariance[j, j], low, high)
+            if search.negative_log(guess) > search.negative_log(np.where(np.arange(begin.size) == j, fixed, begin)):
+                guess = begin.copy()
+            guess[j] = fixed
+            optimum, least, _ = search.minimise(guess, scale, fixed=j, tolerance=PROFILE_TOLERANCE)
+            return 2 * least, optimum
+
+        lower, upper, low_flags, high_flags = fit_estimates.profile_intervals(profiled, best, 2 * value, estimates.errors, low, high)
+        estimates = replace(estimates, profile=(lower, upper), at_bound=(low_flags, high_flags))
+    diagnostic = lag_one_noise(data, likelihood.step - likelihood.moments(best[:model_count])[0])
+    if diagnostic["detected"] and not noise:
+        warnings.append(
+            f"successive increments are anti-correlated (lag-1 correlation {diagnostic['lag1_correlation']:.3g}, z = {diagnostic['z']:.3g}): "
+            f"localization noise of variance about {diagnostic['variance']:.3g} biases D and the drift; fit it with noise=True (--noise)"
+        )
+    factory_names = names[:model_count]
+    model_estimates = ParameterEstimates(factory_names, best[:model_count], covariance[:model_count, :model_count])
+    outcome = fit_estimates.fit_outcome(factory, model_estimates, -value, len(names), data.size, success=success, message=message, evaluations=likelihood.evaluations)
+    outcome["parameters"] = estimates
+    return TrajectoryFit(**outcome, n_transitions=data.size, dt=data.dt, transition=transition, noise=diagnostic, minima=tuple(rows), warnings=tuple(warnings))
+
+
+@dataclass
+class _Search:
+    """-ln L of (model parameters, [σ²]) with the optimiser, the information and the
+    profiles built on it (see :func:`fit_trajectories`)."""
+
+    likelihood: _Likelihood
+    model_count: int
+    low: np.ndarray
+    high: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.noise = self.low.size > self.model_count
+        self.pairs = self.likelihood.data.successive
+
+    def negative_log(self, theta: np.ndarray) -> float:
+        """-ln L (+inf where the model cannot be built)."""
+        try:
+            mean, variance = self.likelihood.moments(theta[: self.model_count])
+        except ValueError:
+            return np.inf
+        residual = self.likelihood.step - mean
+        if not self.noise:
+            return float(0.5 * np.sum(residual**2 / variance + np.log(2 * np.pi * variance)))
+        return _correlated_negative_log(residual, variance, float(theta[-1]), self.pairs)
+
+    def scales(self, theta: np.ndarray) -> np.ndarray:
+        """Standard errors at ``theta`` from the (pseudo-)inverse information; 10% of the
+        value (or 1e-3) where a direction is not determined."""
+        information = self.information(theta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            errors = np.sqrt(np.clip(np.diag(np.linalg.pinv(information)), 0.0, None))
+        fallback = np.maximum(0.1 * np.abs(theta), 1e-3)
+        return np.where(np.isfinite(errors) & (errors > 0), errors, fallback)
+
+    def information(self, theta: np.ndarray) -> np.ndarray:
+        """Expected Fisher information without noise, observed information (central
+        second differences of -ln L, steps 1e-3 of the scale) with it."""
+        if not self.noise:
+            return self.likelihood.information(theta, self.low, self.high)
+        steps = 1e-3 * np.maximum(np.abs(theta), np.append(np.full(self.model_count, 1e-2), 1e-6))
+        k = theta.size
+        hessian = np.empty((k, k))
+        centre = self.negative_log(theta)
+        for j in range(k):
+            for m in range(j, k):
+                shifted = []
+                for sj, sm in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                    point = theta.copy()
+                    point[j] += sj * steps[j]
+                    point[m] += sm * steps[m]
+                    point[-1] = max(point[-1], 0.0)
+                    shifted.append(self.negative_log(point))
+                if j == m:
+                    plus, minus = theta.copy(), theta.copy()
+                    plus[j] += steps[j]
+                    minus[j] = max(minus[j] - steps[j], self.low[j])
+                    value = (self.negative_log(plus) - 2 * centre + self.negative_log(minus)) / (0.5 * (plus[j] - minus[j])) ** 2
+                else:
+                    value = (shifted[0] - shifted[1] - shifted[2] + shifted[3]) / (4 * steps[j] * steps[m])
+                hessian[j, m] = hessian[m, j] = value
+        return hessian
+
+    def minimise(self, theta: np.ndarray, scale: np.ndarray, fixed: int | None = None, tolerance: float = SCORE_TOLERANCE) -> tuple[np.ndarray, float, object]:
+        """L-BFGS-B from ``theta`` over every parameter but ``fixed``, in coordinates z
+        with θ = theta + scale z, until the scaled score is below ``tolerance``."""
+        free = np.array([j for j in range(theta.size) if j != fixed], dtype=int)
+        if free.size == 0:
+            return theta, self.negative_log(theta), None
+        baseline = self.negative_log(theta)
+        baseline = baseline if np.isfinite(baseline) else 0.0
+        low, high = self.low[free], self.high[free]
+
+        def point(z: np.ndarray) -> np.ndarray:
+            full = theta.copy()
+            full[free] = np.clip(theta[free] + scale[free] * z, low, high)
+            return full
+
+        def objective(z: np.ndarray):
+            full = point(z)
+            if self.noise:
+                value = self.negative_log(full)
+                return (value - baseline) if np.isfinite(value) else INVALID_NEGATIVE_LOG
             try:
-                value, score = likelihood.value_and_score(theta0 + scale * z, low, high)
+                value, score = self.likelihood.value_and_score(full, self.low, self.high)
             except ValueError:
                 return INVALID_NEGATIVE_LOG, np.zeros(z.size)
-            return value - baseline, scale * score
+            return value - baseline, scale[free] * score[free]
 
         solution = optimize.minimize(
             objective,
-            np.zeros(theta0.size),
-            jac=True,
+            np.zeros(free.size),
+            jac=not self.noise,
             method="L-BFGS-B",
-            bounds=list(zip((low - theta0) / scale, (high - theta0) / scale)),
-            options={"ftol": 1e-12, "gtol": SCORE_TOLERANCE, "maxiter": 200},
+            bounds=list(zip((low - theta[free]) / scale[free], (high - theta[free]) / scale[free])),
+            options={"ftol": 1e-12 if tolerance == SCORE_TOLERANCE else 1e-10, "gtol": tolerance, "maxiter": 200},
         )
-        best, success, message = theta0 + scale * solution.x, bool(solution.success), str(solution.message)
-    covariance = fit_estimates.covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))
-    estimates = ParameterEstimates(names, best.copy(), covariance)
-    outcome = fit_estimates.fit_outcome(factory, estimates, -likelihood.negative_log(best), len(names), data.size, success=success, message=message, evaluations=likelihood.evaluations)
-    return TrajectoryFit(**outcome, n_transitions=data.size, dt=data.dt, transition=transition)
+        best = point(solution.x)
+        return best, self.negative_log(best), solution
+
+
+def _correlated_negative_log(residual: np.ndarray, variance: np.ndarray, noise: float, pairs: np.ndarray) -> float:
+    """-ln L of residual increments with covariance diag(v + 2σ²) and -σ² between the
+    successive increments ``pairs`` (k, k + 1): banded Cholesky factor U (U^T U = Σ),
+    -ln L = ½ (|U^-T r|² + 2 Σ ln U_kk + n ln 2π)."""
+    n = residual.size
+    banded = np.zeros((2, n))
+    banded[1] = variance + 2.0 * noise
+    upper = np.zeros(n)
+    upper[pairs + 1] = -noise
+    banded[0] = upper
+    try:
+        factor = linalg.cholesky_banded(banded, lower=False, check_finite=False)
+    except linalg.LinAlgError:
+        return np.inf
+    lower = np.vstack([factor[1], np.append(factor[0, 1:], 0.0)])  # U^T, lower bidiagonal
+    whitened = linalg.solve_banded((1, 0), lower, residual, check_finite=False)
+    return float(0.5 * (whitened @ whitened) + np.sum(np.log(factor[1])) + 0.5 * n * np.log(2 * np.pi))
 
 
 def simulate_trajectories(
