@@ -42,6 +42,9 @@ POSITIVE_FLOOR = 1e-3
 #: eigenvalue of the normalised Fisher information, relative to the largest, below which
 #: a direction counts as not determined by the data
 SINGULAR_RATIO = 1e-10
+#: a parameter whose information sqrt(I_jj) |θ_j| is below this fraction of the largest
+#: one is not determined at all (the likelihood does not depend on it)
+UNINFORMED_RATIO = 1e-6
 #: the level of the profile-likelihood intervals
 PROFILE_LEVEL = 0.95
 #: Sobol points of the global search per free parameter (rounded up to a power of 2)
@@ -289,8 +292,9 @@ def covariance_from_information(information: np.ndarray, names: Sequence[str]) -
 def identifiability(information: np.ndarray, names: Sequence[str], values: np.ndarray) -> tuple[np.ndarray, tuple[dict[str, object], ...]]:
     """Covariance and the identifiable combinations of a near-singular Fisher information.
 
-    The information I is normalised to unit diagonal, Ĩ = S^-1 I S^-1 (S = sqrt(diag I)),
-    and eigen-decomposed. Eigenvalues below :data:`SINGULAR_RATIO` x the largest are
+    A parameter with sqrt(I_jj) |θ_j| below :data:`UNINFORMED_RATIO` x the largest is
+    not determined at all. The rest of I is normalised to unit diagonal,
+    Ĩ = S^-1 I S^-1 (S = sqrt(diag I)), and eigen-decomposed. Eigenvalues below :data:`SINGULAR_RATIO` x the largest are
     directions the data do not determine. Then the covariance is the pseudo-inverse
     restricted to the determined directions, with NaN in the rows and columns of every
     parameter that enters an undetermined direction, and each such group is reported by
@@ -307,7 +311,8 @@ def identifiability(information: np.ndarray, names: Sequence[str], values: np.nd
         return np.zeros((0, 0)), ()
     values = np.asarray(values, dtype=float)
     scale = np.sqrt(np.clip(np.diag(information), 0.0, None))
-    zero = scale == 0
+    relative = scale * np.maximum(np.abs(values), 1e-8)  # information on ln θ (θ ≠ 0)
+    zero = (scale == 0) | (relative < UNINFORMED_RATIO * relative.max())
     safe = np.where(zero, 1.0, scale)
     normalised = information / np.outer(safe, safe)
     normalised[zero, :] = normalised[:, zero] = 0.0

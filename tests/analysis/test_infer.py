@@ -198,3 +198,56 @@ def test_the_maximum_does_not_depend_on_the_start():
     (value_low, error), (value_high, _) = low.parameters["stiffness"], high.parameters["stiffness"]
     assert abs(value_low - value_high) < 1e-3 * error
     assert low.log_likelihood == pytest.approx(high.log_likelihood, abs=1e-6)
+
+
+def brownian_model(values):
+    return fpsolver.Ito(FLAT, kB=values["kB"], eta=values["eta"])
+
+
+def test_kb_and_eta_from_free_diffusion_are_reported_as_their_ratio():
+    """Free diffusion determines only D = kB T / eta: the fit reports the combination
+    kB^1 eta^-1 with its value (the true D = 1 within its error) instead of two numbers."""
+    rng = np.random.default_rng(8)
+    x = np.cumsum(np.sqrt(2 * 0.01) * rng.standard_normal(20_000))
+    result = infer.fit_trajectories(brownian_model, {"kB": 1.2, "eta": 1.0}, infer.trajectories(x / 400, dt=0.01 / 400**2), domain=(-10.0, 10.0))
+    (combination,) = result.parameters.combinations
+    powers = dict(zip(combination["parameters"], combination["powers"]))
+    assert powers["kB"] == pytest.approx(-powers["eta"], rel=1e-3) and abs(powers["kB"]) == pytest.approx(1.0)
+    ratio = combination["value"] if powers["kB"] > 0 else 1 / combination["value"]
+    assert abs(np.log(ratio)) < 3 * combination["log_error"] and combination["log_error"] < 0.02
+    assert np.all(np.isnan(result.parameters.errors))
+    assert result.as_dict()["parameters"]["identifiable_combinations"][0]["combination"].count("^") == 2
+
+
+def noisy_ou(rows, points, seed, noise=0.02, missing=0.05, dt=0.0025):
+    rng = np.random.default_rng(seed)
+    x = np.array([ou_path(points, dt, seed=seed * 100 + row) for row in range(rows)])
+    observed = x + noise * rng.standard_normal(x.shape)
+    observed[rng.random(x.shape) < missing] = np.nan
+    return infer.trajectories(observed, dt=dt)
+
+
+def ou_scaled(values):
+    return fpsolver.Ito(FLAT, potential=potentials.harmonic(stiffness=values["stiffness"]), kB=values["kB"])
+
+
+def test_localization_noise_is_detected_and_fitted():
+    """Noise 0.02 and 5% missing frames on exact OU paths (k = 1, D = 1, dt = 0.0025):
+    without the noise model the D scale kB is biased (2 sigma^2 / (2 D dt) = 16%) and the
+    lag-1 diagnostic warns; with it kB, the stiffness and sigma^2 = 4e-4 are covered by
+    their profile intervals, the noise interval inside [0, inf)."""
+    data = noisy_ou(4, 5000, seed=2)
+    plain = infer.fit_trajectories(ou_scaled, {"stiffness": 1.2, "kB": 0.8}, data, domain=DOMAIN, intervals="wald")
+    assert plain.noise["detected"] and any("anti-correlated" in w for w in plain.warnings)
+    assert plain.parameters.interval()[0][1] > 1.0  # kB's interval excludes the truth
+    fitted = infer.fit_trajectories(ou_scaled, {"stiffness": 1.2, "kB": 0.8}, data, domain=DOMAIN, noise=True)
+    assert fitted.parameters.names == ("stiffness", "kB", "noise_variance")
+    low, high = fitted.parameters.interval()
+    assert np.all((low <= [1.0, 1.0, 4e-4]) & ([1.0, 1.0, 4e-4] <= high)), (low, high)
+    assert low[2] >= 0.0 and not any("anti-correlated" in w for w in fitted.warnings)
+
+
+def test_noise_free_data_are_not_flagged():
+    data = noisy_ou(4, 5000, seed=3, noise=0.0, missing=0.0)
+    result = infer.fit_trajectories(ou_scaled, {"stiffness": 1.2, "kB": 0.8}, data, domain=DOMAIN, intervals="wald")
+    assert not result.noise["detected"] and abs(result.noise["z"]) < 4
