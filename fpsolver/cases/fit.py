@@ -215,7 +215,7 @@ def _default_name(path: Path, free: list[FreeParameter]) -> str:
     return "-".join([path.stem, *(f.key.removeprefix("models.") for f in free)]) or path.stem
 
 
-def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str], *, name: str | None = None, progress: Progress | None = None) -> FitRun:
+def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str], *, name: str | None = None, intervals: str = "profile", progress: Progress | None = None) -> FitRun:
     """``fpsolver fit``: fit the case's models to a steady profile and write CASE/fits/NAME/."""
     from fpsolver.analysis.fit import fit_profile
     from fpsolver.io.fit_output import write_profile_fits
@@ -228,7 +228,7 @@ def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str],
     for label in _labels(loaded, free):
         mine = [f for f in free if f.label in (None, label)]
         factory = model_factory(loaded, label, mine)
-        fits[label] = guard(f"models.{label}", lambda: fit_profile(factory, {f.key: f.initial for f in mine}, profile, domain=domain, progress=progress))
+        fits[label] = guard(f"models.{label}", lambda: fit_profile(factory, {f.key: f.initial for f in mine}, profile, domain=domain, intervals=intervals, progress=progress))
     target = write_profile_fits(loaded.directory, name or _default_name(Path(data), free), loaded.config.resolved(), Path(data), fits)
     return FitRun(fits=fits, target=target)
 
@@ -242,6 +242,8 @@ def infer_case_directory(
     bins: int = 20,
     transition: str = "kessler",
     name: str | None = None,
+    noise: bool = False,
+    intervals: str = "profile",
     progress: Progress | None = None,
 ) -> FitRun:
     """``fpsolver infer``: binned drift and D(x) estimates and maximum-likelihood fits
@@ -259,9 +261,10 @@ def infer_case_directory(
     for label in _labels(loaded, free):
         mine = [f for f in free if f.label in (None, label)]
         factory = model_factory(loaded, label, mine)
-        fits[label] = guard(f"models.{label}", lambda: fit_trajectories(factory, {f.key: f.initial for f in mine}, data, domain=domain, transition=transition, progress=progress))
+        options = {"domain": domain, "transition": transition, "noise": noise, "intervals": intervals, "progress": progress}
+        fits[label] = guard(f"models.{label}", lambda: fit_trajectories(factory, {f.key: f.initial for f in mine}, data, **options))
     grid = np.linspace(float(estimates.edges[0]), float(estimates.edges[-1]), 200)
-    curves, chi2 = {}, {}
+    curves, chi2, binned = {}, {}, {}
     used = estimates.used
     if not np.any(used):
         raise CaseError(f"--bins {bins}: no bin holds enough increments for an estimate")
@@ -269,10 +272,11 @@ def infer_case_directory(
         coefficients = fit.model.coefficients(grid, domain)
         curves[label] = (grid, -coefficients.A, coefficients.D)
         drift, diffusion = bin_averages(fit.model, data, estimates.edges, domain, finite_dt=True)
+        binned[label] = (drift, diffusion)
         chi2[label] = {
             "drift": chi2_per_dof(estimates.drift[used], drift[used], estimates.drift_error[used]),
             "diffusion": chi2_per_dof(estimates.diffusion[used], diffusion[used], estimates.diffusion_error[used]),
         }
     name = name or _default_name(Path(trajectory_file), free)
-    target = write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2)
+    target = write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2, binned)
     return FitRun(fits=fits, target=target)

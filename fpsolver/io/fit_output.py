@@ -38,14 +38,25 @@ def _comparison_table(report: Report, rows: list[dict[str, object]]) -> None:
     report.table(["model", "k", "ln L", "AIC", "BIC", "ΔAIC", "weight"], [[r["model"], r["n_parameters"], r["log_likelihood"], r["aic"], r["bic"], r["delta_aic"], r["weight"]] for r in rows])
 
 
-def _parameter_table(report: Report, label: str, estimates: ParameterEstimates) -> None:
+def _parameter_table(report: Report, label: str, fit: Any) -> None:
+    """Estimates with their 95% intervals (profile likelihood or Wald), correlations, the
+    identifiable combinations, the distinct minima of the search and the warnings."""
+    estimates: ParameterEstimates = fit.parameters
     low, high = estimates.interval()
     report.table(
-        ["model", "parameter", "value", "standard error", "95% interval"],
+        ["model", "parameter", "value", "standard error", f"95% interval ({estimates.interval_method})"],
         [[label, name, value, error, f"[{lo:.6g}, {hi:.6g}]"] for name, value, error, lo, hi in zip(estimates.names, estimates.values, estimates.errors, low, high)],
     )
     if len(estimates.names) > 1:
         report.table(["correlation", *estimates.names], [[name, *row] for name, row in zip(estimates.names, estimates.correlation.tolist())])
+    if estimates.combinations:
+        report.paragraph(f"{label}: the data do not determine every parameter separately (near-singular Fisher information); what they determine:")
+        report.table(["combination", "value", "standard error of its logarithm"], [[c["combination"], c["value"], c["log_error"]] for c in estimates.combinations])
+    if len(fit.minima) > 1:
+        report.paragraph(f"{label}: the global search found {len(fit.minima)} distinct minima (-2 ln L relative to the best):")
+        report.table(["minimum", *estimates.names, "Δ(-2 ln L)"], [[index, *m["values"].values(), m["delta_deviance"]] for index, m in enumerate(fit.minima, start=1)])
+    for warning in fit.warnings:
+        report.paragraph(f"**Warning** ({label}): {warning}")
 
 
 def corner_figure(label: str, estimates: ParameterEstimates, path: Path) -> Path:
@@ -153,12 +164,32 @@ def write_profile_fits(case: Path, name: str, configuration: dict[str, Any], dat
     report.table(["model", "chi2" if not counts else "deviance", "dof", "per dof", "scale", "converged"], rows)
     for label, fit in fits.items():
         if fit.parameters.names:
-            _parameter_table(report, label, fit.parameters)
+            _parameter_table(report, label, fit)
     _comparison_table(report, compare_fits(fits))
     figures = [("fit.png", lambda path: _profile_figure(fits, path))]
     figures += [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in labels if fits[label].parameters.names]
     summary = _common(configuration, data_file, "profile", fits)
     return _write(Path(case) / "fits" / name, summary, dataset, report, figures)
+
+
+def _residual_figure(estimates: KramersMoyal, binned: Mapping[str, tuple[np.ndarray, np.ndarray]], path: Path) -> Path:
+    """(estimate - model) / error per bin for the drift and D, the model's bin averages
+    including the finite-dt bias; points beyond ±2 are what chi2/dof counts."""
+    figure = Figure(figsize=(8.5, 3.4), layout="constrained")
+    axes = figure.subplots(1, 2, sharey=True)
+    used = estimates.used
+    for index, (label, (drift, diffusion)) in enumerate(binned.items()):
+        for ax, estimate, error, model in ((axes[0], estimates.drift, estimates.drift_error, drift), (axes[1], estimates.diffusion, estimates.diffusion_error, diffusion)):
+            ax.plot(estimates.mean_position[used], ((estimate - model) / error)[used], "o-", ms=3, lw=0.6, color=f"C{index}", label=label)
+    for ax, title in zip(axes, ("drift", "diffusion")):
+        ax.axhline(0.0, color="0.5", lw=0.6)
+        for level in (-2.0, 2.0):
+            ax.axhline(level, color="0.7", lw=0.6, ls="--")
+        ax.set(xlabel="x", title=f"{title}: (estimate - model) / error")
+    axes[0].set_ylabel("normalised residual per bin")
+    axes[0].legend(fontsize="x-small")
+    figure.savefig(path, dpi=DPI)
+    return path
 
 
 def _estimates_figure(estimates: KramersMoyal, curves: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]], path: Path) -> Path:
@@ -187,10 +218,13 @@ def write_trajectory_fits(
     fits: Mapping[str, TrajectoryFit],
     curves: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
     chi2: Mapping[str, dict[str, float]],
+    binned: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Path:
     """``CASE/fits/NAME/`` for trajectory inference: binned estimates, model curves
-    ``curves[label] = (x, drift, D)`` of the best fits and their chi^2/dof against the
-    binned estimates ``chi2[label] = {"drift": ..., "diffusion": ...}``."""
+    ``curves[label] = (x, drift, D)`` of the best fits, their chi^2/dof against the
+    binned estimates ``chi2[label] = {"drift": ..., "diffusion": ...}`` and the
+    model's bin averages ``binned[label] = (drift, D)`` (with the finite-dt bias) for
+    the residual plot per bin."""
     labels = list(fits)
     x = next(iter(curves.values()))[0]
     dataset = xr.Dataset(
@@ -215,16 +249,19 @@ def write_trajectory_fits(
     transition = next(iter(fits.values())).transition
     report.paragraph(
         f"{len(data.lengths)} trajectories, {data.size} increments, dt = {data.dt:g}. Binned Kramers-Moyal estimates of the drift and D(x) "
-        f"(bias O(dt)); maximum-likelihood fits with the '{transition}' Gaussian transition density."
+        f"(bias O(dt)); maximum-likelihood fits with the '{transition}' Gaussian transition density. chi2/dof compares the estimates with "
+        "the model's bin averages including the first-order finite-dt bias."
     )
     report.table(
         ["model", "chi2/dof drift", "chi2/dof D", "ln L", "converged"], [[label, chi2[label]["drift"], chi2[label]["diffusion"], fits[label].log_likelihood, fits[label].success] for label in labels]
     )
     for label, fit in fits.items():
         if fit.parameters.names:
-            _parameter_table(report, label, fit.parameters)
+            _parameter_table(report, label, fit)
     _comparison_table(report, compare_fits(fits))
     figures = [("estimates.png", lambda path: _estimates_figure(estimates, curves, path))]
+    if binned:
+        figures.append(("residuals.png", lambda path: _residual_figure(estimates, binned, path)))
     figures += [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in labels if fits[label].parameters.names]
     summary = _common(configuration, data_file, "trajectories", fits)
     summary["estimates"] = {

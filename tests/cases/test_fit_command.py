@@ -68,6 +68,10 @@ def test_infer_compares_all_models_and_prefers_the_generating_one(case):
     assert summary["comparison"][0]["model"] == "gclm1"
     assert summary["chi2_per_dof_vs_estimates"]["gclm1"]["diffusion"] < 2.5
     assert (case / "fits" / "paths" / "figures" / "estimates.png").exists()
+    assert (case / "fits" / "paths" / "figures" / "residuals.png").exists()
+    gclm1 = summary["fits"]["gclm1"]
+    assert gclm1["parameters"]["interval_method"] == "profile" and gclm1["warnings"] == [] and gclm1["minima"][0]["delta_deviance"] == 0.0
+    assert gclm1["noise_diagnostic"]["detected"] == 0.0
 
 
 def write(path, text):
