@@ -254,6 +254,13 @@ class KramersMoyal:
         D̂ = <Δx^2>/(2 Δt) and its standard error (length^2/time).
     mean_position
         Mean start position in each bin (length).
+    diffusion_robust, diffusion_robust_error
+        The localization-noise-robust covariance estimate (length^2/time; Vestergaard,
+        Blainey and Flyvbjerg, Phys. Rev. E 89, 022726 (2014)), over the increments k
+        followed by an increment k + 1 of the same trajectory and elapsed time:
+        D̂_cve = <Δx_k^2 + 2 Δx_k Δx_{k+1}> / (2 Δt). Noise ε adds +2σ² to <Δx_k^2> and
+        -σ² to <Δx_k Δx_{k+1}>, which cancel; its standard error takes the terms as
+        independent (they are correlated at lag 1, so it is a slight underestimate).
     """
 
     edges: np.ndarray
@@ -264,6 +271,8 @@ class KramersMoyal:
     diffusion: np.ndarray
     diffusion_error: np.ndarray
     mean_position: np.ndarray
+    diffusion_robust: np.ndarray | None = None
+    diffusion_robust_error: np.ndarray | None = None
 
     @property
     def used(self) -> np.ndarray:
@@ -297,28 +306,35 @@ def kramers_moyal(data: Trajectories, bins: int | np.ndarray = 20, *, min_count:
         edges = np.asarray(bins, dtype=float)
         if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0) or not np.all(np.isfinite(edges)):
             raise ValueError("'bins' must be a positive integer or at least 2 strictly increasing finite edges")
-    index = _bin_index(data, edges)
-    inside = (index >= 0) & (index < edges.size - 1)
-    index, step, start, elapsed = index[inside], (data.ends - data.starts)[inside], data.starts[inside], data.intervals[inside]
+    all_index = _bin_index(data, edges)
+    inside = (all_index >= 0) & (all_index < edges.size - 1)
+    steps = data.ends - data.starts
+    index, step, start, elapsed = all_index[inside], steps[inside], data.starts[inside], data.intervals[inside]
     n_bins = edges.size - 1
     counts = np.bincount(index, minlength=n_bins).astype(float)
+    few = counts < max(int(min_count), 2)
 
-    def moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        total = np.bincount(index, weights=values, minlength=n_bins)
-        squares = np.bincount(index, weights=values * values, minlength=n_bins)
+    def moments(bins: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        number = np.bincount(bins, minlength=n_bins).astype(float)
+        total = np.bincount(bins, weights=values, minlength=n_bins)
+        squares = np.bincount(bins, weights=values * values, minlength=n_bins)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = total / counts
-            variance = (squares - counts * mean**2) / (counts - 1)
-        return mean, np.sqrt(np.clip(variance, 0.0, None) / counts)
+            mean = total / number
+            variance = (squares - number * mean**2) / (number - 1)
+            error = np.sqrt(np.clip(variance, 0.0, None) / number)
+        mean[few | (number < 2)] = error[few | (number < 2)] = np.nan
+        return mean, error
 
-    drift, drift_error = moments(step / elapsed)
-    diffusion, diffusion_error = moments(step * step / (2 * elapsed))
+    drift, drift_error = moments(index, step / elapsed)
+    diffusion, diffusion_error = moments(index, step * step / (2 * elapsed))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_position = np.bincount(index, weights=start, minlength=n_bins) / counts
-    few = counts < max(int(min_count), 2)
-    for array in (drift, drift_error, diffusion, diffusion_error, mean_position):
-        array[few] = np.nan
-    return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position)
+    mean_position[few] = np.nan
+    pairs = data.successive
+    pairs = pairs[inside[pairs] & (np.abs(data.intervals[pairs + 1] - data.intervals[pairs]) <= DT_TOLERANCE * data.intervals[pairs])]
+    robust_values = (steps[pairs] ** 2 + 2 * steps[pairs] * steps[pairs + 1]) / (2 * data.intervals[pairs])
+    robust, robust_error = moments(all_index[pairs], robust_values)
+    return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position, robust, robust_error)
 
 
 def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tuple[float, float], *, finite_dt: bool = False) -> tuple[np.ndarray, np.ndarray]:

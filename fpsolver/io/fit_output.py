@@ -198,6 +198,11 @@ def _estimates_figure(estimates: KramersMoyal, curves: Mapping[str, tuple[np.nda
     used = estimates.used
     drift_axes.errorbar(estimates.mean_position[used], estimates.drift[used], yerr=estimates.drift_error[used], fmt="o", ms=3, color="k", label="binned estimate")
     diffusion_axes.errorbar(estimates.mean_position[used], estimates.diffusion[used], yerr=estimates.diffusion_error[used], fmt="o", ms=3, color="k", label="binned estimate")
+    if estimates.diffusion_robust is not None:
+        robust = used & np.isfinite(estimates.diffusion_robust)
+        diffusion_axes.errorbar(
+            estimates.mean_position[robust], estimates.diffusion_robust[robust], yerr=estimates.diffusion_robust_error[robust], fmt="s", mfc="none", ms=4, color="0.4", label="noise-robust (covariance) estimate"
+        )
     for index, (label, (x, drift, diffusion)) in enumerate(curves.items()):
         drift_axes.plot(x, drift, color=f"C{index}", label=f"{label} (best fit)")
         diffusion_axes.plot(x, diffusion, color=f"C{index}", label=f"{label} (best fit)")
@@ -235,6 +240,8 @@ def write_trajectory_fits(
             "drift_error": (("bin",), estimates.drift_error, _attributes("length/time", "standard error of the drift estimate")),
             "diffusion": (("bin",), estimates.diffusion, _attributes("length^2/time", "binned diffusion estimate <dx^2>/(2 dt)")),
             "diffusion_error": (("bin",), estimates.diffusion_error, _attributes("length^2/time", "standard error of the diffusion estimate")),
+            "diffusion_robust": (("bin",), estimates.diffusion_robust, _attributes("length^2/time", "noise-robust covariance estimate <dx_k^2 + 2 dx_k dx_k+1>/(2 dt)")),
+            "diffusion_robust_error": (("bin",), estimates.diffusion_robust_error, _attributes("length^2/time", "standard error of the noise-robust estimate")),
             "model_drift": (("model", "grid"), np.array([curves[label][1] for label in labels]), _attributes("length/time", "drift -A(x) of the best-fit model")),
             "model_diffusion": (("model", "grid"), np.array([curves[label][2] for label in labels]), _attributes("length^2/time", "D(x) of the best-fit model")),
         },
@@ -266,7 +273,15 @@ def write_trajectory_fits(
     summary = _common(configuration, data_file, "trajectories", fits)
     summary["estimates"] = {
         key: [value if np.isfinite(value) else None for value in getattr(estimates, attribute).tolist()]
-        for key, attribute in (("bin_centre", "centres"), ("drift", "drift"), ("drift_error", "drift_error"), ("diffusion", "diffusion"), ("diffusion_error", "diffusion_error"))
+        for key, attribute in (
+            ("bin_centre", "centres"),
+            ("drift", "drift"),
+            ("drift_error", "drift_error"),
+            ("diffusion", "diffusion"),
+            ("diffusion_error", "diffusion_error"),
+            ("diffusion_robust", "diffusion_robust"),
+            ("diffusion_robust_error", "diffusion_robust_error"),
+        )
     }
     summary["chi2_per_dof_vs_estimates"] = dict(chi2)
     return _write(Path(case) / "fits" / name, summary, dataset, report, figures)
