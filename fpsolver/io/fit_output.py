@@ -200,9 +200,8 @@ def _estimates_figure(estimates: KramersMoyal, curves: Mapping[str, tuple[np.nda
     diffusion_axes.errorbar(estimates.mean_position[used], estimates.diffusion[used], yerr=estimates.diffusion_error[used], fmt="o", ms=3, color="k", label="binned estimate")
     if estimates.diffusion_robust is not None:
         robust = used & np.isfinite(estimates.diffusion_robust)
-        diffusion_axes.errorbar(
-            estimates.mean_position[robust], estimates.diffusion_robust[robust], yerr=estimates.diffusion_robust_error[robust], fmt="s", mfc="none", ms=4, color="0.4", label="noise-robust (covariance) estimate"
-        )
+        style = {"fmt": "s", "mfc": "none", "ms": 4, "color": "0.4", "label": "noise-robust (covariance) estimate"}
+        diffusion_axes.errorbar(estimates.mean_position[robust], estimates.diffusion_robust[robust], yerr=estimates.diffusion_robust_error[robust], **style)
     for index, (label, (x, drift, diffusion)) in enumerate(curves.items()):
         drift_axes.plot(x, drift, color=f"C{index}", label=f"{label} (best fit)")
         diffusion_axes.plot(x, diffusion, color=f"C{index}", label=f"{label} (best fit)")
