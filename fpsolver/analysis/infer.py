@@ -613,21 +613,27 @@ def fit_trajectories(
     grid = np.linspace(max(domain[0], lowest - margin), min(domain[1], highest + margin), int(grid_points))
     likelihood = _Likelihood(factory, names, data, domain, transition, grid, progress=progress)
     theta0 = np.array(list(start.values()), dtype=float)
-    residuals0 = likelihood.step - likelihood.moments(theta0)[0]
-    diagnostic0 = lag_one_noise(data, residuals0)
     if noise:
         names = (*names, NOISE_PARAMETER)
-        theta0 = np.append(theta0, max(diagnostic0["variance"], 1e-6 * float(np.mean(residuals0**2))))
+        theta0 = np.append(theta0, 0.0)
         low, high = np.append(low, 0.0), np.append(high, np.inf)
     model_count = len(names) - int(noise)
     search = _Search(likelihood, model_count, low, high)
     best, value, success, message, solutions = theta0, search.negative_log(theta0), True, "no free parameters", []
-    if names:
-        scale = search.scales(theta0)
-        screened = [(point, search.negative_log(point)) for point in fit_estimates.search_points(theta0, low, high)]
+    if model_count:  # the global search of the model parameters (without noise: analytic scores)
+        plain = _Search(likelihood, model_count, low[:model_count], high[:model_count])
+        model_start = theta0[:model_count]
+        scale = plain.scales(model_start)
+        screened = [(point, plain.negative_log(point)) for point in fit_estimates.search_points(model_start, low[:model_count], high[:model_count])]
         candidates = [point for point, score in sorted(screened, key=lambda item: item[1]) if np.isfinite(score)][:1]
-        solutions = [search.minimise(point, scale) for point in [theta0, *candidates]]
+        solutions = [plain.minimise(point, scale) for point in [model_start, *candidates]]
         best, value, solution = min(solutions, key=lambda item: item[1])
+        success, message = bool(solution.success), str(solution.message)
+    if noise:  # from the noise-free optimum and the lag-1 estimate of σ², every parameter together
+        residual = likelihood.step - likelihood.moments(best[:model_count])[0]
+        start_noise = max(lag_one_noise(data, residual)["variance"], 1e-6 * float(np.mean(residual**2)))
+        best, value, solution = search.minimise(np.append(best[:model_count], start_noise), search.scales(np.append(best[:model_count], start_noise)))
+        solutions = [(best, value, solution)]
         success, message = bool(solution.success), str(solution.message)
     information = search.information(best) if names else np.zeros((0, 0))
     covariance, combinations = fit_estimates.identifiability(information, names, best)
