@@ -232,3 +232,19 @@ def test_free_formula_constant_with_its_case_file_spelling(case):
     config = load_case(copy_case("buettiker-landauer", case))
     spelled = [parse_free(config, key) for key in ("temperature.parameters.a", "temperature.a", "potential.parameters.V0")]
     assert [(f.section, f.name, f.initial) for f in spelled] == [("temperature", "a", 0.5), ("temperature", "a", 0.5), ("potential", "V0", 0.5)]
+
+
+def test_noisy_trajectories_are_warned_about_on_the_command_line(case):
+    """Position noise 0.05 on the shipped trajectories: the lag-1 diagnostic warns in the
+    CLI output and in fit.json; --wald switches the interval method."""
+    with np.load(case / "trajectories.npz") as archive:
+        x, dt = archive["x"], archive["dt"]
+    noisy = np.clip(x + 0.05 * np.random.default_rng(1).standard_normal(x.shape), -2.0, 2.0)  # observed inside the case's domain
+    np.savez(case / "noisy.npz", x=noisy, dt=dt)
+    result = invoke("infer", case, "--trajectories", case / "noisy.npz", "--free", "models.ito.alpha", "--name", "noisy", "--wald")
+    assert result.exit_code == 0, result.output
+    assert "warning" in result.output and "anti-correlated" in result.output.replace("\n", " ")
+    summary = json.loads((case / "fits" / "noisy" / "fit.json").read_text())
+    ito = summary["fits"]["ito"]
+    assert ito["noise_diagnostic"]["detected"] == 1.0 and ito["parameters"]["interval_method"] == "wald"
+    assert any("anti-correlated" in warning for warning in ito["warnings"])
