@@ -1,6 +1,6 @@
 """Fit model parameters to a measured steady concentration profile.
 
-The prediction is the exact zero-flux steady state (PHYSICS.md section 1)
+The prediction is the exact zero-flux steady state of the canonical Fokker-Planck equation
 
     P(x; θ) ∝ exp( - ∫ A/D dx ) / D(x)
 
@@ -17,13 +17,24 @@ is rarely known). Two likelihoods:
   Gauss-Legendre per bin) normalised to Σ p_i = 1, so s is the expected total count
   (its estimate is Σ n_i); χ^2 is the deviance 2 Σ [μ_i - n_i + n_i ln(n_i/μ_i)].
 
-Both are minimised with :func:`scipy.optimize.least_squares` (trust-region reflective,
-bounds) on the residuals whose squares sum to χ^2 (deviance residuals for counts).
+For a fixed shape the best scale is closed-form (Σ w y f / Σ w f^2, or Σ n_i), so the
+optimisation runs over θ alone. **Global search**: χ^2 is screened at scrambled Sobol
+points of the parameter box (:func:`fpsolver.analysis.fit_estimates.search_points`;
+an invalid model, e.g. eta_eff <= 0, scores +inf), then
+:func:`scipy.optimize.least_squares` (trust-region reflective, bounds) refines from the
+start and the :data:`LOCAL_STARTS` - 1 best points on the residuals whose squares sum
+to χ^2 (deviance residuals for counts). Distinct minima are listed with their χ^2 and
+a warning is given when a second one lies within
+:data:`fpsolver.analysis.fit_estimates.MULTIMODAL_DEVIANCE` of the best.
+
 The covariance of (θ, ln s) is the inverse Fisher information
-I = J^T W J, J = d(prediction)/d(θ, ln s) by central differences at the optimum,
-W = diag(1/σ_i^2) or diag(1/μ_i); the model parameters' block is reported (the scale
-profiled out). dof = n - k with k = len(θ) + 1; AIC and BIC count k parameters
-(:mod:`fpsolver.analysis.fit_estimates`).
+I = J^T W J, J = d(prediction)/d(θ, ln s) by central differences at the optimum
+(one-sided where the model turns invalid), W = diag(1/σ_i^2) or diag(1/μ_i); the model
+parameters' block is reported (the scale profiled out), or the identifiable
+combinations when I is near-singular. The 95% intervals are profile-likelihood
+intervals inside the bounds by default (χ^2 minimised over the other parameters at
+fixed θ_j rises by 3.84), Wald intervals on request. dof = n - k with k = len(θ) + 1;
+AIC and BIC count k parameters (:mod:`fpsolver.analysis.fit_estimates`).
 """
 
 from __future__ import annotations

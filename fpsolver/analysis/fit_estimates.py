@@ -6,8 +6,12 @@ by a *factory* ``factory(θ: dict[str, float]) -> Model`` (any parameter can be 
 model keywords, potential and profile parameters), so the fitting code never needs to
 know how a model is made.
 
-Uncertainties are Wald intervals from the inverse Fisher information I(θ̂)
-(covariance C = I^-1, standard errors sqrt(C_jj), 95% interval θ̂_j ± 1.96 sqrt(C_jj)).
+Uncertainties come from the inverse Fisher information I(θ̂) (covariance C = I^-1,
+standard errors sqrt(C_jj), Wald interval θ̂_j ± 1.96 sqrt(C_jj)) or, by default in
+the fits, from the likelihood profile (:func:`profile_intervals`, inside the bounds);
+a near-singular I is reported as the combinations the data determine
+(:func:`identifiability`). Fits search their parameter box (:func:`search_points`) and
+list distinct minima (:func:`distinct_minima`, :func:`multimodality`).
 Information criteria for comparing models fitted to the *same* data, with k free
 parameters, n data points and the maximised log-likelihood ln L̂:
 

@@ -1,7 +1,7 @@
 """Drift, diffusion and model parameters from particle trajectories.
 
 Trajectories x(t) sampled every Δt are read as realisations of the overdamped Ito SDE
-of the canonical Fokker-Planck equation (PHYSICS.md section 1)
+of the canonical Fokker-Planck equation
 
     dx = a(x) dt + sqrt(2 D(x)) dW,      a = -A  (drift, length/time).
 
