@@ -31,7 +31,21 @@ from scipy import stats
 
 from fpsolver.models import Model
 
-__all__ = ["ModelFactory", "ParameterEstimates", "ModelFit", "DataError", "DEFAULT_BOUNDS", "resolve_bounds", "information_criteria", "compare_fits"]
+__all__ = [
+    "ModelFactory",
+    "ParameterEstimates",
+    "ModelFit",
+    "DataError",
+    "DEFAULT_BOUNDS",
+    "resolve_bounds",
+    "information_criteria",
+    "compare_fits",
+    "identifiability",
+    "profile_intervals",
+    "search_points",
+    "distinct_minima",
+    "multimodality",
+]
 
 ModelFactory = Callable[[Mapping[str, float]], Model]
 """Builds the model for a set of parameter values (keys: the free parameter names)."""

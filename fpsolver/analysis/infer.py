@@ -63,6 +63,7 @@ __all__ = [
     "kramers_moyal_bias",
     "TrajectoryFit",
     "fit_trajectories",
+    "lag_one_noise",
     "simulate_trajectories",
     "compare_fits",
     "chi2_per_dof",
