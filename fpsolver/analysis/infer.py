@@ -84,6 +84,9 @@ BIAS_GRID_POINTS = 1025
 #: successive residual increments is below -NOISE_Z
 NOISE_Z = 4.0
 NOISE_PARAMETER = "noise_variance"
+#: observed positions may lie past a wall by this fraction of the domain's length
+#: (localization noise near a wall); their moments are those at the wall
+OUTSIDE_TOLERANCE = 0.01
 Progress = Callable[[str, float, float], None]
 
 
@@ -427,7 +430,7 @@ class _Likelihood:
     progress: Progress | None = None
 
     def __post_init__(self) -> None:
-        self.interpolate = _Interpolation(self.grid, self.data.starts)
+        self.interpolate = _Interpolation(self.grid, np.clip(self.data.starts, self.grid[0], self.grid[-1]))  # a start past a wall: the wall's value
         self.step = self.data.ends - self.data.starts
         self.h = self.data.dt if self.data.uniform else self.data.intervals
 
@@ -562,7 +565,9 @@ def fit_trajectories(
         Starting values of the free parameters (may be empty: the likelihood of the
         model as it is, for model comparison).
     data
-        From :func:`trajectories`; every position must lie in ``domain``.
+        From :func:`trajectories`; positions lie in ``domain`` or past a wall by at most
+        :data:`OUTSIDE_TOLERANCE` of its length (localization noise; the transition
+        moments of such a start are those at the wall).
     domain
         The model's interval.
     transition
@@ -608,8 +613,9 @@ def fit_trajectories(
     domain = (float(domain[0]), float(domain[1]))
     points = np.concatenate([data.starts, data.ends])
     lowest, highest = float(points.min()), float(points.max())
-    if lowest < domain[0] or highest > domain[1]:
-        raise DataError(f"positions span [{lowest:g}, {highest:g}], outside the domain [{domain[0]:g}, {domain[1]:g}]")
+    allowed = OUTSIDE_TOLERANCE * (domain[1] - domain[0])
+    if lowest < domain[0] - allowed or highest > domain[1] + allowed:
+        raise DataError(f"positions span [{lowest:g}, {highest:g}], outside the domain [{domain[0]:g}, {domain[1]:g}] by more than {OUTSIDE_TOLERANCE:.0%} of its length")
     margin = 1e-9 * (domain[1] - domain[0])
     grid = np.linspace(max(domain[0], lowest - margin), min(domain[1], highest + margin), int(grid_points))
     likelihood = _Likelihood(factory, names, data, domain, transition, grid, progress=progress)
