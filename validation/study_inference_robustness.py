@@ -124,8 +124,10 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=2500, help="points per trajectory")
     arguments = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f}")
-    bimodal(arguments.repetitions)
-    noisy(arguments.noise_repetitions, arguments.rows, arguments.points)
+    if arguments.repetitions > 0:
+        bimodal(arguments.repetitions)
+    if arguments.noise_repetitions > 0:
+        noisy(arguments.noise_repetitions, arguments.rows, arguments.points)
 
 
 if __name__ == "__main__":
