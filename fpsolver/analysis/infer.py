@@ -136,10 +136,15 @@ class Trajectories:
     @property
     def successive(self) -> np.ndarray:
         """Indices k of the increments followed by increment k + 1 of the same trajectory."""
-        last = np.cumsum(np.array(self.lengths) - 1) - 1
-        follows = np.ones(self.size, dtype=bool)
-        follows[last] = False
-        return np.flatnonzero(follows)
+        return successive_increments(self.lengths, self.size)
+
+
+def successive_increments(lengths: tuple[int, ...], size: int) -> np.ndarray:
+    """Indices k of the increments followed by increment k + 1 of the same trajectory,
+    for trajectories of ``lengths`` points whose ``size`` increments are stored in order."""
+    follows = np.ones(size, dtype=bool)
+    follows[np.cumsum(np.array(lengths) - 1) - 1] = False
+    return np.flatnonzero(follows)
 
 
 def _samples(x: np.ndarray, t: object | None, ids: object | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
@@ -170,35 +175,9 @@ def _samples(x: np.ndarray, t: object | None, ids: object | None) -> tuple[np.nd
     return x, np.cumsum(changes) - 1, frames, times
 
 
-def trajectories(x: object, *, dt: float | None = None, t: object | None = None, ids: object | None = None) -> Trajectories:
-    """Check trajectories and collect their increments.
-
-    Parameters
-    ----------
-    x
-        Positions (length): a 2D array (one trajectory per row; NaN marks a missing
-        frame, trailing NaN pad unequal lengths), or a 1D array labelled by ``ids``
-        (NaN: a missing frame) or, without ids, separated into trajectories by NaN.
-    dt
-        Sampling interval (time) between frames; or give ``t``.
-    t
-        Sample times (same shape as ``x``; increasing inside a trajectory, any
-        spacing): each increment spans its time difference. ``dt`` is then the median
-        step (a given ``dt`` must agree with it, relative tolerance 1e-6).
-    ids
-        Trajectory labels of the samples of a 1D ``x``; samples of one label are
-        contiguous and in time order.
-
-    A piece with one finite point carries no increment and is left out. An increment
-    across m missing frames spans (m + 1) dt.
-
-    Raises
-    ------
-    DataError
-        Naming the first bad sample: inf, a NaN time of a finite position, times not
-        increasing, no increments at all, or a dt that is missing, not positive or not
-        the median time step.
-    """
+def _increments(x: object, dt: float | None, t: object | None, ids: object | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, tuple[int, ...]]:
+    """The flat positions, the flat indices of every increment's two samples, dt, the
+    elapsed times and the points per trajectory (see :func:`trajectories`)."""
     x = np.asarray(x, dtype=float)
     if x.ndim not in (1, 2) or x.size == 0:
         raise DataError(f"trajectories must be a non-empty 1D or 2D array, got shape {x.shape}")
@@ -233,13 +212,46 @@ def trajectories(x: object, *, dt: float | None = None, t: object | None = None,
         dt = median if dt is None else dt
     if dt is None:
         raise DataError("give the sampling interval dt (or the sample times t)")
-    if np.all(flat[second] == flat[first]):
-        raise DataError("every increment is zero (constant trajectories): they determine no drift or diffusion")
     intervals = steps if times is not None else (frame[second] - frame[first]) * float(dt)
     starts_of = np.concatenate([[True], ~linked])  # kept samples that begin a piece
     pieces = np.diff(np.append(np.flatnonzero(starts_of), kept.size))
     lengths = pieces[pieces > 1]
-    return Trajectories(starts=flat[first], ends=flat[second], dt=float(dt), lengths=tuple(lengths.tolist()), intervals=intervals.astype(float))
+    return flat, first, second, float(dt), intervals.astype(float), tuple(lengths.tolist())
+
+
+def trajectories(x: object, *, dt: float | None = None, t: object | None = None, ids: object | None = None) -> Trajectories:
+    """Check trajectories and collect their increments.
+
+    Parameters
+    ----------
+    x
+        Positions (length): a 2D array (one trajectory per row; NaN marks a missing
+        frame, trailing NaN pad unequal lengths), or a 1D array labelled by ``ids``
+        (NaN: a missing frame) or, without ids, separated into trajectories by NaN.
+    dt
+        Sampling interval (time) between frames; or give ``t``.
+    t
+        Sample times (same shape as ``x``; increasing inside a trajectory, any
+        spacing): each increment spans its time difference. ``dt`` is then the median
+        step (a given ``dt`` must agree with it, relative tolerance 1e-6).
+    ids
+        Trajectory labels of the samples of a 1D ``x``; samples of one label are
+        contiguous and in time order.
+
+    A piece with one finite point carries no increment and is left out. An increment
+    across m missing frames spans (m + 1) dt.
+
+    Raises
+    ------
+    DataError
+        Naming the first bad sample: inf, a NaN time of a finite position, times not
+        increasing, no increments at all, or a dt that is missing, not positive or not
+        the median time step.
+    """
+    flat, first, second, dt, intervals, lengths = _increments(x, dt, t, ids)
+    if np.all(flat[second] == flat[first]):
+        raise DataError("every increment is zero (constant trajectories): they determine no drift or diffusion")
+    return Trajectories(starts=flat[first], ends=flat[second], dt=dt, lengths=lengths, intervals=intervals)
 
 
 @dataclass(frozen=True)
@@ -535,9 +547,9 @@ def lag_one_noise(data: Trajectories, residuals: np.ndarray) -> dict[str, float]
     pairs = data.successive
     if pairs.size < 10:
         return {"pairs": float(pairs.size), "lag1_correlation": float("nan"), "z": float("nan"), "variance": float("nan"), "detected": 0.0}
-    products = residuals[pairs] * residuals[pairs + 1]
+    products = (residuals[..., pairs] * residuals[..., pairs + 1]).ravel()  # every coordinate of nD tracks
     mean, spread = float(products.mean()), float(products.std(ddof=1))
-    z = mean / (spread / np.sqrt(pairs.size)) if spread > 0 else 0.0
+    z = mean / (spread / np.sqrt(products.size)) if spread > 0 else 0.0
     correlation = mean / float(np.mean(residuals**2))
     return {"pairs": float(pairs.size), "lag1_correlation": correlation, "z": z, "variance": max(-mean, 0.0), "detected": float(z < -NOISE_Z)}
 
@@ -619,7 +631,13 @@ def fit_trajectories(
     margin = 1e-9 * (domain[1] - domain[0])
     grid = np.linspace(max(domain[0], lowest - margin), min(domain[1], highest + margin), int(grid_points))
     likelihood = _Likelihood(factory, names, data, domain, transition, grid, progress=progress)
-    theta0 = np.array(list(start.values()), dtype=float)
+    return _maximise(factory, likelihood, np.array(list(start.values()), dtype=float), low, high, noise=noise, intervals=intervals)
+
+
+def _maximise(factory: ModelFactory, likelihood: _Likelihood, theta0: np.ndarray, low: np.ndarray, high: np.ndarray, *, noise: bool, intervals: str) -> TrajectoryFit:
+    """The search, optimisation, intervals and diagnostics of :func:`fit_trajectories`
+    (and of :func:`fpsolver.analysis.infer_nd.fit_tracks`) for a built likelihood."""
+    data, names, transition = likelihood.data, likelihood.names, likelihood.transition
     if noise:
         names = (*names, NOISE_PARAMETER)
         theta0 = np.append(theta0, 0.0)
