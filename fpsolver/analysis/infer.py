@@ -721,6 +721,7 @@ class _Search:
         """Standard errors at ``theta`` from the (pseudo-)inverse information; 10% of the
         value (or 1e-3) where a direction is not determined."""
         information = self.information(theta)
+        information = np.where(np.isfinite(information), information, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             errors = np.sqrt(np.clip(np.diag(np.linalg.pinv(information)), 0.0, None))
         fallback = np.maximum(0.1 * np.abs(theta), 1e-3)
@@ -732,26 +733,23 @@ class _Search:
         if not self.noise:
             return self.likelihood.information(theta, self.low, self.high)
         steps = 1e-3 * np.maximum(np.abs(theta), np.append(np.full(self.model_count, 1e-2), 1e-6))
+        # a parameter on (or within a step of) its bound: the stencil's centre moves inside by one step
+        theta = np.where(theta - steps < self.low, self.low + steps, np.where(theta + steps > self.high, self.high - steps, theta))
         k = theta.size
         hessian = np.empty((k, k))
         centre = self.negative_log(theta)
+
+        def at(shift: dict[int, float]) -> float:
+            point = theta.copy()
+            for index, amount in shift.items():
+                point[index] += amount * steps[index]
+            return self.negative_log(point)
+
         for j in range(k):
-            for m in range(j, k):
-                shifted = []
-                for sj, sm in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
-                    point = theta.copy()
-                    point[j] += sj * steps[j]
-                    point[m] += sm * steps[m]
-                    point[-1] = max(point[-1], 0.0)
-                    shifted.append(self.negative_log(point))
-                if j == m:
-                    plus, minus = theta.copy(), theta.copy()
-                    plus[j] += steps[j]
-                    minus[j] = max(minus[j] - steps[j], self.low[j])
-                    value = (self.negative_log(plus) - 2 * centre + self.negative_log(minus)) / (0.5 * (plus[j] - minus[j])) ** 2
-                else:
-                    value = (shifted[0] - shifted[1] - shifted[2] + shifted[3]) / (4 * steps[j] * steps[m])
-                hessian[j, m] = hessian[m, j] = value
+            hessian[j, j] = (at({j: 1.0}) - 2 * centre + at({j: -1.0})) / steps[j] ** 2
+            for m in range(j + 1, k):
+                corners = at({j: 1.0, m: 1.0}) - at({j: 1.0, m: -1.0}) - at({j: -1.0, m: 1.0}) + at({j: -1.0, m: -1.0})
+                hessian[j, m] = hessian[m, j] = corners / (4 * steps[j] * steps[m])
         return hessian
 
     def minimise(self, theta: np.ndarray, scale: np.ndarray, fixed: int | None = None, tolerance: float = SCORE_TOLERANCE) -> tuple[np.ndarray, float, object]:
