@@ -181,6 +181,17 @@ def read_profile(path: Path, domain: tuple[float, float]):
         raise CaseError(_position(path, exc, path.suffix.lower() == ".csv")) from None
 
 
+def _stored_dt(path: Path, columns: dict[str, Any], dt: float | None) -> float | None:
+    """``dt`` when given, else the file's one-number ``dt`` (checked either way)."""
+    stored_dt = columns.get("dt")
+    if stored_dt is not None:
+        stored = np.asarray(stored_dt)
+        if stored.size != 1 or stored.dtype.kind not in "iuf":
+            raise CaseError(f"{path}: 'dt' must be one number, got an array of shape {stored.shape} and type {stored.dtype}")
+        dt = float(stored.ravel()[0]) if dt is None else dt
+    return dt
+
+
 def read_trajectories(path: Path, dt: float | None):
     """A trajectory file as :class:`fpsolver.analysis.infer.Trajectories`."""
     from fpsolver.analysis.infer import trajectories
@@ -188,12 +199,7 @@ def read_trajectories(path: Path, dt: float | None):
     columns = _read_table(path)
     if "x" not in columns:
         raise CaseError(f"{path}: needs an 'x' array or column, found {', '.join(columns)}")
-    stored_dt = columns.get("dt")
-    if stored_dt is not None:
-        stored = np.asarray(stored_dt)
-        if stored.size != 1 or stored.dtype.kind not in "iuf":
-            raise CaseError(f"{path}: 'dt' must be one number, got an array of shape {stored.shape} and type {stored.dtype}")
-        dt = float(stored.ravel()[0]) if dt is None else dt
+    dt = _stored_dt(path, columns, dt)
     try:
         return trajectories(columns["x"], dt=dt, t=columns.get("t"), ids=columns.get("id"))
     except ValueError as exc:
@@ -254,6 +260,8 @@ def infer_case_directory(
     from fpsolver.meshes import extent
 
     loaded, free = _open(case, free_keys)
+    if loaded.dimension > 1:
+        return _infer_tracks(loaded, free, Path(trajectory_file), dt=dt, bins=bins, name=name, noise=noise, intervals=intervals, progress=progress)
     domain = extent(loaded.mesh)
     data = read_trajectories(Path(trajectory_file), dt)
     estimates = guard("--bins", lambda: kramers_moyal(data, bins))
@@ -279,4 +287,47 @@ def infer_case_directory(
         }
     name = name or _default_name(Path(trajectory_file), free)
     target = write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2, binned)
+    return FitRun(fits=fits, target=target)
+
+
+AXES = ("x", "y", "z")
+
+
+def read_tracks(path: Path, dimension: int, dt: float | None):
+    """A file of nD tracks (columns or arrays ``x``, ``y``[, ``z``] shaped as the ``x`` of
+    :func:`read_trajectories`) as :class:`fpsolver.analysis.infer_nd.Tracks`."""
+    from fpsolver.analysis.infer_nd import tracks
+
+    columns = _read_table(path)
+    if path.suffix.lower() == ".npy":
+        raise CaseError(f"{path}: a .npy file holds one array; give {dimension}D tracks as .npz, CSV or NetCDF with {', '.join(AXES[:dimension])}")
+    missing = [axis for axis in AXES[:dimension] if axis not in columns]
+    if missing:
+        raise CaseError(f"{path}: {dimension}D tracks need arrays or columns {', '.join(AXES[:dimension])}; missing {', '.join(missing)}")
+    dt = _stored_dt(path, columns, dt)
+    try:
+        return tracks([columns[axis] for axis in AXES[:dimension]], dt=dt, t=columns.get("t"), ids=columns.get("id"))
+    except ValueError as exc:
+        raise CaseError(_position(path, exc, path.suffix.lower() == ".csv")) from None
+
+
+def _infer_tracks(loaded: Case, free: list[FreeParameter], path: Path, *, dt: float | None, bins: int, name: str | None, noise: bool, intervals: str, progress: Progress | None) -> FitRun:
+    """``fpsolver infer`` on a 2D or 3D case: binned drift and D maps on a grid of
+    ``bins`` cells per axis over the mesh's bounding box, and Euler maximum-likelihood
+    fits (:mod:`fpsolver.analysis.infer_nd`)."""
+    from fpsolver.analysis.infer_nd import fit_tracks, kramers_moyal_map
+    from fpsolver.io.fit_output import write_track_fits
+    from fpsolver.meshes.nd import bounding_box
+
+    if noise:
+        raise CaseError("--noise: the localization-noise model is 1D only")
+    data = read_tracks(path, loaded.dimension, dt)
+    lower, upper = bounding_box(loaded.mesh)
+    maps = guard("--bins", lambda: kramers_moyal_map(data, [np.linspace(lo, hi, bins + 1) for lo, hi in zip(lower, upper)]))
+    fits = {}
+    for label in _labels(loaded, free):
+        mine = [f for f in free if f.label in (None, label)]
+        factory = model_factory(loaded, label, mine)
+        fits[label] = guard(f"models.{label}", lambda: fit_tracks(factory, {f.key: f.initial for f in mine}, data, domain=(lower, upper), intervals=intervals, progress=progress))
+    target = write_track_fits(loaded.directory, name or _default_name(path, free), loaded.config.resolved(), path, data, maps, fits)
     return FitRun(fits=fits, target=target)

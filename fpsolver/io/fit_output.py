@@ -22,6 +22,7 @@ from fpsolver._version import __version__
 from fpsolver.analysis.fit import ProfileFit
 from fpsolver.analysis.fit_estimates import ParameterEstimates, compare_fits
 from fpsolver.analysis.infer import KramersMoyal, Trajectories, TrajectoryFit
+from fpsolver.analysis.infer_nd import KramersMoyalMap, Tracks
 from fpsolver.io.atomic import atomic_directory
 from fpsolver.io.report import Report
 
@@ -283,4 +284,53 @@ def write_trajectory_fits(
         )
     }
     summary["chi2_per_dof_vs_estimates"] = dict(chi2)
+    return _write(Path(case) / "fits" / name, summary, dataset, report, figures)
+
+
+def _maps_figure(maps: KramersMoyalMap, path: Path) -> Path:
+    """D map (colour) with the drift field (arrows) of 2D tracks; a 3D map is shown in
+    its middle z slice."""
+    figure = Figure(figsize=(6.0, 4.8), layout="constrained")
+    ax = figure.subplots()
+    diffusion, drift = maps.diffusion, maps.drift
+    if diffusion.ndim == 3:
+        middle = diffusion.shape[2] // 2
+        diffusion, drift = diffusion[:, :, middle], drift[:2, :, :, middle]
+    x, y = maps.centres[0], maps.centres[1]
+    image = ax.pcolormesh(maps.edges[0], maps.edges[1], diffusion.T, shading="flat")
+    figure.colorbar(image, ax=ax, label="D (length²/time)")
+    grid_x, grid_y = np.meshgrid(x, y, indexing="ij")
+    ax.quiver(grid_x, grid_y, drift[0], drift[1], color="w")
+    ax.set(xlabel="x", ylabel="y", title="binned D map and drift field", aspect="equal")
+    figure.savefig(path, dpi=DPI)
+    return path
+
+
+def write_track_fits(case: Path, name: str, configuration: dict[str, Any], data_file: Path, data: Tracks, maps: KramersMoyalMap, fits: Mapping[str, TrajectoryFit]) -> Path:
+    """``CASE/fits/NAME/`` for nD tracks: the binned drift and D maps and the fits."""
+    dims = ("bin_x", "bin_y", "bin_z")[: data.dimension]
+    dataset = xr.Dataset(
+        {
+            "count": (dims, maps.counts, _attributes("1", "increments starting in the cell")),
+            "drift": (("axis", *dims), maps.drift, _attributes("length/time", "binned drift estimate <dr>/dt")),
+            "drift_error": (("axis", *dims), maps.drift_error, _attributes("length/time", "standard error of the drift estimate")),
+            "diffusion": (dims, maps.diffusion, _attributes("length^2/time", "binned isotropic diffusion estimate <|dr|^2>/(2 d dt)")),
+            "diffusion_error": (dims, maps.diffusion_error, _attributes("length^2/time", "standard error of the diffusion estimate")),
+        },
+        coords={dim: ((dim,), centres, _attributes("length", f"cell centre along {dim[-1]}")) for dim, centres in zip(dims, maps.centres)},
+        attrs={**_case_attributes(configuration, data_file), "dt": data.dt, "increments": data.size, "tracks": len(data.lengths)},
+    )
+    report = Report(f"Inference from {data.dimension}D tracks: {data_file.name}")
+    report.paragraph(
+        f"{len(data.lengths)} tracks, {data.size} increments, dt = {data.dt:g}. Binned drift and isotropic D maps (bias O(dt)); "
+        "maximum-likelihood fits with Euler's Gaussian transition density (bias O(dt))."
+    )
+    for label, fit in fits.items():
+        if fit.parameters.names:
+            _parameter_table(report, label, fit)
+    _comparison_table(report, compare_fits(fits))
+    figures = [("maps.png", lambda path: _maps_figure(maps, path))]
+    figures += [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in fits if fits[label].parameters.names]
+    summary = _common(configuration, data_file, "tracks", fits)
+    summary["maps"] = {"edges": [e.tolist() for e in maps.edges], "diffusion": np.where(np.isfinite(maps.diffusion), maps.diffusion, None).tolist()}
     return _write(Path(case) / "fits" / name, summary, dataset, report, figures)
