@@ -60,8 +60,8 @@ POSITIVE_FLOOR = 1e-3
 #: eigenvalue of the normalised Fisher information, relative to the largest, below which
 #: a direction counts as not determined by the data
 SINGULAR_RATIO = 1e-10
-#: a parameter whose information sqrt(I_jj) |θ_j| is below this fraction of the largest
-#: one is not determined at all (the likelihood does not depend on it)
+#: a parameter whose information sqrt(I_jj) max(|θ_j|, 1) is below this fraction of the
+#: largest one is not determined at all (the likelihood does not depend on it)
 UNINFORMED_RATIO = 1e-6
 #: the level of the profile-likelihood intervals
 PROFILE_LEVEL = 0.95
@@ -310,8 +310,8 @@ def covariance_from_information(information: np.ndarray, names: Sequence[str]) -
 def identifiability(information: np.ndarray, names: Sequence[str], values: np.ndarray) -> tuple[np.ndarray, tuple[dict[str, object], ...]]:
     """Covariance and the identifiable combinations of a near-singular Fisher information.
 
-    A parameter with sqrt(I_jj) |θ_j| below :data:`UNINFORMED_RATIO` x the largest is
-    not determined at all. The rest of I is normalised to unit diagonal,
+    A parameter with sqrt(I_jj) max(|θ_j|, 1) below :data:`UNINFORMED_RATIO` x the
+    largest is not determined at all. The rest of I is normalised to unit diagonal,
     Ĩ = S^-1 I S^-1 (S = sqrt(diag I)), and eigen-decomposed. Eigenvalues below :data:`SINGULAR_RATIO` x the largest are
     directions the data do not determine. Then the covariance is the pseudo-inverse
     restricted to the determined directions, with NaN in the rows and columns of every
@@ -329,7 +329,7 @@ def identifiability(information: np.ndarray, names: Sequence[str], values: np.nd
         return np.zeros((0, 0)), ()
     values = np.asarray(values, dtype=float)
     scale = np.sqrt(np.clip(np.diag(information), 0.0, None))
-    relative = scale * np.maximum(np.abs(values), 1e-8)  # information on ln θ (θ ≠ 0)
+    relative = scale * np.maximum(np.abs(values), 1.0)  # information on ln θ for |θ| > 1, on θ below
     zero = (scale == 0) | (relative < UNINFORMED_RATIO * relative.max())
     safe = np.where(zero, 1.0, scale)
     normalised = information / np.outer(safe, safe)
