@@ -108,6 +108,7 @@ def noisy(repetitions: int, rows: int, points: int) -> None:
             low, high = result.parameters.interval()
             reference = np.append(truth, NOISE_SD**2) if noise else truth
             covered[noise].append((low <= reference) & (reference <= high))
+        print(f"  repetition {seed}: covered with noise model {covered[True][-1].tolist()}, without {covered[False][-1].tolist()}", flush=True)
     print(f"noise {NOISE_SD} and {MISSING:.0%} missing frames, {repetitions} repetitions of {rows} x {points} points (dt = {DT}):")
     names = [*NOISE_TRUTH, "noise_variance"]
     for noise in (True, False):

@@ -86,7 +86,7 @@ NOISE_Z = 4.0
 NOISE_PARAMETER = "noise_variance"
 #: observed positions may lie past a wall by this fraction of the domain's length
 #: (localization noise near a wall); their moments are those at the wall
-OUTSIDE_TOLERANCE = 0.01
+OUTSIDE_TOLERANCE = 0.05
 Progress = Callable[[str, float, float], None]
 
 
