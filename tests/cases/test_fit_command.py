@@ -248,3 +248,11 @@ def test_noisy_trajectories_are_warned_about_on_the_command_line(case):
     ito = summary["fits"]["ito"]
     assert ito["noise_diagnostic"]["detected"] == 1.0 and ito["parameters"]["interval_method"] == "wald"
     assert any("anti-correlated" in warning for warning in ito["warnings"])
+
+
+@pytest.mark.parametrize("kind", ["garbage.csv", "directory.csv", "truncated.npy", "not-a-zip.npz"])
+def test_hostile_profile_files_are_one_line_errors(case, kind):
+    result = invoke("fit", case, "--data", hostile(case, kind), "--free", "models.gclm1.kappa")
+    assert result.exit_code == 2, result.output
+    assert HOSTILE[kind] in result.output.replace("\n", ""), result.output
+    assert not (case / "fits").exists()
