@@ -284,6 +284,7 @@ FreeOption = Annotated[
     typer.Option("--free", help="A case-file key to fit, e.g. models.gclm1.kappa, temperature.gradient, potential.stiffness (repeatable); its case value is the start."),
 ]
 NameOption = Annotated[str | None, typer.Option("--name", help="Name of the output folder CASE/fits/NAME (default: data file stem and free keys).")]
+WaldOption = Annotated[bool, typer.Option("--wald", help="Wald intervals (value ± 1.96 standard errors) instead of profile-likelihood intervals.")]
 
 
 def _print_fits(outcome, quiet: bool, as_json: bool) -> None:
@@ -294,14 +295,19 @@ def _print_fits(outcome, quiet: bool, as_json: bool) -> None:
     if quiet:
         return
     table = Table(title="fits (best AIC first)", title_justify="left")
-    for column in ("model", "parameter", "value", "error", "AIC"):
+    for column in ("model", "parameter", "value", "error", "95% interval", "AIC"):
         table.add_column(column)
     for label, fit in sorted(outcome.fits.items(), key=lambda item: item[1].aic):
         estimates = fit.parameters
-        rows = list(zip(estimates.names, estimates.values, estimates.errors)) or [("(none free)", float("nan"), float("nan"))]
-        for index, (name, value, error) in enumerate(rows):
-            table.add_row(label if index == 0 else "", name, f"{value:.6g}", f"{error:.2g}", f"{fit.aic:.6g}" if index == 0 else "")
+        rows = list(zip(estimates.names, estimates.values, estimates.errors, *estimates.interval())) or [("(none free)", float("nan"), float("nan"), float("nan"), float("nan"))]
+        for index, (name, value, error, low, high) in enumerate(rows):
+            table.add_row(label if index == 0 else "", name, f"{value:.6g}", f"{error:.2g}", f"[{low:.4g}, {high:.4g}]", f"{fit.aic:.6g}" if index == 0 else "")
     console.print(table)
+    for label, fit in outcome.fits.items():
+        for warning in fit.warnings:
+            console.print(f"[yellow]warning[/] ({label}): {warning}", highlight=False)
+        for combination in fit.parameters.combinations:
+            console.print(f"[yellow]not identifiable[/] ({label}): {combination['combination']}", highlight=False)
     console.print(f"report: [bold]{outcome.target / 'report.html'}[/] (results in {outcome.target})")
 
 
@@ -321,13 +327,14 @@ def fit(
     data: Annotated[Path, typer.Option("--data", help="Steady profile: CSV x,value,error or x,count[,width], or NetCDF with those variables.")],
     free: FreeOption = None,
     name: NameOption = None,
+    wald: WaldOption = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Fit model parameters to a steady profile; write CASE/fits/NAME/ (fit.json, fit.nc, figures, report)."""
     from fpsolver.cases.fit import fit_case_directory
 
-    _fit_command(case, quiet, as_json, lambda progress: fit_case_directory(case, data, free or [], name=name, progress=progress))
+    _fit_command(case, quiet, as_json, lambda progress: fit_case_directory(case, data, free or [], name=name, intervals="wald" if wald else "profile", progress=progress))
 
 
 @app.command()
@@ -339,6 +346,8 @@ def infer(
     bins: Annotated[int, typer.Option("--bins", min=1, help=f"Bins of the drift and D(x) estimates (at most {MAX_BINS}).")] = 20,
     transition: Annotated[Transition, typer.Option("--transition", help="Transition density of the likelihood: kessler (bias O(dt^2)) or euler (O(dt)).")] = Transition.kessler,
     name: NameOption = None,
+    noise: Annotated[bool, typer.Option("--noise", help="Fit a localization-noise variance (noise_variance, length^2) with the model.")] = False,
+    wald: WaldOption = False,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -347,4 +356,5 @@ def infer(
 
     if bins > MAX_BINS:
         _fail(f"{case}: --bins {bins}: at most {MAX_BINS} bins (each bin needs 20 increments for an estimate)")
-    _fit_command(case, quiet, as_json, lambda progress: infer_case_directory(case, trajectories, free or [], dt=dt, bins=bins, transition=transition.value, name=name, progress=progress))
+    options = {"dt": dt, "bins": bins, "transition": transition.value, "name": name, "noise": noise, "intervals": "wald" if wald else "profile"}
+    _fit_command(case, quiet, as_json, lambda progress: infer_case_directory(case, trajectories, free or [], progress=progress, **options))

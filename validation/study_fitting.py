@@ -164,7 +164,8 @@ def _synthetic(truth, family: str, sizes: Sizes, seed: int) -> Synthetic:
 
 def _fit_families(kind: str, data) -> dict[str, object]:
     method = fit.fit_profile if kind == "profile" else infer.fit_trajectories
-    return {family: method(factory, start, data, domain=DOMAIN) for family, (factory, start) in FAMILIES.items()}
+    # Wald intervals, as in the committed report (profile intervals: validation/study_inference_robustness.py)
+    return {family: method(factory, start, data, domain=DOMAIN, intervals="wald") for family, (factory, start) in FAMILIES.items()}
 
 
 def _coverage(fits: list, truth: dict[str, float]) -> dict[str, dict[str, float]]:

@@ -1,6 +1,6 @@
 """Fit model parameters to a measured steady concentration profile.
 
-The prediction is the exact zero-flux steady state (PHYSICS.md section 1)
+The prediction is the exact zero-flux steady state of the canonical Fokker-Planck equation
 
     P(x; θ) ∝ exp( - ∫ A/D dx ) / D(x)
 
@@ -17,19 +17,30 @@ is rarely known). Two likelihoods:
   Gauss-Legendre per bin) normalised to Σ p_i = 1, so s is the expected total count
   (its estimate is Σ n_i); χ^2 is the deviance 2 Σ [μ_i - n_i + n_i ln(n_i/μ_i)].
 
-Both are minimised with :func:`scipy.optimize.least_squares` (trust-region reflective,
-bounds) on the residuals whose squares sum to χ^2 (deviance residuals for counts).
+For a fixed shape the best scale is closed-form (Σ w y f / Σ w f^2, or Σ n_i), so the
+optimisation runs over θ alone. **Global search**: χ^2 is screened at scrambled Sobol
+points of the parameter box (:func:`fpsolver.analysis.fit_estimates.search_points`;
+an invalid model, e.g. eta_eff <= 0, scores +inf), then
+:func:`scipy.optimize.least_squares` (trust-region reflective, bounds) refines from the
+start and the :data:`LOCAL_STARTS` - 1 best points on the residuals whose squares sum
+to χ^2 (deviance residuals for counts). Distinct minima are listed with their χ^2 and
+a warning is given when a second one lies within
+:data:`fpsolver.analysis.fit_estimates.MULTIMODAL_DEVIANCE` of the best.
+
 The covariance of (θ, ln s) is the inverse Fisher information
-I = J^T W J, J = d(prediction)/d(θ, ln s) by central differences at the optimum,
-W = diag(1/σ_i^2) or diag(1/μ_i); the model parameters' block is reported (the scale
-profiled out). dof = n - k with k = len(θ) + 1; AIC and BIC count k parameters
-(:mod:`fpsolver.analysis.fit_estimates`).
+I = J^T W J, J = d(prediction)/d(θ, ln s) by central differences at the optimum
+(one-sided where the model turns invalid), W = diag(1/σ_i^2) or diag(1/μ_i); the model
+parameters' block is reported (the scale profiled out), or the identifiable
+combinations when I is near-singular. The 95% intervals are profile-likelihood
+intervals inside the bounds by default (χ^2 minimised over the other parameters at
+fixed θ_j rises by 3.84), Wald intervals on request. dof = n - k with k = len(θ) + 1;
+AIC and BIC count k parameters (:mod:`fpsolver.analysis.fit_estimates`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import optimize
@@ -43,10 +54,14 @@ from fpsolver.analysis.fit_estimates import (
     build_model,
     check_initial,
     compare_fits,
-    covariance_from_information,
     derivative_steps,
+    distinct_minima,
     fit_outcome,
+    identifiability,
+    multimodality,
+    profile_intervals,
     resolve_bounds,
+    search_points,
 )
 from fpsolver.pde.exact import steady_state_at
 
@@ -61,6 +76,9 @@ NODE_QUADRATURE_ORDER = 8
 #: the residual of every point when the model cannot be built at a trial θ (e.g.
 #: eta_eff <= 0): large and constant, so the optimiser steps back
 INVALID_RESIDUAL = 1e6
+INTERVALS = ("profile", "wald")
+#: local optimisations: from the given start and from the best search points
+LOCAL_STARTS = 4
 
 Progress = Callable[[str, float, float], None]
 
@@ -156,6 +174,8 @@ def profile_data(x: object, values: object, *, errors: object | None = None, lik
     if np.any(values < 0):
         index = _first_bad(values < 0)
         raise DataError(f"counts must be >= 0, but counts[{index}] = {values[index]:g}", index)
+    if not np.any(values > 0):
+        raise DataError("every count is zero: no profile to fit")
     if widths is None:
         middles = 0.5 * (x[1:] + x[:-1])
         edges = np.concatenate([[2 * x[0] - middles[0]], middles, [2 * x[-1] - middles[-1]]])
@@ -230,7 +250,7 @@ def _residuals(data: ProfileData, prediction: np.ndarray) -> np.ndarray:
     """Residuals whose squares sum to χ^2 (gaussian) or the deviance (poisson)."""
     if data.likelihood == "gaussian":
         return (data.values - prediction) / data.errors
-    n, mu = data.values, prediction
+    n, mu = data.values, np.maximum(prediction, 1e-300)
     log_ratio = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / mu), 0.0)
     deviance = np.clip(2.0 * (mu - n + log_ratio), 0.0, None)
     return np.sign(n - mu) * np.sqrt(deviance)
@@ -269,6 +289,8 @@ class ProfileFit(ModelFit):
     residuals: np.ndarray
     chi2: float
     dof: int
+    minima: tuple[dict[str, object], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def chi2_per_dof(self) -> float:
@@ -281,24 +303,41 @@ class ProfileFit(ModelFit):
     def as_dict(self) -> dict[str, object]:
         """Plain data for fit.json."""
         extra = {"likelihood": self.data.likelihood, "scale": self.scale, "scale_error": self.scale_error, "chi2": self.chi2, "dof": self.dof, "chi2_per_dof": self.chi2_per_dof}
-        return {**extra, **super().as_dict(), "n_points": self.data.size}
+        return {**extra, **super().as_dict(), "n_points": self.data.size, "minima": list(self.minima), "warnings": list(self.warnings)}
 
 
 def _information(predictor: _Predictor, parameters: np.ndarray, low: np.ndarray, high: np.ndarray, prediction: np.ndarray) -> np.ndarray:
-    """Fisher information J^T W J of (θ, ln s) at ``parameters``."""
+    """Fisher information J^T W J of (θ, ln s) at ``parameters`` (one-sided differences
+    where the model is invalid on one side, e.g. at eta_eff = 0)."""
     back, forward = derivative_steps(parameters, np.append(low, -np.inf), np.append(high, np.inf))
-    columns = []
-    for j in range(parameters.size):
-        if j == parameters.size - 1:
-            columns.append(prediction)  # d(s f)/d ln s = s f
-            continue
+    columns = [prediction]  # d(s f)/d ln s = s f
+
+    def attempt(values: np.ndarray) -> np.ndarray | None:
+        try:
+            return predictor.predict(values)
+        except ValueError:
+            return None
+
+    for j in range(parameters.size - 1):
         plus, minus = parameters.copy(), parameters.copy()
         plus[j] += forward[j]
         minus[j] -= back[j]
-        columns.append((predictor.predict(plus) - predictor.predict(minus)) / (forward[j] + back[j]))
+        upper, lower = attempt(plus) if forward[j] > 0 else None, attempt(minus) if back[j] > 0 else None
+        upper, step_up = (prediction, 0.0) if upper is None else (upper, forward[j])
+        lower, step_down = (prediction, 0.0) if lower is None else (lower, back[j])
+        columns.insert(j, (upper - lower) / (step_up + step_down) if step_up + step_down > 0 else np.zeros_like(prediction))
     jacobian = np.column_stack(columns)
     weights = 1.0 / (predictor.data.errors**2 if predictor.data.likelihood == "gaussian" else prediction)
     return jacobian.T @ (weights[:, None] * jacobian)
+
+
+def _best_scale(data: ProfileData, shape: np.ndarray) -> float:
+    """The scale s that minimises χ^2 (deviance) for a fixed shape: Σ w y f / Σ w f^2
+    (gaussian, w = 1/σ^2) or Σ n (poisson, the p_i sum to 1)."""
+    if data.likelihood == "poisson":
+        return float(np.sum(data.values))
+    weights = 1.0 / data.errors**2
+    return float(max(np.sum(weights * data.values * shape) / np.sum(weights * shape**2), 1e-300))
 
 
 def fit_profile(
@@ -309,6 +348,7 @@ def fit_profile(
     domain: tuple[float, float],
     bounds: Mapping[str, tuple[float, float]] | None = None,
     max_evaluations: int = 400,
+    intervals: str = "profile",
     progress: Progress | None = None,
 ) -> ProfileFit:
     """Fit the free parameters ``initial`` (name -> starting value) to a steady profile.
@@ -327,7 +367,10 @@ def fit_profile(
         Optional (low, high) per parameter; defaults in
         :data:`fpsolver.analysis.fit_estimates.DEFAULT_BOUNDS`.
     max_evaluations
-        Limit of the optimiser's model evaluations.
+        Limit of the model evaluations of each local optimisation.
+    intervals
+        ``"profile"`` (default): 95% profile-likelihood intervals inside the bounds;
+        ``"wald"``: θ̂ ± 1.96 σ from the Fisher information.
     progress
         ``progress(task, done, total)`` called at each model evaluation.
 
@@ -343,6 +386,8 @@ def fit_profile(
     """
     if not isinstance(data, ProfileData):
         raise TypeError("data must come from fpsolver.fit.profile_data(...)")
+    if intervals not in INTERVALS:
+        raise ValueError(f"intervals must be one of {INTERVALS}, got {intervals!r}")
     start = check_initial(initial)
     names = tuple(start)
     low, high = resolve_bounds(start, bounds)
@@ -351,43 +396,73 @@ def fit_profile(
         raise ValueError(f"{data.size} points cannot determine {len(names) + 1} parameters (the free ones and the scale)")
     predictor = _Predictor(factory, names, data, (float(domain[0]), float(domain[1])), progress=progress, max_evaluations=max_evaluations)
     theta0 = np.array(list(start.values()), dtype=float)
-    shape0 = predictor.shape(theta0)
-    if data.likelihood == "gaussian":
-        weights = 1.0 / data.errors**2
-        scale0 = max(np.sum(weights * data.values * shape0) / np.sum(weights * shape0**2), 1e-300)
-    else:
-        scale0 = max(float(np.sum(data.values)), 1.0)
+    predictor.shape(theta0)  # a model invalid at the start is a one-line error here
 
-    def residuals(parameters: np.ndarray) -> np.ndarray:
+    def profiled_residuals(theta: np.ndarray) -> np.ndarray:
         try:
-            return _residuals(data, predictor.predict(parameters))
+            shape = predictor.shape(theta)
         except ValueError:
             return np.full(data.size, INVALID_RESIDUAL / np.sqrt(data.size))
+        return _residuals(data, _best_scale(data, shape) * shape)
 
-    solution = optimize.least_squares(
-        residuals,
-        np.append(theta0, np.log(scale0)),
-        bounds=(np.append(low, -np.inf), np.append(high, np.inf)),
-        x_scale="jac",
-        method="trf",
-        max_nfev=max_evaluations,
-    )
-    best = solution.x
-    prediction = predictor.predict(best)
-    covariance = covariance_from_information(_information(predictor, best, low, high, prediction), [*names, "scale"])
+    def deviance(theta: np.ndarray) -> float:
+        try:
+            shape = predictor.shape(theta)
+        except ValueError:
+            return np.inf
+        return float(np.sum(_residuals(data, _best_scale(data, shape) * shape) ** 2))
+
+    def local(theta: np.ndarray, fixed: int | None = None) -> tuple[np.ndarray, float, object]:
+        """Least χ^2 from ``theta`` over the free θ (all but ``fixed``), the scale profiled out."""
+        free = np.array([j for j in range(theta.size) if j != fixed], dtype=int)
+        if free.size == 0:
+            return theta, deviance(theta), None
+
+        def residuals(values: np.ndarray) -> np.ndarray:
+            full = theta.copy()
+            full[free] = values
+            return profiled_residuals(full)
+
+        solution = optimize.least_squares(residuals, np.clip(theta[free], low[free], high[free]), bounds=(low[free], high[free]), x_scale="jac", method="trf", max_nfev=max_evaluations)
+        full = theta.copy()
+        full[free] = solution.x
+        return full, deviance(full), solution
+
+    if names:
+        screened = [(point, deviance(point)) for point in search_points(theta0, low, high)]
+        starts = [theta0] + [point for point, value in sorted(screened, key=lambda item: item[1]) if np.isfinite(value)][: LOCAL_STARTS - 1]
+        solutions = [local(point) for point in starts]
+        best_theta, _, solution = min(solutions, key=lambda item: item[1])
+        success, message = bool(solution.success), str(solution.message)
+    else:
+        best_theta, success, message, solutions = theta0, True, "no free parameters", [(theta0, deviance(theta0), None)]
+    shape = predictor.shape(best_theta)
+    scale = _best_scale(data, shape)
+    best = np.append(best_theta, np.log(scale))
+    prediction = scale * shape
+    covariance, combinations = identifiability(_information(predictor, best, low, high, prediction), [*names, "scale"], np.append(best_theta, scale))
     chi2 = float(np.sum(_residuals(data, prediction) ** 2))
-    scale = float(np.exp(best[-1]))
-    estimates = ParameterEstimates(names, best[:-1].copy(), covariance[:-1, :-1].copy())
-    outcome = fit_outcome(
-        factory, estimates, _log_likelihood(data, prediction), len(names) + 1, data.size, success=bool(solution.success), message=str(solution.message), evaluations=predictor.evaluations
-    )
+    estimates = ParameterEstimates(names, best_theta.copy(), covariance[:-1, :-1].copy(), combinations=combinations)
+    minima = distinct_minima([(theta, value) for theta, value, _ in solutions], estimates.errors)
+    rows, warnings = multimodality(names, minima)
+    if names and intervals == "profile" and not combinations:
+
+        def profiled(j: int, value: float, begin: np.ndarray) -> tuple[float, np.ndarray]:
+            optimum, least, _ = local(np.where(np.arange(begin.size) == j, value, begin), fixed=j)
+            return least, optimum
+
+        lower, upper, low_flags, high_flags = profile_intervals(profiled, best_theta, chi2, estimates.errors, low, high)
+        estimates = replace(estimates, profile=(lower, upper), at_bound=(low_flags, high_flags))
+    outcome = fit_outcome(factory, estimates, _log_likelihood(data, prediction), len(names) + 1, data.size, success=success, message=message, evaluations=predictor.evaluations)
     return ProfileFit(
         **outcome,
         scale=scale,
-        scale_error=float(scale * np.sqrt(max(covariance[-1, -1], 0.0))),
+        scale_error=float(scale * np.sqrt(max(covariance[-1, -1], 0.0))) if np.isfinite(covariance[-1, -1]) else float("nan"),
         data=data,
         prediction=prediction,
         residuals=_residuals(data, prediction),
         chi2=chi2,
         dof=dof,
+        minima=tuple(rows),
+        warnings=tuple(warnings),
     )

@@ -1,7 +1,7 @@
 """Drift, diffusion and model parameters from particle trajectories.
 
 Trajectories x(t) sampled every Δt are read as realisations of the overdamped Ito SDE
-of the canonical Fokker-Planck equation (PHYSICS.md section 1)
+of the canonical Fokker-Planck equation
 
     dx = a(x) dt + sqrt(2 D(x)) dW,      a = -A  (drift, length/time).
 
@@ -21,6 +21,10 @@ E[f(x_{t+Δt})] = f + Δt L f + Δt^2/2 L^2 f + O(Δt^3) with L f = a f' + D f''
 
 (:func:`kramers_moyal_bias` evaluates both; halving Δt halves them).
 
+Every increment k spans its own elapsed time Δt_k (missing frames, irregular sample
+times); the estimates above then average Δx_k/Δt_k and Δx_k^2/(2 Δt_k), and the
+likelihood below uses Δt_k for each transition.
+
 **Maximum likelihood** (:func:`fit_trajectories`): the transition density is
 approximated by a Gaussian of mean m and variance v,
 
@@ -39,10 +43,10 @@ information I_jk = Σ [∂_j m ∂_k m / v + ∂_j v ∂_k v / (2 v^2)].
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import optimize
+from scipy import linalg, optimize
 
 from fpsolver.analysis import fit_estimates
 from fpsolver.analysis.compare import chi2_per_dof
@@ -59,6 +63,7 @@ __all__ = [
     "kramers_moyal_bias",
     "TrajectoryFit",
     "fit_trajectories",
+    "lag_one_noise",
     "simulate_trajectories",
     "compare_fits",
     "chi2_per_dof",
@@ -71,29 +76,47 @@ DT_TOLERANCE = 1e-6
 INVALID_NEGATIVE_LOG = 1e12
 #: the optimiser stops when the score is below this in units of the standard errors (so θ̂ is within 1e-4 σ)
 SCORE_TOLERANCE = 1e-4
+#: the same for the optimisations of a likelihood profile (Δ(-2 ln L) to about 1e-4)
+PROFILE_TOLERANCE = 1e-2
 #: points of the table on which :func:`kramers_moyal_bias` differentiates the model's fields
 BIAS_GRID_POINTS = 1025
+#: the lag-1 diagnostic flags localization noise when the z-score of the mean product of
+#: successive residual increments is below -NOISE_Z
+NOISE_Z = 4.0
+NOISE_PARAMETER = "noise_variance"
+#: observed positions may lie past a wall by this fraction of the domain's length
+#: (localization noise near a wall); their moments are those at the wall
+OUTSIDE_TOLERANCE = 0.05
 Progress = Callable[[str, float, float], None]
 
 
 @dataclass(frozen=True)
 class Trajectories:
-    """Increments of one or more trajectories sampled every ``dt``.
+    """Increments of one or more trajectories.
 
     Attributes
     ----------
     starts, ends
-        x_k and x_{k+1} of every increment (length), all trajectories together.
+        x_k and x_{k+1} of every increment (length), all trajectories together; a
+        missing frame inside a trajectory joins the samples on either side of it.
     dt
-        Sampling interval (time).
+        Nominal sampling interval (time): the given one, or the median time step.
     lengths
-        Number of points of each trajectory.
+        Number of (finite) points of each trajectory.
+    intervals
+        Elapsed time of every increment (time): k dt across k - 1 missing frames, or
+        the difference of the sample times; default ``dt`` for every increment.
     """
 
     starts: np.ndarray
     ends: np.ndarray
     dt: float
     lengths: tuple[int, ...]
+    intervals: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.intervals is None:
+            object.__setattr__(self, "intervals", np.full(self.starts.size, float(self.dt)))
 
     @property
     def size(self) -> int:
@@ -101,16 +124,99 @@ class Trajectories:
         return int(self.starts.size)
 
     @property
+    def uniform(self) -> bool:
+        """Whether every increment spans one dt (relative tolerance :data:`DT_TOLERANCE`)."""
+        return bool(np.all(np.abs(self.intervals - self.dt) <= DT_TOLERANCE * self.dt))
+
+    @property
     def points(self) -> np.ndarray:
         """Every sampled position (length)."""
         return np.concatenate([self.starts, self.ends[np.cumsum(np.array(self.lengths) - 1) - 1]])
 
+    @property
+    def successive(self) -> np.ndarray:
+        """Indices k of the increments followed by increment k + 1 of the same trajectory."""
+        return successive_increments(self.lengths, self.size)
 
-def _flatten(values: np.ndarray) -> np.ndarray:
-    """A 2D array (one trajectory per row) as one NaN-separated series."""
-    if values.ndim == 1:
-        return values
-    return np.concatenate([values, np.full((values.shape[0], 1), np.nan)], axis=1).ravel()
+
+def successive_increments(lengths: tuple[int, ...], size: int) -> np.ndarray:
+    """Indices k of the increments followed by increment k + 1 of the same trajectory,
+    for trajectories of ``lengths`` points whose ``size`` increments are stored in order."""
+    follows = np.ones(size, dtype=bool)
+    follows[np.cumsum(np.array(lengths) - 1) - 1] = False
+    return np.flatnonzero(follows)
+
+
+def _samples(x: np.ndarray, t: object | None, ids: object | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Every sample as flat arrays: position, trajectory number, frame number and time
+    (None without ``t``). A 2D x has one trajectory per row; a 1D x is split by ``ids``
+    or, without them, by its NaN entries (which then are not frames)."""
+    times = None
+    if t is not None:
+        times = np.asarray(t, dtype=float)
+        if times.shape != x.shape:
+            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
+        times = times.ravel()
+    if x.ndim == 2:
+        rows, columns = np.indices(x.shape)
+        return x.ravel(), rows.ravel(), columns.ravel(), times
+    frames = np.arange(x.size)
+    if ids is None:
+        return x, np.cumsum(~np.isfinite(x)), frames, times
+    labels = np.asarray(ids)
+    if labels.shape != x.shape:
+        raise DataError(f"ids and x have different lengths ({labels.size} and {x.size})")
+    changes = np.concatenate([[True], labels[1:] != labels[:-1]])
+    firsts = labels[changes]
+    if np.unique(firsts).size != firsts.size:
+        repeated = next(str(label) for label in firsts if np.count_nonzero(firsts == label) > 1)
+        index = int(np.flatnonzero(changes & (labels == firsts[firsts == repeated][0]))[1])
+        raise DataError(f"the samples of trajectory id {repeated} must be contiguous (sample {index} starts it again)", index)
+    return x, np.cumsum(changes) - 1, frames, times
+
+
+def _increments(x: object, dt: float | None, t: object | None, ids: object | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, tuple[int, ...]]:
+    """The flat positions, the flat indices of every increment's two samples, dt, the
+    elapsed times and the points per trajectory (see :func:`trajectories`)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim not in (1, 2) or x.size == 0:
+        raise DataError(f"trajectories must be a non-empty 1D or 2D array, got shape {x.shape}")
+    if ids is not None and x.ndim != 1:
+        raise DataError("ids label the samples of a 1D x")
+    infinite = np.isinf(x.ravel())
+    if np.any(infinite):
+        index = int(np.argmax(infinite))
+        raise DataError(f"position {index} is infinite", index)
+    if dt is not None and (isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)) or not np.isfinite(dt) or dt <= 0):
+        raise DataError(f"dt must be a finite number > 0, got {dt!r}")
+    flat, group, frame, times = _samples(x, t, ids)
+    kept = np.flatnonzero(np.isfinite(flat))
+    if kept.size == 0:
+        raise DataError("no finite positions in the trajectories")
+    if times is not None and not np.all(np.isfinite(times[kept])):
+        index = int(kept[np.argmax(~np.isfinite(times[kept]))])
+        raise DataError(f"t[{index}] is not finite at a finite position", index)
+    linked = group[kept[1:]] == group[kept[:-1]]
+    pairs = np.flatnonzero(linked)
+    if pairs.size == 0:
+        raise DataError("no trajectory has two finite points, so there is no increment")
+    first, second = kept[pairs], kept[pairs + 1]
+    if times is not None:
+        steps = times[second] - times[first]
+        if np.any(steps <= 0):
+            bad = int(np.argmax(steps <= 0))
+            raise DataError(f"times must increase inside a trajectory, but t[{second[bad]}] = {times[second[bad]]:g} follows t[{first[bad]}] = {times[first[bad]]:g}", int(second[bad]))
+        median = float(np.median(steps))
+        if dt is not None and not abs(float(dt) - median) <= DT_TOLERANCE * median:
+            raise DataError(f"dt = {dt!r} differs from the median time step {median:g} of t (give one of them)")
+        dt = median if dt is None else dt
+    if dt is None:
+        raise DataError("give the sampling interval dt (or the sample times t)")
+    intervals = steps if times is not None else (frame[second] - frame[first]) * float(dt)
+    starts_of = np.concatenate([[True], ~linked])  # kept samples that begin a piece
+    pieces = np.diff(np.append(np.flatnonzero(starts_of), kept.size))
+    lengths = pieces[pieces > 1]
+    return flat, first, second, float(dt), intervals.astype(float), tuple(lengths.tolist())
 
 
 def trajectories(x: object, *, dt: float | None = None, t: object | None = None, ids: object | None = None) -> Trajectories:
@@ -119,75 +225,33 @@ def trajectories(x: object, *, dt: float | None = None, t: object | None = None,
     Parameters
     ----------
     x
-        Positions (length): a 1D array (trajectories separated by NaN, or labelled by
-        ``ids``) or a 2D array (one trajectory per row, NaN padding at the end).
+        Positions (length): a 2D array (one trajectory per row; NaN marks a missing
+        frame, trailing NaN pad unequal lengths), or a 1D array labelled by ``ids``
+        (NaN: a missing frame) or, without ids, separated into trajectories by NaN.
     dt
-        Uniform sampling interval (time); or give ``t``.
+        Sampling interval (time) between frames; or give ``t``.
     t
-        Sample times (same shape as ``x``); every step must equal one dt (relative
-        tolerance 1e-6; the median step when ``dt`` is not given).
+        Sample times (same shape as ``x``; increasing inside a trajectory, any
+        spacing): each increment spans its time difference. ``dt`` is then the median
+        step (a given ``dt`` must agree with it, relative tolerance 1e-6).
     ids
         Trajectory labels of the samples of a 1D ``x``; samples of one label are
         contiguous and in time order.
 
+    A piece with one finite point carries no increment and is left out. An increment
+    across m missing frames spans (m + 1) dt.
+
     Raises
     ------
     DataError
-        Naming the first bad sample: inf, NaN inside a labelled trajectory, a
-        trajectory with one point, non-uniform or non-positive dt.
+        Naming the first bad sample: inf, a NaN time of a finite position, times not
+        increasing, no increments at all, or a dt that is missing, not positive or not
+        the median time step.
     """
-    x = np.asarray(x, dtype=float)
-    if x.ndim not in (1, 2) or x.size == 0:
-        raise DataError(f"trajectories must be a non-empty 1D or 2D array, got shape {x.shape}")
-    if np.any(np.isinf(x)):
-        index = int(np.argmax(np.isinf(x.ravel())))
-        raise DataError(f"position {index} is infinite", index)
-    flat = _flatten(x)
-    finite = np.isfinite(flat)
-    linked = finite[:-1] & finite[1:]  # increment k -> k+1 inside one trajectory
-    if ids is not None:
-        if x.ndim != 1:
-            raise DataError("ids label the samples of a 1D x")
-        labels = np.asarray(ids)
-        if labels.shape != x.shape:
-            raise DataError(f"ids and x have different lengths ({labels.size} and {x.size})")
-        if not np.all(finite):
-            index = int(np.argmax(~finite))
-            raise DataError(f"position {index} is NaN inside trajectory {labels[index]!r}", index)
-        same = labels[1:] == labels[:-1]
-        firsts = labels[np.concatenate([[True], ~same])]
-        if np.unique(firsts).size != firsts.size:
-            raise DataError("the samples of each trajectory id must be contiguous")
-        linked &= same
-    begins = finite & np.concatenate([[True], ~linked])
-    ends_of = finite & np.concatenate([~linked, [True]])
-    if not np.any(finite):
-        raise DataError("no finite positions in the trajectories")
-    single = begins & ends_of
-    if np.any(single):
-        index = int(np.argmax(single))
-        number = int(np.count_nonzero(begins[:index]))
-        sample = index if x.ndim == 1 else int(np.unravel_index(index, (x.shape[0], x.shape[1] + 1))[0] * x.shape[1] + index % (x.shape[1] + 1))
-        raise DataError(f"trajectory {number} (sample {sample}) has one point; each needs at least 2", sample)
-    pairs = np.flatnonzero(linked)
-    if t is not None:
-        times = np.asarray(t, dtype=float)
-        if times.shape != x.shape:
-            raise DataError(f"t and x have different shapes ({times.shape} and {x.shape})")
-        times = _flatten(times)
-        steps = times[pairs + 1] - times[pairs]
-        reference = float(np.median(steps)) if dt is None else float(dt)
-        bad = ~(np.abs(steps - reference) <= DT_TOLERANCE * abs(reference))
-        if np.any(bad):
-            index = int(pairs[int(np.argmax(bad))]) + 1
-            raise DataError(f"non-uniform dt: t[{index}] - t[{index - 1}] = {steps[int(np.argmax(bad))]:g} differs from dt = {reference:g}", index)
-        dt = reference
-    if dt is None:
-        raise DataError("give the sampling interval dt (or the sample times t)")
-    if isinstance(dt, bool) or not np.isfinite(dt) or dt <= 0:
-        raise DataError(f"dt must be a finite number > 0, got {dt!r}")
-    lengths = np.flatnonzero(ends_of) - np.flatnonzero(begins) + 1
-    return Trajectories(starts=flat[pairs], ends=flat[pairs + 1], dt=float(dt), lengths=tuple(lengths.tolist()))
+    flat, first, second, dt, intervals, lengths = _increments(x, dt, t, ids)
+    if np.all(flat[second] == flat[first]):
+        raise DataError("every increment is zero (constant trajectories): they determine no drift or diffusion")
+    return Trajectories(starts=flat[first], ends=flat[second], dt=dt, lengths=lengths, intervals=intervals)
 
 
 @dataclass(frozen=True)
@@ -206,6 +270,13 @@ class KramersMoyal:
         D̂ = <Δx^2>/(2 Δt) and its standard error (length^2/time).
     mean_position
         Mean start position in each bin (length).
+    diffusion_robust, diffusion_robust_error
+        The localization-noise-robust covariance estimate (length^2/time; Vestergaard,
+        Blainey and Flyvbjerg, Phys. Rev. E 89, 022726 (2014)), over the increments k
+        followed by an increment k + 1 of the same trajectory and elapsed time:
+        D̂_cve = <Δx_k^2 + 2 Δx_k Δx_{k+1}> / (2 Δt). Noise ε adds +2σ² to <Δx_k^2> and
+        -σ² to <Δx_k Δx_{k+1}>, which cancel; its standard error takes the terms as
+        independent (they are correlated at lag 1, so it is a slight underestimate).
     """
 
     edges: np.ndarray
@@ -216,6 +287,8 @@ class KramersMoyal:
     diffusion: np.ndarray
     diffusion_error: np.ndarray
     mean_position: np.ndarray
+    diffusion_robust: np.ndarray | None = None
+    diffusion_robust_error: np.ndarray | None = None
 
     @property
     def used(self) -> np.ndarray:
@@ -249,31 +322,35 @@ def kramers_moyal(data: Trajectories, bins: int | np.ndarray = 20, *, min_count:
         edges = np.asarray(bins, dtype=float)
         if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0) or not np.all(np.isfinite(edges)):
             raise ValueError("'bins' must be a positive integer or at least 2 strictly increasing finite edges")
-    index = _bin_index(data, edges)
-    inside = (index >= 0) & (index < edges.size - 1)
-    index, step, start = index[inside], (data.ends - data.starts)[inside], data.starts[inside]
+    all_index = _bin_index(data, edges)
+    inside = (all_index >= 0) & (all_index < edges.size - 1)
+    steps = data.ends - data.starts
+    index, step, start, elapsed = all_index[inside], steps[inside], data.starts[inside], data.intervals[inside]
     n_bins = edges.size - 1
     counts = np.bincount(index, minlength=n_bins).astype(float)
+    few = counts < max(int(min_count), 2)
 
-    def moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        total = np.bincount(index, weights=values, minlength=n_bins)
-        squares = np.bincount(index, weights=values * values, minlength=n_bins)
+    def moments(bins: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        number = np.bincount(bins, minlength=n_bins).astype(float)
+        total = np.bincount(bins, weights=values, minlength=n_bins)
+        squares = np.bincount(bins, weights=values * values, minlength=n_bins)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean = total / counts
-            variance = (squares - counts * mean**2) / (counts - 1)
-        return mean, np.sqrt(np.clip(variance, 0.0, None) / counts)
+            mean = total / number
+            variance = (squares - number * mean**2) / (number - 1)
+            error = np.sqrt(np.clip(variance, 0.0, None) / number)
+        mean[few | (number < 2)] = error[few | (number < 2)] = np.nan
+        return mean, error
 
-    dt = data.dt
-    first, first_error = moments(step)
-    second, second_error = moments(step * step)
+    drift, drift_error = moments(index, step / elapsed)
+    diffusion, diffusion_error = moments(index, step * step / (2 * elapsed))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_position = np.bincount(index, weights=start, minlength=n_bins) / counts
-    few = counts < max(int(min_count), 2)
-    drift, drift_error = first / dt, first_error / dt
-    diffusion, diffusion_error = second / (2 * dt), second_error / (2 * dt)
-    for array in (drift, drift_error, diffusion, diffusion_error, mean_position):
-        array[few] = np.nan
-    return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position)
+    mean_position[few] = np.nan
+    pairs = data.successive
+    pairs = pairs[inside[pairs] & (np.abs(data.intervals[pairs + 1] - data.intervals[pairs]) <= DT_TOLERANCE * data.intervals[pairs])]
+    robust_values = (steps[pairs] ** 2 + 2 * steps[pairs] * steps[pairs + 1]) / (2 * data.intervals[pairs])
+    robust, robust_error = moments(all_index[pairs], robust_values)
+    return KramersMoyal(edges, 0.5 * (edges[1:] + edges[:-1]), counts, drift, drift_error, diffusion, diffusion_error, mean_position, robust, robust_error)
 
 
 def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tuple[float, float], *, finite_dt: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +367,7 @@ def bin_averages(model: Model, data: Trajectories, edges: np.ndarray, domain: tu
     coefficients = model.coefficients(starts, domain)
     drift_values, diffusion_values = -coefficients.A, coefficients.D
     if finite_dt:
-        drift_bias, diffusion_bias = kramers_moyal_bias(model, starts, data.dt, domain)
+        drift_bias, diffusion_bias = kramers_moyal_bias(model, starts, data.intervals[inside], domain)
         drift_values, diffusion_values = drift_values + drift_bias, diffusion_values + diffusion_bias
     counts = np.bincount(index[inside], minlength=edges.size - 1).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -319,8 +396,9 @@ def _table(model: Model, grid: np.ndarray, domain: tuple[float, float]) -> _Tabl
     return _Table(grid, a, da, np.gradient(da, grid, edge_order=2), D, dD, np.gradient(dD, grid, edge_order=2))
 
 
-def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[float, float], *, grid_points: int = BIAS_GRID_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """First-order finite-Δt biases of â (length/time) and D̂ (length^2/time) at the points ``x``:
+def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float | np.ndarray, domain: tuple[float, float], *, grid_points: int = BIAS_GRID_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """First-order finite-Δt biases of â (length/time) and D̂ (length^2/time) at the
+    points ``x`` (``dt``: one interval, or one per point):
 
         Δt/2 (a a' + D a''),    Δt/2 (a^2 + a D' + 2 D a' + D D'')     (module docstring)
 
@@ -332,9 +410,9 @@ def kramers_moyal_bias(model: Model, x: np.ndarray, dt: float, domain: tuple[flo
     grid = np.linspace(max(domain[0], float(x.min()) - margin), min(domain[1], float(x.max()) + margin), int(grid_points))
     t = _table(model, grid, domain)
     interpolate = _Interpolation(grid, x)
-    drift_bias = 0.5 * dt * (t.a * t.da + t.D * t.d2a)
-    diffusion_bias = 0.5 * dt * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
-    return interpolate(drift_bias), interpolate(diffusion_bias)
+    drift_bias = 0.5 * (t.a * t.da + t.D * t.d2a)
+    diffusion_bias = 0.5 * (t.a**2 + t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
+    return dt * interpolate(drift_bias), dt * interpolate(diffusion_bias)
 
 
 class _Interpolation:
@@ -364,8 +442,9 @@ class _Likelihood:
     progress: Progress | None = None
 
     def __post_init__(self) -> None:
-        self.interpolate = _Interpolation(self.grid, self.data.starts)
+        self.interpolate = _Interpolation(self.grid, np.clip(self.data.starts, self.grid[0], self.grid[-1]))  # a start past a wall: the wall's value
         self.step = self.data.ends - self.data.starts
+        self.h = self.data.dt if self.data.uniform else self.data.intervals
 
     def moments(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Mean increment m - x and variance v of every transition."""
@@ -373,14 +452,17 @@ class _Likelihood:
         if self.progress is not None:
             self.progress("likelihood evaluations", self.evaluations, max(self.evaluations, 100))
         t = _table(fit_estimates.build_model(self.factory, self.names, theta), self.grid, self.domain)
-        dt = self.data.dt
+        h = self.h
         if self.transition == "euler":
-            return self.interpolate(t.a) * dt, self.interpolate(t.D) * (2 * dt)
-        mean = self.interpolate(t.a * dt + 0.5 * dt**2 * (t.a * t.da + t.D * t.d2a))
-        variance_table = 2 * t.D * dt + dt**2 * (t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D)
-        # v = 2 D dt (1 + O(dt)); keep it >= D dt where dt is too coarse for the expansion
-        variance = self.interpolate(np.maximum(variance_table, t.D * dt))
-        return mean, variance
+            return self.interpolate(t.a) * h, self.interpolate(t.D) * (2 * h)
+        mean_correction, variance_correction = 0.5 * (t.a * t.da + t.D * t.d2a), t.a * t.dD + 2 * t.D * t.da + t.D * t.d2D
+        if np.ndim(h) == 0:  # one table per moment: two interpolations instead of four
+            mean = self.interpolate(t.a * h + h**2 * mean_correction)
+            # v = 2 D h (1 + O(h)); keep it >= D h where h is too coarse for the expansion
+            return mean, self.interpolate(np.maximum(2 * t.D * h + h**2 * variance_correction, t.D * h))
+        D = self.interpolate(t.D)
+        mean = self.interpolate(t.a) * h + h**2 * self.interpolate(mean_correction)
+        return mean, np.maximum(2 * D * h + h**2 * self.interpolate(variance_correction), D * h)
 
     def negative_log(self, theta: np.ndarray) -> float:
         mean, variance = self.moments(theta)
@@ -433,15 +515,43 @@ class TrajectoryFit(ModelFit):
     ----------
     n_transitions, dt, transition
         Data size, sampling interval and transition density used.
+    noise
+        The lag-1 diagnostic of the residual increments (:func:`lag_one_noise`).
+    minima, warnings
+        Distinct local optima found by the global search (values, -2 ln L) and warnings
+        (a competing second minimum, localization noise detected but not modelled).
     """
 
     n_transitions: int
     dt: float
     transition: str
+    noise: dict[str, float] = field(default_factory=dict)
+    minima: tuple[dict[str, object], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for fit.json."""
-        return {"transition": self.transition, **super().as_dict(), "n_transitions": self.n_transitions, "dt": self.dt}
+        extra = {"n_transitions": self.n_transitions, "dt": self.dt, "noise_diagnostic": self.noise, "minima": list(self.minima), "warnings": list(self.warnings)}
+        return {"transition": self.transition, **super().as_dict(), **extra}
+
+
+def lag_one_noise(data: Trajectories, residuals: np.ndarray) -> dict[str, float]:
+    """Localization-noise diagnostic from residual increments r_k = Δx_k - m_k.
+
+    Under the model, successive residuals of one trajectory are uncorrelated (m_k is
+    the conditional mean); a position noise of variance σ² adds ε_{k+1} - ε_k to every
+    increment, so E[r_k r_{k+1}] = -σ². Returns the lag-1 correlation, the z-score of
+    the mean product (its standard error from the products' spread) and
+    σ̂² = max(-mean product, 0) (length²); ``detected`` is 1.0 when z < -:data:`NOISE_Z`.
+    """
+    pairs = data.successive
+    if pairs.size < 10:
+        return {"pairs": float(pairs.size), "lag1_correlation": float("nan"), "z": float("nan"), "variance": float("nan"), "detected": 0.0}
+    products = (residuals[..., pairs] * residuals[..., pairs + 1]).ravel()  # every coordinate of nD tracks
+    mean, spread = float(products.mean()), float(products.std(ddof=1))
+    z = mean / (spread / np.sqrt(products.size)) if spread > 0 else 0.0
+    correlation = mean / float(np.mean(residuals**2))
+    return {"pairs": float(pairs.size), "lag1_correlation": correlation, "z": z, "variance": max(-mean, 0.0), "detected": float(z < -NOISE_Z)}
 
 
 def fit_trajectories(
@@ -453,6 +563,8 @@ def fit_trajectories(
     transition: str = "kessler",
     bounds: Mapping[str, tuple[float, float]] | None = None,
     grid_points: int = 2049,
+    noise: bool = False,
+    intervals: str = "profile",
     progress: Progress | None = None,
 ) -> TrajectoryFit:
     """Maximum-likelihood fit of the free parameters ``initial`` to trajectories.
@@ -465,7 +577,9 @@ def fit_trajectories(
         Starting values of the free parameters (may be empty: the likelihood of the
         model as it is, for model comparison).
     data
-        From :func:`trajectories`; every position must lie in ``domain``.
+        From :func:`trajectories`; positions lie in ``domain`` or past a wall by at most
+        :data:`OUTSIDE_TOLERANCE` of its length (localization noise; the transition
+        moments of such a start are those at the wall).
     domain
         The model's interval.
     transition
@@ -474,56 +588,225 @@ def fit_trajectories(
         Optional (low, high) per parameter (defaults as for :func:`fpsolver.fit.fit_profile`).
     grid_points
         Points of the coefficient table over the range of the data.
+    noise
+        Fit a localization-noise variance σ² >= 0 (length², parameter
+        ``noise_variance``) with the model: observed positions x_k + ε_k, ε_k ~ N(0, σ²)
+        independent. The increments of one trajectory are then jointly Gaussian with
+        covariance v_k + 2σ² on the diagonal and -σ² between successive increments (a
+        tridiagonal matrix per trajectory; its Cholesky factor gives the exact Gaussian
+        likelihood in O(n)). Approximation: the transition moments m_k, v_k are evaluated
+        at the observed (noisy) starts, which is exact for a linear drift and constant D
+        and otherwise adds an O(σ²) error relative to the spatial variation of a and D.
+    intervals
+        ``"profile"`` (default): 95% profile-likelihood intervals inside the bounds;
+        ``"wald"``: θ̂ ± 1.96 σ from the Fisher information.
     progress
         ``progress(task, done, total)`` called at each likelihood evaluation.
 
-    Optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in coordinates scaled by the
-    standard errors at the starting point, so every direction has unit curvature, with
-    the score Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)] (r = Δx - m; ∂m, ∂v by forward
-    differences, one moment evaluation per parameter) as gradient; it stops when the
-    scaled score is below :data:`SCORE_TOLERANCE`.
+    Search: the likelihood is screened at scrambled Sobol points of the parameter box
+    (as for profile fits); local optimisations start from ``initial`` and from the best
+    screened point. Local optimiser: :func:`scipy.optimize.minimize` (L-BFGS-B) in
+    coordinates scaled by the standard errors at the starting point, with the score
+    Σ [-r ∂m/v + ∂v (v - r^2)/(2 v^2)] (r = Δx - m; ∂m, ∂v by forward differences) as
+    gradient without noise (numerical gradients with it); it stops when the scaled score
+    is below :data:`SCORE_TOLERANCE`. Without noise, the covariance is the inverse
+    expected Fisher information; with noise, the inverse observed information (central
+    second differences of -ln L).
     """
     if not isinstance(data, Trajectories):
         raise TypeError("data must come from fpsolver.infer.trajectories(...)")
     if transition not in TRANSITIONS:
         raise ValueError(f"transition must be one of {TRANSITIONS}, got {transition!r}")
+    if intervals not in ("profile", "wald"):
+        raise ValueError(f"intervals must be 'profile' or 'wald', got {intervals!r}")
     start = fit_estimates.check_initial(initial)
     names = tuple(start)
     low, high = fit_estimates.resolve_bounds(start, bounds)
     domain = (float(domain[0]), float(domain[1]))
     points = np.concatenate([data.starts, data.ends])
     lowest, highest = float(points.min()), float(points.max())
-    if lowest < domain[0] or highest > domain[1]:
-        raise DataError(f"positions span [{lowest:g}, {highest:g}], outside the domain [{domain[0]:g}, {domain[1]:g}]")
+    allowed = OUTSIDE_TOLERANCE * (domain[1] - domain[0])
+    if lowest < domain[0] - allowed or highest > domain[1] + allowed:
+        raise DataError(f"positions span [{lowest:g}, {highest:g}], outside the domain [{domain[0]:g}, {domain[1]:g}] by more than {OUTSIDE_TOLERANCE:.0%} of its length")
     margin = 1e-9 * (domain[1] - domain[0])
     grid = np.linspace(max(domain[0], lowest - margin), min(domain[1], highest + margin), int(grid_points))
     likelihood = _Likelihood(factory, names, data, domain, transition, grid, progress=progress)
-    theta0 = np.array(list(start.values()), dtype=float)
-    baseline = likelihood.negative_log(theta0)
-    success, message, best = True, "no free parameters", theta0
-    if names:
-        scale = np.sqrt(np.diag(fit_estimates.covariance_from_information(likelihood.information(theta0, low, high), names)))
+    return _maximise(factory, likelihood, np.array(list(start.values()), dtype=float), low, high, noise=noise, intervals=intervals)
 
-        def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
+
+def _maximise(factory: ModelFactory, likelihood: _Likelihood, theta0: np.ndarray, low: np.ndarray, high: np.ndarray, *, noise: bool, intervals: str) -> TrajectoryFit:
+    """The search, optimisation, intervals and diagnostics of :func:`fit_trajectories`
+    (and of :func:`fpsolver.analysis.infer_nd.fit_tracks`) for a built likelihood."""
+    data, names, transition = likelihood.data, likelihood.names, likelihood.transition
+    if noise:
+        names = (*names, NOISE_PARAMETER)
+        theta0 = np.append(theta0, 0.0)
+        low, high = np.append(low, 0.0), np.append(high, np.inf)
+    model_count = len(names) - int(noise)
+    search = _Search(likelihood, model_count, low, high)
+    best, value, success, message, solutions = theta0, search.negative_log(theta0), True, "no free parameters", []
+    if model_count:  # the global search of the model parameters (without noise: analytic scores)
+        plain = _Search(likelihood, model_count, low[:model_count], high[:model_count])
+        model_start = theta0[:model_count]
+        scale = plain.scales(model_start)
+        screened = [(point, plain.negative_log(point)) for point in fit_estimates.search_points(model_start, low[:model_count], high[:model_count])]
+        candidates = [point for point, score in sorted(screened, key=lambda item: item[1]) if np.isfinite(score)][:1]
+        solutions = [plain.minimise(point, scale) for point in [model_start, *candidates]]
+        best, value, solution = min(solutions, key=lambda item: item[1])
+        success, message = bool(solution.success), str(solution.message)
+    if noise:  # from the noise-free optimum and the lag-1 estimate of σ², every parameter together
+        residual = likelihood.step - likelihood.moments(best[:model_count])[0]
+        start_noise = max(lag_one_noise(data, residual)["variance"], 1e-6 * float(np.mean(residual**2)))
+        best, value, solution = search.minimise(np.append(best[:model_count], start_noise), search.scales(np.append(best[:model_count], start_noise)))
+        solutions = [(best, value, solution)]
+        success, message = bool(solution.success), str(solution.message)
+    information = search.information(best) if names else np.zeros((0, 0))
+    covariance, combinations = fit_estimates.identifiability(information, names, best)
+    estimates = ParameterEstimates(names, best.copy(), covariance, combinations=combinations)
+    minima = fit_estimates.distinct_minima([(theta, 2 * score) for theta, score, _ in solutions], estimates.errors) if solutions else []
+    rows, warnings = fit_estimates.multimodality(names, minima) if minima else ([], [])
+    if names and intervals == "profile" and not combinations:
+        scale = np.where(np.isfinite(estimates.errors) & (estimates.errors > 0), estimates.errors, search.scales(best))
+
+        def profiled(j: int, fixed: float, begin: np.ndarray) -> tuple[float, np.ndarray]:
+            # start from the Gaussian approximation's conditional optimum given θ_j
+            guess = np.clip(best + (fixed - best[j]) * covariance[:, j] / covariance[j, j], low, high)
+            if search.negative_log(guess) > search.negative_log(np.where(np.arange(begin.size) == j, fixed, begin)):
+                guess = begin.copy()
+            guess[j] = fixed
+            optimum, least, _ = search.minimise(guess, scale, fixed=j, tolerance=PROFILE_TOLERANCE)
+            return 2 * least, optimum
+
+        lower, upper, low_flags, high_flags = fit_estimates.profile_intervals(profiled, best, 2 * value, estimates.errors, low, high)
+        estimates = replace(estimates, profile=(lower, upper), at_bound=(low_flags, high_flags))
+    diagnostic = lag_one_noise(data, likelihood.step - likelihood.moments(best[:model_count])[0])
+    if diagnostic["detected"] and not noise:
+        warnings.append(
+            f"successive increments are anti-correlated (lag-1 correlation {diagnostic['lag1_correlation']:.3g}, z = {diagnostic['z']:.3g}): "
+            f"localization noise of variance about {diagnostic['variance']:.3g} biases D and the drift; fit it with noise=True (--noise)"
+        )
+    factory_names = names[:model_count]
+    model_estimates = ParameterEstimates(factory_names, best[:model_count], covariance[:model_count, :model_count])
+    outcome = fit_estimates.fit_outcome(factory, model_estimates, -value, len(names), data.size, success=success, message=message, evaluations=likelihood.evaluations)
+    outcome["parameters"] = estimates
+    return TrajectoryFit(**outcome, n_transitions=data.size, dt=data.dt, transition=transition, noise=diagnostic, minima=tuple(rows), warnings=tuple(warnings))
+
+
+@dataclass
+class _Search:
+    """-ln L of (model parameters, [σ²]) with the optimiser, the information and the
+    profiles built on it (see :func:`fit_trajectories`)."""
+
+    likelihood: _Likelihood
+    model_count: int
+    low: np.ndarray
+    high: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.noise = self.low.size > self.model_count
+        self.pairs = self.likelihood.data.successive
+
+    def negative_log(self, theta: np.ndarray) -> float:
+        """-ln L (+inf where the model cannot be built)."""
+        try:
+            mean, variance = self.likelihood.moments(theta[: self.model_count])
+        except ValueError:
+            return np.inf
+        residual = self.likelihood.step - mean
+        if not self.noise:
+            return float(0.5 * np.sum(residual**2 / variance + np.log(2 * np.pi * variance)))
+        return _correlated_negative_log(residual, variance, float(theta[-1]), self.pairs)
+
+    def scales(self, theta: np.ndarray) -> np.ndarray:
+        """Standard errors at ``theta`` from the (pseudo-)inverse information; 10% of the
+        value (or 1e-3) where a direction is not determined."""
+        information = self.information(theta)
+        information = np.where(np.isfinite(information), information, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            errors = np.sqrt(np.clip(np.diag(np.linalg.pinv(information)), 0.0, None))
+        fallback = np.maximum(0.1 * np.abs(theta), 1e-3)
+        return np.where(np.isfinite(errors) & (errors > 0), errors, fallback)
+
+    def information(self, theta: np.ndarray) -> np.ndarray:
+        """Expected Fisher information without noise, observed information (central
+        second differences of -ln L, steps 1e-3 of the scale) with it."""
+        if not self.noise:
+            return self.likelihood.information(theta, self.low, self.high)
+        steps = 1e-3 * np.maximum(np.abs(theta), np.append(np.full(self.model_count, 1e-2), 1e-6))
+        # a parameter on (or within a step of) its bound: the stencil's centre moves inside by one step
+        theta = np.where(theta - steps < self.low, self.low + steps, np.where(theta + steps > self.high, self.high - steps, theta))
+        k = theta.size
+        hessian = np.empty((k, k))
+        centre = self.negative_log(theta)
+
+        def at(shift: dict[int, float]) -> float:
+            point = theta.copy()
+            for index, amount in shift.items():
+                point[index] += amount * steps[index]
+            return self.negative_log(point)
+
+        for j in range(k):
+            hessian[j, j] = (at({j: 1.0}) - 2 * centre + at({j: -1.0})) / steps[j] ** 2
+            for m in range(j + 1, k):
+                corners = at({j: 1.0, m: 1.0}) - at({j: 1.0, m: -1.0}) - at({j: -1.0, m: 1.0}) + at({j: -1.0, m: -1.0})
+                hessian[j, m] = hessian[m, j] = corners / (4 * steps[j] * steps[m])
+        return hessian
+
+    def minimise(self, theta: np.ndarray, scale: np.ndarray, fixed: int | None = None, tolerance: float = SCORE_TOLERANCE) -> tuple[np.ndarray, float, object]:
+        """L-BFGS-B from ``theta`` over every parameter but ``fixed``, in coordinates z
+        with θ = theta + scale z, until the scaled score is below ``tolerance``."""
+        free = np.array([j for j in range(theta.size) if j != fixed], dtype=int)
+        if free.size == 0:
+            return theta, self.negative_log(theta), None
+        baseline = self.negative_log(theta)
+        baseline = baseline if np.isfinite(baseline) else 0.0
+        low, high = self.low[free], self.high[free]
+
+        def point(z: np.ndarray) -> np.ndarray:
+            full = theta.copy()
+            full[free] = np.clip(theta[free] + scale[free] * z, low, high)
+            return full
+
+        def objective(z: np.ndarray):
+            full = point(z)
+            if self.noise:
+                value = self.negative_log(full)
+                return (value - baseline) if np.isfinite(value) else INVALID_NEGATIVE_LOG
             try:
-                value, score = likelihood.value_and_score(theta0 + scale * z, low, high)
+                value, score = self.likelihood.value_and_score(full, self.low, self.high)
             except ValueError:
                 return INVALID_NEGATIVE_LOG, np.zeros(z.size)
-            return value - baseline, scale * score
+            return value - baseline, scale[free] * score[free]
 
         solution = optimize.minimize(
             objective,
-            np.zeros(theta0.size),
-            jac=True,
+            np.zeros(free.size),
+            jac=not self.noise,
             method="L-BFGS-B",
-            bounds=list(zip((low - theta0) / scale, (high - theta0) / scale)),
-            options={"ftol": 1e-12, "gtol": SCORE_TOLERANCE, "maxiter": 200},
+            bounds=list(zip((low - theta[free]) / scale[free], (high - theta[free]) / scale[free])),
+            options={"ftol": 1e-12 if tolerance == SCORE_TOLERANCE else 1e-10, "gtol": tolerance, "maxiter": 200},
         )
-        best, success, message = theta0 + scale * solution.x, bool(solution.success), str(solution.message)
-    covariance = fit_estimates.covariance_from_information(likelihood.information(best, low, high), names) if names else np.zeros((0, 0))
-    estimates = ParameterEstimates(names, best.copy(), covariance)
-    outcome = fit_estimates.fit_outcome(factory, estimates, -likelihood.negative_log(best), len(names), data.size, success=success, message=message, evaluations=likelihood.evaluations)
-    return TrajectoryFit(**outcome, n_transitions=data.size, dt=data.dt, transition=transition)
+        best = point(solution.x)
+        return best, self.negative_log(best), solution
+
+
+def _correlated_negative_log(residual: np.ndarray, variance: np.ndarray, noise: float, pairs: np.ndarray) -> float:
+    """-ln L of residual increments with covariance diag(v + 2σ²) and -σ² between the
+    successive increments ``pairs`` (k, k + 1): banded Cholesky factor U (U^T U = Σ),
+    -ln L = ½ (|U^-T r|² + 2 Σ ln U_kk + n ln 2π)."""
+    n = residual.size
+    banded = np.zeros((2, n))
+    banded[1] = variance + 2.0 * noise
+    upper = np.zeros(n)
+    upper[pairs + 1] = -noise
+    banded[0] = upper
+    try:
+        factor = linalg.cholesky_banded(banded, lower=False, check_finite=False)
+    except linalg.LinAlgError:
+        return np.inf
+    lower = np.vstack([factor[1], np.append(factor[0, 1:], 0.0)])  # U^T, lower bidiagonal
+    whitened = linalg.solve_banded((1, 0), lower, residual, check_finite=False)
+    return float(0.5 * (whitened @ whitened) + np.sum(np.log(factor[1])) + 0.5 * n * np.log(2 * np.pi))
 
 
 def simulate_trajectories(

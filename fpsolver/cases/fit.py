@@ -3,7 +3,9 @@
 A free parameter is a dotted case-file key with a number as its value in the case
 (the starting point): ``models.LABEL.KEY`` (a model keyword, e.g.
 ``models.gclm1.kappa``), ``temperature.KEY`` (a profile parameter, when T is not
-known exactly) or ``potential.KEY``. The models fitted are those named by free
+known exactly) or ``potential.KEY``; a named constant of a formula profile or
+potential is ``temperature.NAME`` or, as written in the case file,
+``temperature.parameters.NAME``. The models fitted are those named by free
 ``models.*`` keys, or every model of the case when none is named; temperature and
 potential keys are free in each of them. Every fitted model sees the same data, so
 their AIC/BIC compare them.
@@ -15,16 +17,22 @@ Data files (x in the case's length units):
   optional ``width`` (counts per bin, Poisson likelihood); or NetCDF with variables
   of those names along one dimension.
 * trajectories (``--trajectories``): CSV with columns ``x`` and optionally ``t``
-  (time) and ``id`` (trajectory label; else NaN rows separate trajectories); ``.npy``
-  (1D NaN-separated or 2D, one trajectory per row); ``.npz`` or NetCDF with ``x`` and
-  optionally ``t``, ``id``, ``dt``. Without times, ``--dt`` gives the interval.
+  (time) and ``id`` (trajectory label: a NaN or empty x is then a missing frame;
+  without ids NaN rows separate trajectories); ``.npy`` (1D NaN-separated, or 2D, one
+  trajectory per row, NaN for missing frames and as padding of shorter ones); ``.npz``
+  or NetCDF with ``x`` and optionally ``t``, ``id``, ``dt``. Without times, ``--dt``
+  gives the frame interval; an increment across missing frames spans their time, and
+  with times any spacing is allowed.
+
+Files are read by :mod:`fpsolver.io.data_files`, which refuses hostile ones (not a
+regular file, binary garbage, pickled arrays, truncated or oversized headers) with a
+one-line error.
 
 Results go to ``CASE/fits/NAME/`` (written atomically; nothing is written on error).
 """
 
 from __future__ import annotations
 
-import csv
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,8 +67,10 @@ class FreeParameter:
 def parse_free(config: CaseConfig, key: str) -> FreeParameter:
     """Check a ``--free`` key against the case schema; its case value is the start."""
     parts = key.split(".")
+    if parts[0] in SECTIONS[1:] and len(parts) == 3 and parts[1] == "parameters":
+        parts = [parts[0], parts[2]]  # temperature.parameters.s: a formula constant, as temperature.s
     if parts[0] not in SECTIONS or len(parts) != (3 if parts[0] == "models" else 2):
-        raise CaseError(f"--free {key}: expected models.LABEL.KEY, temperature.KEY or potential.KEY")
+        raise CaseError(f"--free {key}: expected models.LABEL.KEY, temperature.KEY or potential.KEY (a formula's constant: temperature.NAME or temperature.parameters.NAME)")
     if parts[0] == "models":
         label, name = parts[1], parts[2]
         if label not in config.models:
@@ -142,52 +152,13 @@ def _open(case: str | Path, keys: list[str]) -> tuple[Case, list[FreeParameter]]
 # ---------------------------------------------------------------- reading data files
 
 
-def _read_csv(path: Path) -> dict[str, np.ndarray]:
-    """Columns of a CSV file with a header; a one-line error naming the line at fault."""
-    with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
-    rows = [row for row in rows if row and not row[0].lstrip().startswith("#")]
-    if len(rows) < 2:
-        raise CaseError(f"{path}: needs a header line and at least one data line")
-    header = [name.strip() for name in rows[0]]
-    columns: dict[str, list[float]] = {name: [] for name in header}
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise CaseError(f"{path}: data line {number - 1} has {len(row)} fields, the header has {len(header)}")
-        for name, text in zip(header, row):
-            try:
-                columns[name].append(float(text) if name != "id" else text.strip())
-            except ValueError:
-                raise CaseError(f"{path}: data line {number - 1}, column {name!r}: {text.strip()!r} is not a number") from None
-    return {name: np.asarray(values) for name, values in columns.items()}
-
-
-def _read_netcdf(path: Path) -> dict[str, Any]:
-    import xarray as xr
+def _read_table(path: Path) -> dict[str, Any]:
+    from fpsolver.io.data_files import DataFileError, read_table
 
     try:
-        with xr.open_dataset(path, engine="h5netcdf") as dataset:
-            arrays = {name: dataset[name].values for name in [*dataset.data_vars, *dataset.coords]}
-            arrays.update({name: value for name, value in dataset.attrs.items() if name == "dt"})
-    except (OSError, ValueError) as exc:
-        raise CaseError(f"{path}: cannot read NetCDF: {exc}") from None
-    return arrays
-
-
-def _read_table(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise CaseError(f"{path}: data file does not exist")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _read_csv(path)
-    if suffix in (".nc", ".h5", ".netcdf"):
-        return _read_netcdf(path)
-    if suffix == ".npy":
-        return {"x": np.load(path, allow_pickle=False)}
-    if suffix == ".npz":
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    raise CaseError(f"{path}: unknown data format {suffix!r} (use .csv, .nc, .npy or .npz)")
+        return read_table(path)
+    except DataFileError as exc:
+        raise CaseError(str(exc)) from None
 
 
 def _position(path: Path, exc: Exception, tabular: bool) -> str:
@@ -212,6 +183,17 @@ def read_profile(path: Path, domain: tuple[float, float]):
         raise CaseError(_position(path, exc, path.suffix.lower() == ".csv")) from None
 
 
+def _stored_dt(path: Path, columns: dict[str, Any], dt: float | None) -> float | None:
+    """``dt`` when given, else the file's one-number ``dt`` (checked either way)."""
+    stored_dt = columns.get("dt")
+    if stored_dt is not None:
+        stored = np.asarray(stored_dt)
+        if stored.size != 1 or stored.dtype.kind not in "iuf":
+            raise CaseError(f"{path}: 'dt' must be one number, got an array of shape {stored.shape} and type {stored.dtype}")
+        dt = float(stored.ravel()[0]) if dt is None else dt
+    return dt
+
+
 def read_trajectories(path: Path, dt: float | None):
     """A trajectory file as :class:`fpsolver.analysis.infer.Trajectories`."""
     from fpsolver.analysis.infer import trajectories
@@ -219,9 +201,7 @@ def read_trajectories(path: Path, dt: float | None):
     columns = _read_table(path)
     if "x" not in columns:
         raise CaseError(f"{path}: needs an 'x' array or column, found {', '.join(columns)}")
-    stored_dt = columns.get("dt")
-    if dt is None and stored_dt is not None:
-        dt = float(np.asarray(stored_dt))
+    dt = _stored_dt(path, columns, dt)
     try:
         return trajectories(columns["x"], dt=dt, t=columns.get("t"), ids=columns.get("id"))
     except ValueError as exc:
@@ -271,7 +251,7 @@ def _written(write: Callable[[], Path]) -> Path:
         raise CaseError(f"cannot write the fits: {exc.strerror} ({exc.filename}); earlier fits are unchanged") from None
 
 
-def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str], *, name: str | None = None, progress: Progress | None = None) -> FitRun:
+def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str], *, name: str | None = None, intervals: str = "profile", progress: Progress | None = None) -> FitRun:
     """``fpsolver fit``: fit the case's models to a steady profile and write CASE/fits/NAME/."""
     from fpsolver.analysis.fit import fit_profile
     from fpsolver.io.fit_output import write_profile_fits
@@ -286,7 +266,7 @@ def fit_case_directory(case: str | Path, data: str | Path, free_keys: list[str],
     for label in _labels(loaded, free):
         mine = [f for f in free if f.label in (None, label)]
         factory = model_factory(loaded, label, mine)
-        fits[label] = guard(f"models.{label}", lambda: fit_profile(factory, {f.key: f.initial for f in mine}, profile, domain=domain, progress=progress))
+        fits[label] = guard(f"models.{label}", lambda: fit_profile(factory, {f.key: f.initial for f in mine}, profile, domain=domain, intervals=intervals, progress=progress))
     target = _written(lambda: write_profile_fits(loaded.directory, name, loaded.config.resolved(), Path(data), fits))
     return FitRun(fits=fits, target=target)
 
@@ -300,6 +280,8 @@ def infer_case_directory(
     bins: int = 20,
     transition: str = "kessler",
     name: str | None = None,
+    noise: bool = False,
+    intervals: str = "profile",
     progress: Progress | None = None,
 ) -> FitRun:
     """``fpsolver infer``: binned drift and D(x) estimates and maximum-likelihood fits
@@ -312,6 +294,8 @@ def infer_case_directory(
     name = _checked_name(name)
     loaded, free = _open(case, free_keys)
     name = _fits_target(loaded.directory, name or _default_name(Path(trajectory_file), free)).name
+    if loaded.dimension > 1:
+        return _infer_tracks(loaded, free, Path(trajectory_file), dt=dt, bins=bins, name=name, noise=noise, intervals=intervals, progress=progress)
     domain = extent(loaded.mesh)
     data = read_trajectories(Path(trajectory_file), dt)
     estimates = guard("--bins", lambda: kramers_moyal(data, bins))
@@ -319,19 +303,64 @@ def infer_case_directory(
     for label in _labels(loaded, free):
         mine = [f for f in free if f.label in (None, label)]
         factory = model_factory(loaded, label, mine)
-        fits[label] = guard(f"models.{label}", lambda: fit_trajectories(factory, {f.key: f.initial for f in mine}, data, domain=domain, transition=transition, progress=progress))
+        options = {"domain": domain, "transition": transition, "noise": noise, "intervals": intervals, "progress": progress}
+        fits[label] = guard(f"models.{label}", lambda: fit_trajectories(factory, {f.key: f.initial for f in mine}, data, **options))
     grid = np.linspace(float(estimates.edges[0]), float(estimates.edges[-1]), 200)
-    curves, chi2 = {}, {}
+    curves, chi2, binned = {}, {}, {}
     used = estimates.used
     if not np.any(used):
         raise CaseError(f"--bins {bins}: no bin holds enough increments for an estimate")
     for label, fit in fits.items():
         coefficients = fit.model.coefficients(grid, domain)
         curves[label] = (grid, -coefficients.A, coefficients.D)
-        drift, diffusion = bin_averages(fit.model, data, estimates.edges, domain)
+        drift, diffusion = bin_averages(fit.model, data, estimates.edges, domain, finite_dt=True)
+        binned[label] = (drift, diffusion)
         chi2[label] = {
             "drift": chi2_per_dof(estimates.drift[used], drift[used], estimates.drift_error[used]),
             "diffusion": chi2_per_dof(estimates.diffusion[used], diffusion[used], estimates.diffusion_error[used]),
         }
-    target = _written(lambda: write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2))
+    target = _written(lambda: write_trajectory_fits(loaded.directory, name, loaded.config.resolved(), Path(trajectory_file), data, estimates, fits, curves, chi2, binned))
+    return FitRun(fits=fits, target=target)
+
+
+AXES = ("x", "y", "z")
+
+
+def read_tracks(path: Path, dimension: int, dt: float | None):
+    """A file of nD tracks (columns or arrays ``x``, ``y``[, ``z``] shaped as the ``x`` of
+    :func:`read_trajectories`) as :class:`fpsolver.analysis.infer_nd.Tracks`."""
+    from fpsolver.analysis.infer_nd import tracks
+
+    columns = _read_table(path)
+    if path.suffix.lower() == ".npy":
+        raise CaseError(f"{path}: a .npy file holds one array; give {dimension}D tracks as .npz, CSV or NetCDF with {', '.join(AXES[:dimension])}")
+    missing = [axis for axis in AXES[:dimension] if axis not in columns]
+    if missing:
+        raise CaseError(f"{path}: {dimension}D tracks need arrays or columns {', '.join(AXES[:dimension])}; missing {', '.join(missing)}")
+    dt = _stored_dt(path, columns, dt)
+    try:
+        return tracks([columns[axis] for axis in AXES[:dimension]], dt=dt, t=columns.get("t"), ids=columns.get("id"))
+    except ValueError as exc:
+        raise CaseError(_position(path, exc, path.suffix.lower() == ".csv")) from None
+
+
+def _infer_tracks(loaded: Case, free: list[FreeParameter], path: Path, *, dt: float | None, bins: int, name: str | None, noise: bool, intervals: str, progress: Progress | None) -> FitRun:
+    """``fpsolver infer`` on a 2D or 3D case: binned drift and D maps on a grid of
+    ``bins`` cells per axis over the mesh's bounding box, and Euler maximum-likelihood
+    fits (:mod:`fpsolver.analysis.infer_nd`)."""
+    from fpsolver.analysis.infer_nd import fit_tracks, kramers_moyal_map
+    from fpsolver.io.fit_output import write_track_fits
+    from fpsolver.meshes.nd import bounding_box
+
+    if noise:
+        raise CaseError("--noise: the localization-noise model is 1D only")
+    data = read_tracks(path, loaded.dimension, dt)
+    lower, upper = bounding_box(loaded.mesh)
+    maps = guard("--bins", lambda: kramers_moyal_map(data, [np.linspace(lo, hi, bins + 1) for lo, hi in zip(lower, upper)]))
+    fits = {}
+    for label in _labels(loaded, free):
+        mine = [f for f in free if f.label in (None, label)]
+        factory = model_factory(loaded, label, mine)
+        fits[label] = guard(f"models.{label}", lambda: fit_tracks(factory, {f.key: f.initial for f in mine}, data, domain=(lower, upper), intervals=intervals, progress=progress))
+    target = _written(lambda: write_track_fits(loaded.directory, name, loaded.config.resolved(), path, data, maps, fits))
     return FitRun(fits=fits, target=target)

@@ -154,3 +154,59 @@ def test_a_scale_only_fit_evaluates_the_model_once():
     result = fit.fit_profile(lambda values: ito({"alpha": 0.5}), {}, data, domain=DOMAIN)
     assert result.evaluations == 1
     assert result.scale == pytest.approx(3000, rel=1e-6)
+
+
+def test_bimodal_gclm1_fit_started_in_the_secondary_basin_finds_the_global_optimum():
+    """On T = exp(-x/2) the gCLm-I deviance has a secondary minimum near the validity
+    limit eta_eff = 0 (kappa ~ -0.4, alpha_tilde ~ 1.41, about 100 deviance units up). A
+    local fit from (0.3, 1.2) stops there; the global search finds the optimum that a
+    fit from the truth finds, and lists both minima with their deviances."""
+    data = counts_from(gclm1({"kappa": 0.8, "alpha_tilde": 0.3}), 20_000, seed=1)
+    from_truth = fit.fit_profile(gclm1, {"kappa": 0.8, "alpha_tilde": 0.3}, data, domain=DOMAIN, intervals="wald")
+    result = fit.fit_profile(gclm1, {"kappa": 0.3, "alpha_tilde": 1.2}, data, domain=DOMAIN)
+    assert result.chi2 == pytest.approx(from_truth.chi2, abs=1e-6)
+    assert np.allclose(result.parameters.values, from_truth.parameters.values, atol=1e-4)
+    assert len(result.minima) >= 2 and result.minima[0]["delta_deviance"] == 0.0
+    second = result.minima[1]
+    assert second["values"]["alpha_tilde"] > 1.3 and second["delta_deviance"] > 50
+    assert not result.warnings  # the second minimum is far above the best
+    low, high = result.parameters.interval()
+    assert np.all((low <= [0.8, 0.3]) & ([0.8, 0.3] <= high))
+
+
+def test_a_second_minimum_close_to_the_best_is_warned_about():
+    """alpha = a^2: a and -a explain the data equally, so the search finds both."""
+    data = counts_from(ito({"alpha": 0.5}), 5000, seed=3)
+    result = fit.fit_profile(lambda v: ito({"alpha": v["a"] ** 2}), {"a": 0.4}, data, domain=DOMAIN, bounds={"a": (-1.0, 1.0)}, intervals="wald")
+    assert len(result.minima) == 2 and result.minima[1]["delta_deviance"] < 1e-6
+    assert {np.sign(m["values"]["a"]) for m in result.minima} == {-1.0, 1.0}
+    assert len(result.warnings) == 1 and "second minimum" in result.warnings[0]
+    assert result.as_dict()["warnings"] == list(result.warnings)
+
+
+def test_profile_interval_respects_the_bound_where_wald_crosses_it():
+    """alpha = 0 in truth, bounds [0, 1]: the profile interval starts at the bound
+    (flagged) and its upper end solves Δ(-2 ln L) = 3.84 exactly; Wald goes below 0."""
+    data = counts_from(ito({"alpha": 0.0}), 4000, seed=7)
+    profile = fit.fit_profile(ito, {"alpha": 0.3}, data, domain=DOMAIN)
+    wald = fit.fit_profile(ito, {"alpha": 0.3}, data, domain=DOMAIN, intervals="wald")
+    value = profile.parameters.values[0]
+    low, high = profile.parameters.interval()
+    assert wald.parameters.interval()[0][0] < 0.0 <= low[0]
+    if value < 0.05:  # near the bound: the profile never reaches 3.84 below
+        assert low[0] == 0.0 and profile.parameters.at_bound[0][0]
+    upper = fit.fit_profile(lambda v: ito({"alpha": high[0]}), {}, data, domain=DOMAIN)
+    assert upper.chi2 - profile.chi2 == pytest.approx(3.84, abs=0.05)
+    assert profile.as_dict()["parameters"]["interval_method"] == "profile"
+
+
+def test_a_parameter_the_profile_does_not_depend_on_is_reported_not_fitted():
+    """The steady profile does not depend on the friction eta: its information is zero,
+    the fit reports it as not determined (NaN error) and fits the rest."""
+    data = counts_from(ito({"alpha": 0.5}), 5000, seed=4)
+    result = fit.fit_profile(lambda v: fpsolver.Ito(PROFILE, potential=TRAP, alpha=v["alpha"], eta=v["eta"]), {"alpha": 0.3, "eta": 1.0}, data, domain=DOMAIN)
+    combinations = result.parameters.combinations
+    assert len(combinations) == 1 and combinations[0]["parameters"] == ["eta"] and "not determined" in combinations[0]["combination"]
+    assert np.isnan(result.parameters.errors[1])
+    value, error = result.parameters["alpha"]
+    assert np.isfinite(error) and abs(value - 0.5) < 4 * error

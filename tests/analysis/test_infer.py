@@ -54,9 +54,13 @@ def test_trajectory_formats_give_the_same_increments():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"x": [0.0, 1.0, np.nan, 2.0, np.nan, 3.0, 4.0], "dt": 1.0}, "trajectory 1 .* has one point"),
-        ({"x": [0.0], "dt": 1.0}, "has one point"),
-        ({"x": [0.0, 1.0, 2.0, 3.0], "t": [0.0, 0.1, 0.2, 0.35]}, r"non-uniform dt: t\[3\] - t\[2\]"),
+        ({"x": [0.0, np.nan, 2.0, np.nan, 3.0], "dt": 1.0}, "no trajectory has two finite points"),
+        ({"x": [0.0], "dt": 1.0}, "no trajectory has two finite points"),
+        ({"x": [0.0, 1.0, 2.0, 3.0], "t": [0.0, 0.1, 0.1, 0.35]}, r"times must increase inside a trajectory, but t\[2\] = 0.1 follows t\[1\]"),
+        ({"x": [0.0, 1.0, 2.0, 3.0], "t": [0.0, 0.1, 0.2, 0.3], "dt": 0.2}, "dt = 0.2 differs from the median time step 0.1"),
+        ({"x": [0.0, 1.0, 2.0], "t": [0.0, np.nan, 0.2], "dt": 0.1}, r"t\[1\] is not finite"),
+        ({"x": [0.5, 0.5, 0.5], "dt": 1.0}, "every increment is zero"),
+        ({"x": [0.0, 1.0, 2.0, 3.0], "ids": ["a", "b", "a", "a"], "dt": 1.0}, "trajectory id a must be contiguous"),
         ({"x": [0.0, np.inf, 2.0], "dt": 1.0}, "position 1 is infinite"),
         ({"x": [0.0, 1.0, 2.0], "dt": -1.0}, "dt must be a finite number > 0"),
         ({"x": [0.0, 1.0, 2.0]}, "give the sampling interval"),
@@ -66,6 +70,38 @@ def test_bad_trajectories_are_one_line_errors(arguments, message):
     with pytest.raises(infer.DataError, match=message) as info:
         infer.trajectories(**arguments)
     assert "\n" not in str(info.value)
+
+
+def test_missing_frames_and_irregular_times_span_their_elapsed_time():
+    """A NaN frame inside a labelled or row trajectory joins its neighbours over 2 dt;
+    times give each increment its own interval; one-point pieces carry no increment."""
+    rows = infer.trajectories(np.array([[0.0, np.nan, 0.2, 0.3], [1.0, 2.0, np.nan, np.nan]]), dt=0.5)
+    assert rows.starts.tolist() == [0.0, 0.2, 1.0] and rows.intervals.tolist() == [1.0, 0.5, 0.5] and rows.lengths == (3, 2)
+    labelled = infer.trajectories([0.0, 0.1, np.nan, 0.2, 0.3], ids=["a"] * 5, dt=0.5)
+    assert labelled.intervals.tolist() == [0.5, 1.0, 0.5] and not labelled.uniform
+    timed = infer.trajectories([0.0, 0.1, 0.2], t=[0.0, 0.1, 0.3])
+    assert np.allclose(timed.intervals, [0.1, 0.2]) and timed.dt == pytest.approx(0.15)
+    separated = infer.trajectories([0.0, 0.1, np.nan, 0.2, np.nan, 0.3, 0.4], dt=0.5)
+    assert separated.lengths == (2, 2) and separated.ends.tolist() == [0.1, 0.4]
+
+
+def test_gaps_leave_the_estimates_unbiased():
+    """An exact OU path observed with 30% of its frames dropped at random: the binned
+    estimates (per-increment Δt) and the Kessler fit (per-transition Δt) still agree with
+    the model, and the fit's interval covers the generating stiffness."""
+    dt = 0.01
+    x = ou_path(60_000, dt, seed=11)
+    dropped = x.copy()
+    dropped[np.random.default_rng(3).random(x.size) < 0.3] = np.nan
+    data = infer.trajectories(dropped[None, :], dt=dt)
+    assert not data.uniform and data.intervals.max() > 3 * dt
+    fit = infer.fit_trajectories(ou_model, {"stiffness": 1.3}, data, domain=DOMAIN)
+    value, error = fit.parameters["stiffness"]
+    assert abs(value - 1.0) < 3 * error and error < 0.1
+    estimates = infer.kramers_moyal(data, np.linspace(-1.5, 1.5, 7))
+    drift, diffusion = infer.bin_averages(ou_model({"stiffness": 1.0}), data, estimates.edges, DOMAIN, finite_dt=True)
+    assert infer.chi2_per_dof(estimates.diffusion, diffusion, estimates.diffusion_error) < 3.0
+    assert infer.chi2_per_dof(estimates.drift, drift, estimates.drift_error) < 3.0
 
 
 def test_binned_estimates_agree_with_the_model_within_their_errors():
@@ -162,3 +198,81 @@ def test_the_maximum_does_not_depend_on_the_start():
     (value_low, error), (value_high, _) = low.parameters["stiffness"], high.parameters["stiffness"]
     assert abs(value_low - value_high) < 1e-3 * error
     assert low.log_likelihood == pytest.approx(high.log_likelihood, abs=1e-6)
+
+
+def brownian_model(values):
+    return fpsolver.Ito(FLAT, kB=values["kB"], eta=values["eta"])
+
+
+def test_kb_and_eta_from_free_diffusion_are_reported_as_their_ratio():
+    """Free diffusion determines only D = kB T / eta: the fit reports the combination
+    kB^1 eta^-1 with its value (the true D = 1 within its error) instead of two numbers."""
+    rng = np.random.default_rng(8)
+    x = np.cumsum(np.sqrt(2 * 0.01) * rng.standard_normal(20_000))
+    result = infer.fit_trajectories(brownian_model, {"kB": 1.2, "eta": 1.0}, infer.trajectories(x / 400, dt=0.01 / 400**2), domain=(-10.0, 10.0))
+    (combination,) = result.parameters.combinations
+    powers = dict(zip(combination["parameters"], combination["powers"]))
+    assert powers["kB"] == pytest.approx(-powers["eta"], rel=1e-3) and abs(powers["kB"]) == pytest.approx(1.0)
+    ratio = combination["value"] if powers["kB"] > 0 else 1 / combination["value"]
+    assert abs(np.log(ratio)) < 3 * combination["log_error"] and combination["log_error"] < 0.02
+    assert np.all(np.isnan(result.parameters.errors))
+    assert result.as_dict()["parameters"]["identifiable_combinations"][0]["combination"].count("^") == 2
+
+
+def noisy_ou(rows, points, seed, noise=0.02, missing=0.05, dt=0.0025):
+    rng = np.random.default_rng(seed)
+    x = np.array([ou_path(points, dt, seed=seed * 100 + row) for row in range(rows)])
+    observed = x + noise * rng.standard_normal(x.shape)
+    observed[rng.random(x.shape) < missing] = np.nan
+    return infer.trajectories(observed, dt=dt)
+
+
+def ou_scaled(values):
+    return fpsolver.Ito(FLAT, potential=potentials.harmonic(stiffness=values["stiffness"]), kB=values["kB"])
+
+
+def test_localization_noise_is_detected_and_fitted():
+    """Noise 0.02 and 5% missing frames on exact OU paths (k = 1, D = 1, dt = 0.0025):
+    without the noise model the D scale kB is biased (2 sigma^2 / (2 D dt) = 16%) and the
+    lag-1 diagnostic warns; with it kB, the stiffness and sigma^2 = 4e-4 are covered by
+    their profile intervals, the noise interval inside [0, inf)."""
+    data = noisy_ou(4, 5000, seed=2)
+    plain = infer.fit_trajectories(ou_scaled, {"stiffness": 1.2, "kB": 0.8}, data, domain=DOMAIN, intervals="wald")
+    assert plain.noise["detected"] and any("anti-correlated" in w for w in plain.warnings)
+    assert plain.parameters.interval()[0][1] > 1.0  # kB's interval excludes the truth
+    fitted = infer.fit_trajectories(ou_scaled, {"stiffness": 1.2, "kB": 0.8}, data, domain=DOMAIN, noise=True)
+    assert fitted.parameters.names == ("stiffness", "kB", "noise_variance")
+    low, high = fitted.parameters.interval()
+    assert np.all((low <= [1.0, 1.0, 4e-4]) & ([1.0, 1.0, 4e-4] <= high)), (low, high)
+    assert low[2] >= 0.0 and not any("anti-correlated" in w for w in fitted.warnings)
+
+
+def test_noise_free_data_are_not_flagged():
+    data = noisy_ou(4, 5000, seed=3, noise=0.0, missing=0.0)
+    result = infer.fit_trajectories(ou_scaled, {"stiffness": 1.2, "kB": 0.8}, data, domain=DOMAIN, intervals="wald")
+    assert not result.noise["detected"] and abs(result.noise["z"]) < 4
+
+
+def test_noise_robust_diffusion_map_removes_the_noise_bias():
+    """Free diffusion D = 1 observed with noise 0.02 at dt = 0.0025 (bias of D̂: σ²/dt =
+    0.16): the plain estimate is biased in every bin, the covariance estimate is not."""
+    rng = np.random.default_rng(12)
+    dt = 0.0025
+    x = np.cumsum(np.sqrt(2 * dt) * rng.standard_normal((4, 20_000)), axis=1)
+    data = infer.trajectories(x + 0.02 * rng.standard_normal(x.shape), dt=dt)
+    estimates = infer.kramers_moyal(data, 6, min_count=2000)
+    used = estimates.used
+    robust, error = estimates.diffusion_robust[used], estimates.diffusion_robust_error[used]
+    assert used.sum() >= 4
+    assert np.all(np.abs(estimates.diffusion[used] - 1.16) < 4 * estimates.diffusion_error[used])
+    assert infer.chi2_per_dof(robust, np.ones_like(robust), error) < 2.5 and np.all(np.abs(robust - 1.0) < 0.1)
+
+
+def test_positions_past_a_wall_by_noise_are_accepted_and_far_ones_refused():
+    x = ou_path(2000, 0.01, seed=5)
+    x[100] = DOMAIN[1] + 0.5  # 3% of the length past the wall: noise
+    result = infer.fit_trajectories(ou_model, {"stiffness": 1.2}, infer.trajectories(x, dt=0.01), domain=DOMAIN, intervals="wald")
+    assert np.isfinite(result.log_likelihood)
+    x[100] = DOMAIN[1] + 2.0
+    with pytest.raises(infer.DataError, match="outside the domain .* by more than 5%"):
+        infer.fit_trajectories(ou_model, {"stiffness": 1.2}, infer.trajectories(x, dt=0.01), domain=DOMAIN)
