@@ -37,9 +37,6 @@ from fpsolver.ensembles._compiled import refresh_cache
 from fpsolver.ensembles._kernels import _BRIDGE_CUTOFF, SCHEME_EULER, WALLS_ABSORBING, WALLS_PERIODIC, _mirror, _wrap
 from fpsolver.ensembles._random import fill_normals, next_u64, normal_scratch, rare_stream, uniform
 
-#: seconds to compile these kernels on an idle 2-core machine (shown when the cache is cold)
-COMPILE_SECONDS = 20.0
-
 #: domain shapes and binnings (codes of the kernel's ``shape`` and ``binning``)
 BOX, DISC = 0, 1
 CARTESIAN, POLAR = 0, 1
