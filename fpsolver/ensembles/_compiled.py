@@ -70,8 +70,8 @@ def over_threads(kernel: Callable[..., None], n_chunks: int, *arguments: object)
     """``kernel(chunks, *arguments)`` for the chunks 0 ... n_chunks - 1, split into
     ``numba.get_num_threads()`` interleaved sets (chunks t, t + T, t + 2T, ... for thread t)
     run at once; ``kernel`` must be compiled with ``nogil=True`` and write only the rows of
-    its chunks. A serial kernel driven from Python threads compiles once and fast, where a
-    ``prange`` loop would compile its body a second time inside numba's parallel machinery.
+    its chunks. A serial kernel driven from Python threads is compiled once, where a
+    ``prange`` loop compiles its body a second time inside numba's parallel machinery.
     Exceptions of any thread propagate."""
     threads = max(1, min(numba.get_num_threads(), n_chunks))
     sets = [np.arange(t, n_chunks, threads, dtype=np.int64) for t in range(threads)]

@@ -41,8 +41,12 @@ from fpsolver.ensembles._random import fill_normals, next_u64, normal_scratch, r
 BOX, DISC = 0, 1
 CARTESIAN, POLAR = 0, 1
 
+# The step's helpers are compiled once each and inlined by LLVM (forceinline), not by numba
+# (inline="always" retypes each copy: the 13 table look-ups of a weak order 2 step took
+# minutes to compile); the code after LLVM's inlining runs as fast as one inlined body.
 
-@numba.njit(cache=True)
+
+@numba.njit(forceinline=True, cache=True)
 def _locate(table, origin, inverse, dim, x, y, z):
     """Table cell (i, j, k) and fractions (fx, fy, fz) of a point, clamped to the table."""
     sx = min(max((x - origin[0]) * inverse[0], 0.0), table.shape[0] - 1 - 1e-9)
@@ -52,7 +56,7 @@ def _locate(table, origin, inverse, dim, x, y, z):
     return i, j, k, sx - i, sy - j, sz - k
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _value(table, dim, i, j, k, fx, fy, fz, column):
     """Bilinear (dim 2) or trilinear (dim 3) interpolation of one column at a located point."""
     t00 = table[i, j, k, column] + fx * (table[i + 1, j, k, column] - table[i, j, k, column])
@@ -79,7 +83,7 @@ def _reflect_disc(geometry, x, y) -> tuple[float, float]:
     return geometry[0] + dx * scale, geometry[1] + dy * scale
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _edge_index(edges: np.ndarray, value: float) -> int:
     """Bin of ``value`` between ``edges`` (the last edge belongs to the last bin), -1 outside."""
     n = edges.size - 1
@@ -89,7 +93,7 @@ def _edge_index(edges: np.ndarray, value: float) -> int:
     return i if 0 <= i < n else -1
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _bin(binning, dim, x, y, z) -> int:
     """Histogram bin of (x, y, z), or -1 outside the bins (``binning`` = (kind, edges_a,
     edges_b, edges_c, origin_x, origin_y))."""
@@ -126,7 +130,7 @@ def initial_positions_nd(pos, states, bounds, dim, shape, geometry):  # pragma: 
                 pos[i, 1] = geometry[1] + geometry[2] * v
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _argument(walls, geometry, axis, value):
     """A table argument along ``axis``: wrapped on a periodic axis (elsewhere the table clamps)."""
     if walls[axis] == WALLS_PERIODIC:
@@ -134,7 +138,7 @@ def _argument(walls, geometry, axis, value):
     return value
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _column_at(table, origin, inverse, dim, walls, geometry, x, y, z, column):
     """One table column at (x, y, z), periodic axes wrapped."""
     x, y = _argument(walls, geometry, 0, x), _argument(walls, geometry, 1, y)
@@ -143,7 +147,7 @@ def _column_at(table, origin, inverse, dim, walls, geometry, x, y, z, column):
     return _value(table, dim, i, j, k, fx, fy, fz, column)
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _weak2_step(table, origin, inverse, dim, walls, geometry, dt, sqrt_dt, x, y, z, ax, ay, az, b, z0, z1, z2, bits):
     """One step of Platen's explicit order 2.0 weak scheme for d-dimensional noise with the
     columns b^j = b e_j (:mod:`fpsolver.ensembles.schemes`, Kloeden and Platen Eq. 15.1.5)
@@ -284,7 +288,7 @@ def _advance_chunk(c, pos, exits, streams, steps, dt, scheme, dim, shape, walls,
                     counts[cell] += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _wall(value: float, lo: float, hi: float, code: int, number: int) -> tuple[float, int]:
     """One coordinate after a step: mirrored or wrapped into [lo, hi], or for an absorbing
     wall the exit side -number (at lo) or +number (at hi) when it left (else 0)."""
