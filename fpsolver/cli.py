@@ -8,6 +8,7 @@ Errors in a case print one line naming the key at fault and exit with code 2;
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -75,7 +76,32 @@ def _progress(enabled: bool):
                 tasks[task] = bar.add_task(task, total=total)
             bar.update(tasks[task], completed=done, total=total)
 
-        yield update
+        # the library's notes (e.g. "compiling the ... kernels") print above the bar
+        with _notes_to(bar.console):
+            yield update
+
+
+class _ConsoleHandler(logging.Handler):
+    def __init__(self, target: Console) -> None:
+        super().__init__(logging.INFO)
+        self.target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.target.print(record.getMessage(), highlight=False, markup=False, soft_wrap=True)
+
+
+@contextmanager
+def _notes_to(target: Console):
+    """INFO records of the ``fpsolver`` logger printed on ``target`` while the block runs."""
+    logger, handler = logging.getLogger("fpsolver"), _ConsoleHandler(target)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]

@@ -31,6 +31,21 @@ def drawn(monkeypatch):
     return captured
 
 
+@pytest.fixture(scope="session")
+def shipped_fast_runs(tmp_path_factory):
+    """Every shipped case run once per session through the command line with ``--fast``, in a
+    temporary copy: {name: (case directory, completed process)}. Shared by the tests of the
+    shipped cases, so the expensive 2D and 3D cases run once."""
+    from cli_helpers import CASES, copy_case, fpsolver
+
+    root = tmp_path_factory.mktemp("shipped-cases")
+    runs = {}
+    for case_toml in sorted(CASES.glob("*/case.toml")):
+        case = copy_case(case_toml.parent.name, root)
+        runs[case.name] = (case, fpsolver("run", case, "--fast", "--json", cwd=root))
+    return runs
+
+
 @pytest.fixture(autouse=True)
 def _raise_on_floating_point_errors():
     old = np.seterr(all="raise", under="ignore")

@@ -3,7 +3,8 @@
 Both kernels take the model only through tables of its coefficients, pre-scaled
 by the time step so that a step costs no square root, exponential or division
 (:mod:`fpsolver.ensembles._tables`), advance a block of time steps for a set of
-particle chunks in parallel (``prange`` over chunks; a chunk's particles are
+particle chunks, one after the other, while Python threads run disjoint sets at
+once (:func:`~fpsolver.ensembles._compiled.over_threads`; a chunk's particles are
 contiguous), and accumulate observables into per-chunk arrays (histograms
 included), so no two threads ever write the same memory, no atomics are needed,
 and partial sums combine in a fixed order afterwards.
@@ -116,8 +117,9 @@ def _wrap_counting(x: float, lo: float, hi: float) -> tuple[float, int]:
     return x, turns
 
 
-@numba.njit(parallel=True, fastmath=CONTRACT, cache=True)
+@numba.njit(nogil=True, fastmath=CONTRACT, cache=True)
 def advance_overdamped(
+    chunks,
     x,
     alive,
     exit_time,
@@ -150,7 +152,9 @@ def advance_overdamped(
     winding,
     crossings,
 ):  # pragma: no cover - compiled; exercised through run_ensemble
-    """Advance ``n_steps`` steps of dx = a dt + b dW (Ito) for every chunk.
+    """Advance ``n_steps`` steps of dx = a dt + b dW (Ito) for the chunks numbered ``chunks``,
+    one after the other (:func:`~fpsolver.ensembles._compiled.over_threads` runs disjoint
+    sets of chunks on the numba threads at once).
 
     ``table`` (:func:`~fpsolver.ensembles._tables.interval_table` layout) holds the
     pre-scaled coefficients (a dt, b sqrt(dt)), so with z ~ N(0, 1) and dW = sqrt(dt) z,
@@ -177,7 +181,7 @@ def advance_overdamped(
     """
     absorbing = walls == WALLS_ABSORBING
     periodic = walls == WALLS_PERIODIC
-    for c in numba.prange(bounds.size - 1):
+    for c in chunks:
         state = states[c]
         rare = rare_stream(state)
         first, last = bounds[c], bounds[c + 1]
@@ -301,8 +305,9 @@ def _exit_side(x0: float, x1: float, noise: float, lo: float, hi: float, rare: n
     return 0
 
 
-@numba.njit(parallel=True, fastmath=CONTRACT, cache=True)
+@numba.njit(nogil=True, fastmath=CONTRACT, cache=True)
 def advance_inertial(
+    chunks,
     x,
     v,
     kick,
@@ -337,7 +342,8 @@ def advance_inertial(
     steady,
     moments,
 ):  # pragma: no cover - compiled; exercised through run_inertial_ensemble
-    """Advance ``n_steps`` BAOAB steps of M x'' = F - gamma x' + F_L for every chunk.
+    """Advance ``n_steps`` BAOAB steps of M x'' = F - gamma x' + F_L for the chunks numbered
+    ``chunks``, one after the other (run on the threads as :func:`advance_overdamped`).
 
     ``table`` columns are pre-scaled for the step dt: K = F dt / (2M) (half kick),
     c = exp(-gamma dt / M) and s = sqrt(Gamma (1 - c^2) / (gamma M)). B: v += K(x);
@@ -352,7 +358,7 @@ def advance_inertial(
     sum x^2, sum v, sum v^2) and a velocity histogram on ``v_bins`` uniform bins
     (velocities outside are not counted).
     """
-    for c in numba.prange(bounds.size - 1):
+    for c in chunks:
         state = states[c]
         first, last = bounds[c], bounds[c + 1]
         z = normals[c, : last - first]

@@ -41,8 +41,12 @@ from fpsolver.ensembles._random import fill_normals, next_u64, normal_scratch, r
 BOX, DISC = 0, 1
 CARTESIAN, POLAR = 0, 1
 
+# The step's helpers are compiled once each and inlined by LLVM (forceinline), not by numba
+# (inline="always" retypes each copy: the 13 table look-ups of a weak order 2 step took
+# minutes to compile); the code after LLVM's inlining runs as fast as one inlined body.
 
-@numba.njit(inline="always", cache=True)
+
+@numba.njit(forceinline=True, cache=True)
 def _locate(table, origin, inverse, dim, x, y, z):
     """Table cell (i, j, k) and fractions (fx, fy, fz) of a point, clamped to the table."""
     sx = min(max((x - origin[0]) * inverse[0], 0.0), table.shape[0] - 1 - 1e-9)
@@ -52,7 +56,7 @@ def _locate(table, origin, inverse, dim, x, y, z):
     return i, j, k, sx - i, sy - j, sz - k
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _value(table, dim, i, j, k, fx, fy, fz, column):
     """Bilinear (dim 2) or trilinear (dim 3) interpolation of one column at a located point."""
     t00 = table[i, j, k, column] + fx * (table[i + 1, j, k, column] - table[i, j, k, column])
@@ -79,7 +83,7 @@ def _reflect_disc(geometry, x, y) -> tuple[float, float]:
     return geometry[0] + dx * scale, geometry[1] + dy * scale
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _edge_index(edges: np.ndarray, value: float) -> int:
     """Bin of ``value`` between ``edges`` (the last edge belongs to the last bin), -1 outside."""
     n = edges.size - 1
@@ -89,7 +93,7 @@ def _edge_index(edges: np.ndarray, value: float) -> int:
     return i if 0 <= i < n else -1
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _bin(binning, dim, x, y, z) -> int:
     """Histogram bin of (x, y, z), or -1 outside the bins (``binning`` = (kind, edges_a,
     edges_b, edges_c, origin_x, origin_y))."""
@@ -126,7 +130,7 @@ def initial_positions_nd(pos, states, bounds, dim, shape, geometry):  # pragma: 
                 pos[i, 1] = geometry[1] + geometry[2] * v
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _argument(walls, geometry, axis, value):
     """A table argument along ``axis``: wrapped on a periodic axis (elsewhere the table clamps)."""
     if walls[axis] == WALLS_PERIODIC:
@@ -134,7 +138,7 @@ def _argument(walls, geometry, axis, value):
     return value
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _column_at(table, origin, inverse, dim, walls, geometry, x, y, z, column):
     """One table column at (x, y, z), periodic axes wrapped."""
     x, y = _argument(walls, geometry, 0, x), _argument(walls, geometry, 1, y)
@@ -143,7 +147,7 @@ def _column_at(table, origin, inverse, dim, walls, geometry, x, y, z, column):
     return _value(table, dim, i, j, k, fx, fy, fz, column)
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _weak2_step(table, origin, inverse, dim, walls, geometry, dt, sqrt_dt, x, y, z, ax, ay, az, b, z0, z1, z2, bits):
     """One step of Platen's explicit order 2.0 weak scheme for d-dimensional noise with the
     columns b^j = b e_j (:mod:`fpsolver.ensembles.schemes`, Kloeden and Platen Eq. 15.1.5)
@@ -196,9 +200,12 @@ def _weak2_step(table, origin, inverse, dim, walls, geometry, dt, sqrt_dt, x, y,
     return x1, y1, z1
 
 
-@numba.njit(parallel=True, cache=True)
-def advance_overdamped_nd(pos, exits, streams, steps, dt, scheme, dim, shape, walls, geometry, coefficients, binning, sampling, histogram):  # pragma: no cover - compiled (run_ensemble_nd)
-    """Advance ``n_steps`` steps of dr = a dt + b dW (``dim`` = 2 or 3, isotropic b).
+@numba.njit(nogil=True, cache=True)
+def advance_overdamped_nd(chunks, pos, exits, streams, steps, dt, scheme, dim, shape, walls, geometry, coefficients, binning, sampling, histogram):  # pragma: no cover - compiled (run_ensemble_nd)
+    """Advance ``n_steps`` steps of dr = a dt + b dW (``dim`` = 2 or 3, isotropic b) for
+    the chunks numbered ``chunks`` (rows of ``streams`` and ``histogram``), one after the
+    other; :func:`~fpsolver.ensembles._compiled.over_threads` runs disjoint sets of
+    chunks on the numba threads at once (without the GIL).
 
     ``scheme``: ``SCHEME_EULER`` (r' = r + a dt + b sqrt(dt) z) or Platen's weak order 2
     (:func:`_weak2_step`). After step g (g counts completed steps) with g > burn_steps
@@ -211,71 +218,77 @@ def advance_overdamped_nd(pos, exits, streams, steps, dt, scheme, dim, shape, wa
     ``binning`` = (kind, edges_a, edges_b, edges_c, origin_x, origin_y); ``sampling`` =
     (burn_steps, sample_every).
     """
+    absorbing = False
+    for axis in range(dim):
+        absorbing = absorbing or (shape == BOX and walls[axis] == WALLS_ABSORBING)
+    for c in chunks:
+        _advance_chunk(c, pos, exits, streams, steps, dt, scheme, dim, shape, walls, geometry, coefficients, binning, sampling, histogram, absorbing)
+
+
+@numba.njit(nogil=True, cache=True)
+def _advance_chunk(c, pos, exits, streams, steps, dt, scheme, dim, shape, walls, geometry, coefficients, binning, sampling, histogram, absorbing):  # pragma: no cover - compiled
+    """Chunk ``c`` of :func:`advance_overdamped_nd`."""
     alive, exit_time, exit_side = exits
     states, bounds, normals, zx, zf = streams
     first_step, n_steps = steps
     table, table_origin, table_inverse = coefficients
     burn_steps, sample_every = sampling
     sqrt_dt = math.sqrt(dt)
-    absorbing = False
-    for axis in range(dim):
-        absorbing = absorbing or (shape == BOX and walls[axis] == WALLS_ABSORBING)
-    for c in numba.prange(bounds.size - 1):
-        state = states[c]
-        rare = rare_stream(state)
-        first, last = bounds[c], bounds[c + 1]
-        z = normals[c, : dim * (last - first)]
-        scratch_bits, missed = normal_scratch(z.size)
-        counts = histogram[c]
-        for s in range(n_steps):
-            g = first_step + s + 1
-            fill_normals(state, z, zx, zf, scratch_bits, missed)
-            sample = g > burn_steps and (g - burn_steps) % sample_every == 0
-            for i in range(first, last):
-                bits = next_u64(rare) if scheme != SCHEME_EULER else np.uint64(0)
-                if absorbing and not alive[i]:
-                    continue
-                x0, y0, z0 = pos[i, 0], pos[i, 1], pos[i, 2]
-                ti, tj, tk, fx, fy, fz = _locate(table, table_origin, table_inverse, dim, x0, y0, z0)
-                b = _value(table, dim, ti, tj, tk, fx, fy, fz, 3)
-                ax = _value(table, dim, ti, tj, tk, fx, fy, fz, 0)
-                ay = _value(table, dim, ti, tj, tk, fx, fy, fz, 1)
-                az = _value(table, dim, ti, tj, tk, fx, fy, fz, 2) if dim == 3 else 0.0
-                k = dim * (i - first)
-                if scheme == SCHEME_EULER:
-                    noise = b * sqrt_dt
-                    x1 = x0 + ax * dt + noise * z[k]
-                    y1 = y0 + ay * dt + noise * z[k + 1]
-                    z1 = z0 + az * dt + noise * z[k + 2] if dim == 3 else z0
-                else:
-                    x1, y1, z1 = _weak2_step(table, table_origin, table_inverse, dim, walls, geometry, dt, sqrt_dt, x0, y0, z0, ax, ay, az, b, z[k], z[k + 1], z[k + 2] if dim == 3 else 0.0, bits)
-                side = 0
-                if shape == DISC:
-                    dx, dy = x1 - geometry[0], y1 - geometry[1]
-                    if dx * dx + dy * dy > geometry[2] * geometry[2]:
-                        x1, y1 = _reflect_disc(geometry, x1, y1)
-                else:
-                    x1, side_x = _wall(x1, geometry[0], geometry[1], walls[0], 1)
-                    y1, side_y = _wall(y1, geometry[2], geometry[3], walls[1], 2)
-                    side = side_x if side_x != 0 else side_y
-                    if dim == 3:
-                        z1, side_z = _wall(z1, geometry[4], geometry[5], walls[2], 3)
-                        side = side if side != 0 else side_z
-                    if absorbing and side == 0:
-                        side = _bridge_crossing(dim, walls, geometry, x0, y0, z0, x1, y1, z1, b * b * dt, rare)
-                if side != 0:
-                    alive[i] = 0
-                    exit_time[i] = g * dt
-                    exit_side[i] = side
-                    continue
-                pos[i, 0], pos[i, 1], pos[i, 2] = x1, y1, z1
-                if sample:
-                    cell = _bin(binning, dim, x1, y1, z1)
-                    if cell >= 0:
-                        counts[cell] += 1
+    state = states[c]
+    rare = rare_stream(state)
+    first, last = bounds[c], bounds[c + 1]
+    z = normals[c, : dim * (last - first)]
+    scratch_bits, missed = normal_scratch(z.size)
+    counts = histogram[c]
+    for s in range(n_steps):
+        g = first_step + s + 1
+        fill_normals(state, z, zx, zf, scratch_bits, missed)
+        sample = g > burn_steps and (g - burn_steps) % sample_every == 0
+        for i in range(first, last):
+            bits = next_u64(rare) if scheme != SCHEME_EULER else np.uint64(0)
+            if absorbing and not alive[i]:
+                continue
+            x0, y0, z0 = pos[i, 0], pos[i, 1], pos[i, 2]
+            ti, tj, tk, fx, fy, fz = _locate(table, table_origin, table_inverse, dim, x0, y0, z0)
+            b = _value(table, dim, ti, tj, tk, fx, fy, fz, 3)
+            ax = _value(table, dim, ti, tj, tk, fx, fy, fz, 0)
+            ay = _value(table, dim, ti, tj, tk, fx, fy, fz, 1)
+            az = _value(table, dim, ti, tj, tk, fx, fy, fz, 2) if dim == 3 else 0.0
+            k = dim * (i - first)
+            if scheme == SCHEME_EULER:
+                noise = b * sqrt_dt
+                x1 = x0 + ax * dt + noise * z[k]
+                y1 = y0 + ay * dt + noise * z[k + 1]
+                z1 = z0 + az * dt + noise * z[k + 2] if dim == 3 else z0
+            else:
+                x1, y1, z1 = _weak2_step(table, table_origin, table_inverse, dim, walls, geometry, dt, sqrt_dt, x0, y0, z0, ax, ay, az, b, z[k], z[k + 1], z[k + 2] if dim == 3 else 0.0, bits)
+            side = 0
+            if shape == DISC:
+                dx, dy = x1 - geometry[0], y1 - geometry[1]
+                if dx * dx + dy * dy > geometry[2] * geometry[2]:
+                    x1, y1 = _reflect_disc(geometry, x1, y1)
+            else:
+                x1, side_x = _wall(x1, geometry[0], geometry[1], walls[0], 1)
+                y1, side_y = _wall(y1, geometry[2], geometry[3], walls[1], 2)
+                side = side_x if side_x != 0 else side_y
+                if dim == 3:
+                    z1, side_z = _wall(z1, geometry[4], geometry[5], walls[2], 3)
+                    side = side if side != 0 else side_z
+                if absorbing and side == 0:
+                    side = _bridge_crossing(dim, walls, geometry, x0, y0, z0, x1, y1, z1, b * b * dt, rare)
+            if side != 0:
+                alive[i] = 0
+                exit_time[i] = g * dt
+                exit_side[i] = side
+                continue
+            pos[i, 0], pos[i, 1], pos[i, 2] = x1, y1, z1
+            if sample:
+                cell = _bin(binning, dim, x1, y1, z1)
+                if cell >= 0:
+                    counts[cell] += 1
 
 
-@numba.njit(inline="always", cache=True)
+@numba.njit(forceinline=True, cache=True)
 def _wall(value: float, lo: float, hi: float, code: int, number: int) -> tuple[float, int]:
     """One coordinate after a step: mirrored or wrapped into [lo, hi], or for an absorbing
     wall the exit side -number (at lo) or +number (at hi) when it left (else 0)."""

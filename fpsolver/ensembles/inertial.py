@@ -38,6 +38,7 @@ import numpy as np
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
+from fpsolver.ensembles._compiled import over_threads
 from fpsolver.ensembles._kernels import advance_inertial
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X, fill_normals, normal_scratch
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
@@ -113,7 +114,9 @@ class InertialEnsemble(ChunkedEnsemble):
         v_min, v_inverse_width = self.v_faces[0], self.velocity_bins / (self.v_faces[-1] - self.v_faces[0])
 
         def advance(first_step: int, n_steps: int) -> None:
-            advance_inertial(
+            over_threads(
+                advance_inertial,
+                bounds.size - 1,
                 x,
                 v,
                 kick,

@@ -36,6 +36,7 @@ import numpy as np
 from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
+from fpsolver.ensembles._compiled import over_threads
 from fpsolver.ensembles._kernels import advance_overdamped
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
 from fpsolver.ensembles._setup import ChunkedEnsemble, Kernel, LineSetup, ProgressCallback
@@ -103,7 +104,9 @@ class OverdampedEnsemble(ChunkedEnsemble):
         step_table = overdamped_step_table(table, s.dt)
 
         def advance(first_step: int, n_steps: int) -> None:
-            advance_overdamped(
+            over_threads(
+                advance_overdamped,
+                bounds.size - 1,
                 x,
                 alive,
                 exit_time,

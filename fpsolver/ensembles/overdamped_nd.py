@@ -30,6 +30,7 @@ from fpsolver import _fipy
 from fpsolver._fipy import Mesh
 from fpsolver._options import accepts_options
 from fpsolver._validate import within_budget
+from fpsolver.ensembles._compiled import announce_compile, over_threads
 from fpsolver.ensembles._kernels import WALLS_ABSORBING, WALLS_PERIODIC, WALLS_REFLECTING
 from fpsolver.ensembles._kernels_nd import BOX, CARTESIAN, DISC, POLAR, advance_overdamped_nd, initial_positions_nd
 from fpsolver.ensembles._random import ZIGGURAT_F, ZIGGURAT_X
@@ -55,6 +56,10 @@ __all__ = [
     "run_ensemble_nd",
     "run_ensemble_2d",
 ]
+
+#: seconds numba takes to compile the nD kernels (one thread, measured on the shared 2-core machine:
+#: 15 CPU-seconds including the imports); shown when the kernel cache is cold
+_COMPILE_SECONDS = 12.0
 
 _WALL_CODES = {"reflecting": WALLS_REFLECTING, "absorbing": WALLS_ABSORBING, "periodic": WALLS_PERIODIC}
 
@@ -289,6 +294,7 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         binning = CARTESIAN if self.bins.kind == "cartesian" else POLAR
         geometry = self.domain.geometry
         walls = np.array([_WALL_CODES[kind] for kind in self.walls] + [WALLS_REFLECTING] * (3 - dim), dtype=np.int64)
+        announce_compile(advance_overdamped_nd, "the 2D/3D ensemble kernels", _COMPILE_SECONDS)
         pos = np.zeros((particles.size, 3))
         initial_positions_nd(pos, states, bounds, dim, shape, geometry)
         alive = np.ones(particles.size, dtype=np.uint8)
@@ -302,7 +308,8 @@ class OverdampedEnsembleND(ChunkedEnsemble):
         bins = (binning, self.bins.edges_a, self.bins.edges_b, self.bins.edges_c, self.bins.origin[0], self.bins.origin[1])
 
         def advance(first_step: int, n_steps: int) -> None:
-            advance_overdamped_nd(pos, exits, streams, (first_step, n_steps), s.dt, self.scheme.code, dim, shape, walls, geometry, coefficients, bins, sampling, histogram)
+            steps = (first_step, n_steps)
+            over_threads(advance_overdamped_nd, chunk_ids.size, pos, exits, streams, steps, s.dt, self.scheme.code, dim, shape, walls, geometry, coefficients, bins, sampling, histogram)
 
         def finish() -> dict[str, np.ndarray]:
             final = pos[:, :dim].copy()

@@ -31,15 +31,10 @@ class _Page(HTMLParser):
                 self.external.append(value)
 
 
-@pytest.fixture(scope="module")
-def fast_runs(tmp_path_factory):
-    """Every shipped case run once with --fast in a temporary copy."""
-    root = tmp_path_factory.mktemp("cases")
-    runs = {}
-    for name in SHIPPED:
-        case = copy_case(name, root)
-        runs[name] = (case, fpsolver("run", case, "--fast", "--json", cwd=root))
-    return runs
+@pytest.fixture
+def fast_runs(shipped_fast_runs):
+    """Every shipped case run once with --fast in a temporary copy (shared by the session)."""
+    return shipped_fast_runs
 
 
 @pytest.mark.parametrize("name", SHIPPED)
