@@ -22,7 +22,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import tomllib
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationError, create_model, model_validator
 
-from fpsolver._options import Options, OptionsT
+from fpsolver._options import Options, OptionsT, WallKind
 from fpsolver._validate import within_budget
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
@@ -187,7 +187,6 @@ AnyMesh = Annotated[
     Annotated[MeshConfig, Tag("line")] | Annotated[GridMeshConfig, Tag("grid")] | Annotated[CylindricalMeshConfig, Tag("cylindrical")] | Annotated[GmshMeshConfig, Tag("gmsh")],
     Discriminator(_mesh_kind),
 ]
-WallKind = Literal["reflecting", "absorbing", "periodic"]
 #: wall groups of grids, in pairs of opposite walls per axis
 WALL_PAIRS = (("left", "right"), ("bottom", "top"), ("front", "back"))
 
