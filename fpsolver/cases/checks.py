@@ -27,9 +27,9 @@ def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]
     checks = []
     for label, values in metrics.items():
         if "l1_pde_vs_exact" in values:
-            checks.append(Check(label, "l1_pde_vs_exact", values["l1_pde_vs_exact"], tolerances.pde_vs_exact_l1))
+            checks.append(Check(label, "l1_pde_vs_exact", values["l1_pde_vs_exact"], tolerances.l1_pde_vs_exact))
         if "current_relative_error" in values:
-            checks.append(Check(label, "current_relative_error", values["current_relative_error"], tolerances.pde_vs_exact_l1))
+            checks.append(Check(label, "current_relative_error", values["current_relative_error"], tolerances.current_relative_error))
         if "max_mass_drift" in values:
             checks.append(Check(label, "max_mass_drift", values["max_mass_drift"], MASS_DRIFT_LIMIT))
         # inertial ensembles follow another Fokker-Planck form in general (PHYSICS.md 2.4):
