@@ -55,7 +55,7 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray | None, T: np.nd
         values["current_pde"] = float(solution.metadata["current"])
         if current is not None:
             values["current_exact"] = float(current)
-            values["current_relative_error"] = abs(values["current_pde"] - current) / max(abs(current), CURRENT_FLOOR)
+            values["current_relative_error"] = abs(values["current_pde"] - current) / (abs(current) if abs(current) >= CURRENT_FLOOR else 1.0)
     return values
 
 
