@@ -24,3 +24,10 @@ def test_readme_imports_do_not_warn():
     from fpsolver import exact, meshes, potentials, profiles  # noqa: F401 (README's import line)
 
     assert profiles.__name__ == "fpsolver.fields.profiles" and exact.__name__ == "fpsolver.pde.exact"
+
+
+def test_old_name_of_the_sde_scheme_registry_warns():
+    from fpsolver.ensembles import schemes
+
+    with pytest.warns(DeprecationWarning, match="SDE_SCHEMES"):
+        assert schemes.SCHEMES is schemes.SDE_SCHEMES
