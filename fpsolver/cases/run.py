@@ -30,7 +30,7 @@ from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
 from fpsolver.cases.walls import Walls
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
-from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, Boundary, EnsembleNDOptions, InertialBoundary, InertialOptions, OverdampedOptions
+from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, EnsembleNDOptions, InertialOptions, OverdampedOptions
 from fpsolver.ensembles.overdamped_nd import Box, Disc, OverdampedEnsembleND, cartesian_bins, cell_bin_averages, polar_bin_averages, polar_bins
 from fpsolver.io.atomic import StoreError, check_target
 from fpsolver.io.checkpoint import CheckpointStore
@@ -225,7 +225,7 @@ def transient_ensemble(case: Case, model: Model, x0: np.ndarray | None = None, w
     interval = pde.t_end / pde.snapshots
     records = int(np.ceil(interval / steady_dt / RECORDS_PER_SNAPSHOT - 1e-9))
     dt = interval / (records * RECORDS_PER_SNAPSHOT)
-    boundary = (walls or Walls.of(case.config)).line("transient Langevin ensemble", typing.get_args(Boundary))
+    boundary = (walls or Walls.of(case.config)).line("transient Langevin ensemble", typing.get_args(OverdampedOptions.model_fields["boundary"].annotation))
     options = ensemble.options(OverdampedOptions, n_particles=len(x0), x0=x0, t_end=pde.t_end, dt=dt, record_every=records, burn_in=0.0, sample_interval=interval, boundary=boundary)
     return OverdampedEnsemble(model, case.mesh, options=options)
 
@@ -443,14 +443,21 @@ def pde_transient_stage(context: StageContext, label: str, model: Model, results
     return StageRecord(parts={"transient": solution}, metrics=metrics)
 
 
+def _line_ensemble(context: StageContext, label: str, model: Model, ensemble_class: type, options_class: type, what: str):
+    """(exact cell averages, merged result) of a 1D ensemble of ``ensemble_class`` between
+    the case's walls, refused (naming the wall group) where ``options_class`` has no such walls."""
+    case = context.case
+    boundary = context.walls.line(f"{what} ensemble", typing.get_args(options_class.model_fields["boundary"].annotation))
+    reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
+    ensemble = ensemble_class(model, case.mesh, options=case.config.ensemble.options(options_class, boundary=boundary))
+    key = "ensemble" if ensemble_class is OverdampedEnsemble else "inertial"
+    return reference, context.run(ensemble, f"{key}-{label}", f"{'SDE' if key == 'ensemble' else key} {label}")
+
+
 def langevin_steady_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
     """The 1D overdamped ensemble's steady histogram against the exact cell averages (and the ring current)."""
-    case = context.case
-    boundary = context.walls.line("Langevin ensemble", typing.get_args(Boundary))
-    reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
-    overdamped = OverdampedEnsemble(model, case.mesh, options=case.config.ensemble.options(OverdampedOptions, boundary=boundary))
-    result = context.run(overdamped, f"ensemble-{label}", f"SDE {label}")
-    metrics = ensemble_metrics(result, reference, "sde", ring_current(case, model))
+    reference, result = _line_ensemble(context, label, model, OverdampedEnsemble, OverdampedOptions, "Langevin")
+    metrics = ensemble_metrics(result, reference, "sde", ring_current(context.case, model))
     return StageRecord(parts={"exact_cell_averages": reference, "ensembles": result}, metrics=metrics)
 
 
@@ -466,11 +473,7 @@ def langevin_nd_stage(context: StageContext, label: str, model: Model, results: 
 
 def inertial_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
     """The inertial ensemble (``[ensemble] mass``): its distances to the exact cell averages, reported, not checked."""
-    case = context.case
-    boundary = context.walls.line("inertial ensemble", typing.get_args(InertialBoundary))
-    reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
-    inertial = InertialEnsemble(model, case.mesh, options=case.config.ensemble.options(InertialOptions, boundary=boundary))
-    result = context.run(inertial, f"inertial-{label}", f"inertial {label}")
+    reference, result = _line_ensemble(context, label, model, InertialEnsemble, InertialOptions, "inertial")
     return StageRecord(parts={"inertial": result}, metrics=ensemble_metrics(result, reference, "inertial"))
 
 
