@@ -14,7 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from fpsolver import _moved
 from fpsolver._version import __version__
+
+_moved.install()  # old module paths (fpsolver.profiles, fpsolver.exact, ...) import with a DeprecationWarning
 
 #: public name -> (module, attribute); attribute None means the module itself
 _PUBLIC: dict[str, tuple[str, str | None]] = {

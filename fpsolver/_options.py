@@ -23,6 +23,14 @@ from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+#: the kinds of wall, declared once for every solver and case files: "reflecting" (zero
+#: flux; particles mirrored), "absorbing" (P = 0 on the wall; particles removed, exit
+#: times recorded) and "periodic" (the two walls of an axis joined into a ring)
+WallKind = Literal["reflecting", "absorbing", "periodic"]
+#: the wall kinds of solvers whose periodicity belongs to the mesh or that have none (the
+#: PDE's ``boundary``, the inertial ensemble)
+NonPeriodicWall = Literal[tuple(kind for kind in get_args(WallKind) if kind != "periodic")]  # type: ignore[valid-type]
+
 OPTIONS_MARKER = "[options]"
 _TYPE_ERRORS = ("_type", "is_instance_of", "none_required")
 

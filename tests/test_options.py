@@ -12,7 +12,7 @@ import pytest
 from fpsolver import meshes, profiles
 from fpsolver.cases import schema
 from fpsolver.cases.build import open_case
-from fpsolver.ensembles import SCHEMES, InertialEnsemble, OverdampedEnsemble, run_ensemble, run_inertial_ensemble
+from fpsolver.ensembles import SDE_SCHEMES, InertialEnsemble, OverdampedEnsemble, run_ensemble, run_inertial_ensemble
 from fpsolver.ensembles.options import Boundary, Ensemble2DOptions, InertialOptions, OverdampedOptions, OverdampedScheme
 from fpsolver.ensembles.overdamped import BOUNDARIES
 from fpsolver.ensembles.overdamped_nd import OverdampedEnsemble2D, run_ensemble_2d
@@ -90,7 +90,7 @@ def test_the_chosen_defaults_and_names():
 
 
 def test_option_choices_match_the_solver_registries():
-    assert set(get_args(OverdampedScheme)) == set(SCHEMES)
+    assert set(get_args(OverdampedScheme)) == set(SDE_SCHEMES)
     assert set(get_args(TransientScheme)) == set(transient.SCHEMES)
     assert BOUNDARIES == get_args(Boundary)
 

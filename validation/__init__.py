@@ -26,5 +26,6 @@ STUDIES: dict[str, str] = {
     "sde_weak_order": "validation.study_sde_weak_order",
     "small_mass_limit": "validation.study_small_mass_limit",
     "fitting": "validation.study_fitting",
+    "verification_matrix": "validation.study_verification_matrix",
 }
 """Study name -> module, in report order (an explicit registry, no import side effects)."""

@@ -17,6 +17,9 @@ from fpsolver.pde import exact
 from fpsolver.results.ensemble import EnsembleNDResult, EnsembleResult, InertialEnsembleResult
 from fpsolver.results.field import SteadyState, TransientSolution
 
+#: ring currents (1/time) below this are round-off zeros: their error is taken as absolute
+CURRENT_FLOOR = 1e-12
+
 
 def steady_metrics(solution: SteadyState, reference: np.ndarray | None, T: np.ndarray, current: float | None = None) -> dict[str, float]:
     """A PDE steady state against the exact density ``reference`` (1/length^d) on the same cells.
@@ -33,7 +36,8 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray | None, T: np.nd
         (1/temperature; see :func:`fpsolver.analysis.observables.effective_soret`).
         On a 1D ring, ``current_pde`` (the steady current, 1/time) and, with the exact
         ``current``, ``current_exact`` and ``current_relative_error`` = |J - J_exact| / |J_exact|
-        (absolute when J_exact = 0).
+        (absolute when |J_exact| < :data:`CURRENT_FLOOR`: a current at round-off level, such as
+        that of a ring without a net drive, has no relative error).
     """
     values: dict[str, float] = {}
     if reference is not None:
@@ -51,7 +55,7 @@ def steady_metrics(solution: SteadyState, reference: np.ndarray | None, T: np.nd
         values["current_pde"] = float(solution.metadata["current"])
         if current is not None:
             values["current_exact"] = float(current)
-            values["current_relative_error"] = abs(values["current_pde"] - current) / (abs(current) if current != 0 else 1.0)
+            values["current_relative_error"] = abs(values["current_pde"] - current) / (abs(current) if abs(current) >= CURRENT_FLOOR else 1.0)
     return values
 
 
@@ -80,14 +84,40 @@ def ensemble_metrics(result: EnsembleResult | InertialEnsembleResult | EnsembleN
     return {f"{prefix}_{name}": value for name, value in metrics.items()}
 
 
+def conditional_moments(P: np.ndarray, x: np.ndarray, volumes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Survival probability and the moments conditioned on survival of densities ``P[k, cell]``.
+
+    S_k = sum_i P_ki V_i (dimensionless), <x>_k = sum_i x_i P_ki V_i / S_k (length) and
+    Var_k = sum_i x_i^2 P_ki V_i / S_k - <x>_k^2 (length^2): the moments of the
+    probability still inside, which is what an ensemble measures over the particles
+    not yet absorbed. With reflecting walls S_k = 1 and they are the plain moments.
+    """
+    P = np.atleast_2d(P)
+    survival = P @ volumes
+    mean = P @ (x * volumes) / survival
+    return survival, mean, P @ (x**2 * volumes) / survival - mean**2
+
+
+def truncated_mean_exit_time(t: np.ndarray, survival: np.ndarray) -> float:
+    """Mean exit time of the paths that left by t_end = t[-1], from the survival S(t):
+
+    E[tau | tau <= t_end] = (int_0^t_end S dt - t_end S(t_end)) / (1 - S(t_end)) (time),
+    which is int_0^t_end t (-dS/dt) dt / (1 - S(t_end)) integrated by parts (trapezoid
+    rule over the samples ``t``, ``survival``; S(0) = 1).
+    """
+    integral = float(np.sum(0.5 * (survival[1:] + survival[:-1]) * np.diff(t)))
+    return (integral - t[-1] * survival[-1]) / (1.0 - survival[-1])
+
+
 def transient_agreement(solution: TransientSolution, ensemble: EnsembleResult) -> dict[str, float]:
     """A PDE transient against an SDE ensemble started from the same initial density.
 
-    At t = 0 and at every PDE snapshot time t_k the PDE moments are those of the
-    snapshot, <x>_PDE = sum_i x_i P_i V_i and Var_PDE = sum_i x_i^2 P_i V_i - <x>_PDE^2
-    (length, length^2); the ensemble's <x>, Var x and their batch-means standard errors
-    se are linearly interpolated to t_k from its records (exact when the records fall
-    on the snapshot times, as :func:`fpsolver.cases.run.transient_ensemble` arranges).
+    At t = 0 and at every PDE snapshot time t_k the PDE moments are the conditional
+    moments of the snapshot (:func:`conditional_moments`: over the probability still
+    inside); the ensemble's <x>, Var x (over the particles still inside) and their
+    batch-means standard errors se are linearly interpolated to t_k from its records
+    (exact when the records fall on the snapshot times, as
+    :func:`fpsolver.cases.run.transient_ensemble` arranges).
 
     Returns
     -------
@@ -95,20 +125,49 @@ def transient_agreement(solution: TransientSolution, ensemble: EnsembleResult) -
         ``transient_mean_max_z`` = max_k |<x>_SDE - <x>_PDE| / se(<x>_SDE) and
         ``transient_variance_max_z`` = max_k |Var_SDE - Var_PDE| / se(Var_SDE)
         (dimensionless z-scores; about N(0, 1) each when both describe the same
-        process), and ``transient_snapshots``, the number of times compared.
+        process), ``transient_snapshots``, the number of times compared, and where the
+        ensemble lost particles (absorbing walls) :func:`survival_agreement`'s metrics.
     """
-    x, volumes = solution.x, solution.volumes
     times = np.concatenate([[solution.t[0]], solution.snapshot_times])
-    pde_mean = np.concatenate([[solution.mean[0]], solution.P @ (x * volumes)])
-    pde_variance = np.concatenate([[solution.variance[0]], solution.P @ (x**2 * volumes) - pde_mean[1:] ** 2])
+    survival, mean, variance = conditional_moments(solution.P, solution.x, solution.volumes)
+    pde = {"mean": np.concatenate([[solution.mean[0]], mean]), "variance": np.concatenate([[solution.variance[0]], variance])}
     if times[-1] > ensemble.t[-1] * (1.0 + 1e-12):
         raise ValueError(f"the ensemble ends at t = {ensemble.t[-1]:g}, before the last PDE snapshot t = {times[-1]:g}")
     z = {}
-    for name, pde in (("mean", pde_mean), ("variance", pde_variance)):
+    for name in ("mean", "variance"):
         sde = np.interp(times, ensemble.t, getattr(ensemble, name))
         error = np.interp(times, ensemble.t, getattr(ensemble, f"{name}_error"))
-        z[f"transient_{name}_max_z"] = float(np.max(np.abs(sde - pde) / error))
+        z[f"transient_{name}_max_z"] = float(np.max(np.abs(sde - pde[name]) / error))
+    if np.isfinite(ensemble.exit_time).any():
+        z.update(survival_agreement(solution, ensemble, np.concatenate([[solution.mass[0]], survival]), times))
     return {**z, "transient_snapshots": float(times.size)}
+
+
+def survival_agreement(solution: TransientSolution, ensemble: EnsembleResult, survival: np.ndarray, times: np.ndarray) -> dict[str, float]:
+    """The PDE's remaining mass against the ensemble's alive fraction, and exit times.
+
+    Returns
+    -------
+    dict
+        ``transient_survival_max_z`` = max_k |S_SDE - S_PDE| / sqrt(max(S_PDE (1 - S_PDE), 1/N) / N)
+        over the snapshot times (the binomial standard error of N independent particles
+        under the PDE's survival probability), ``exit_time_sde`` with its standard error
+        ``exit_time_sde_error`` and ``exit_time_pde`` (:func:`truncated_mean_exit_time`,
+        time): the mean exit time of the particles absorbed by the end, and
+        ``exit_time_z`` = |exit_time_sde - exit_time_pde| / exit_time_sde_error.
+    """
+    n = ensemble.n_particles
+    alive = np.interp(times, ensemble.t, ensemble.survival)
+    binomial = np.sqrt(np.maximum(survival * (1.0 - survival), 1.0 / n) / n)
+    mean, error = ensemble.mean_exit_time()
+    pde = truncated_mean_exit_time(solution.t, solution.mass)
+    return {
+        "transient_survival_max_z": float(np.max(np.abs(alive - survival) / binomial)),
+        "exit_time_sde": mean,
+        "exit_time_sde_error": error,
+        "exit_time_pde": pde,
+        "exit_time_z": abs(mean - pde) / error,
+    }
 
 
 def uniform_temperature_departure(uniform_model: Model, mesh: Mesh) -> dict[str, float]:

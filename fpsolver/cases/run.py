@@ -10,6 +10,7 @@ same configuration gives bit-identical numbers.
 from __future__ import annotations
 
 import dataclasses
+import typing
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from fpsolver.analysis.observables import soret_coefficient
 from fpsolver.cases.build import Case, QMECase, fast_variant, guard, open_case
 from fpsolver.cases.checks import case_checks
 from fpsolver.cases.schema import AnyCase, CaseError, case_file, load_case
+from fpsolver.cases.walls import Walls
 from fpsolver.ensembles import ChunkResults, InertialEnsemble, OverdampedEnsemble
 from fpsolver.ensembles.options import MIN_PRECISION_CHUNKS, ND_BINS_PER_AXIS, ND_POLAR_BINS, EnsembleNDOptions, InertialOptions, OverdampedOptions
 from fpsolver.ensembles.overdamped_nd import Box, Disc, OverdampedEnsembleND, cartesian_bins, cell_bin_averages, polar_bin_averages, polar_bins
@@ -98,10 +100,10 @@ def mixture(case: Case, model: Model, state: Callable[[Model], exact.State]) -> 
     return exact.per_particle_mixture(model, nodes, weights, domain, state)
 
 
-def nd_ensemble(case: Case, model: Model) -> OverdampedEnsembleND:
+def nd_ensemble(case: Case, model: Model, walls: Walls) -> OverdampedEnsembleND:
     """The overdamped ensemble of a 2D/3D case: on a grid its bounding box with periodic
     axes where the case has them and reflecting walls elsewhere (the PDE steady state it is
-    compared with has zero flux through them), histograms on blocks of whole cells
+    compared with has zero flux through them; ``walls`` of the case), histograms on blocks of whole cells
     (:data:`~fpsolver.ensembles.options.ND_BINS_PER_AXIS`); on the Gmsh disc the disc
     spanned by its bounding box, reflecting, histograms on :data:`ND_POLAR_BINS` annuli x
     sectors. ``[ensemble]`` keys as in 1D (an unset ``n_particles``: grown until
@@ -114,9 +116,7 @@ def nd_ensemble(case: Case, model: Model) -> OverdampedEnsembleND:
         disc = Disc((float(centre[0]), float(centre[1])), float(half.min()))
         options = ensemble.options(EnsembleNDOptions, table_points=None)
         return OverdampedEnsembleND(model, disc, options=options, bins=polar_bins(disc, *ND_POLAR_BINS))
-    periodic = case.config.periodic_axes()
-    walls = tuple("periodic" if axis in periodic else "reflecting" for axis in "xyz"[: case.dimension])
-    options = ensemble.options(EnsembleNDOptions, boundary=walls, table_points=None)
+    options = ensemble.options(EnsembleNDOptions, boundary=walls.per_axis(f"{case.dimension}D Langevin ensemble"), table_points=None)
     bins = cartesian_bins(case.mesh, ND_BINS_PER_AXIS[case.dimension])
     return OverdampedEnsembleND(model, Box.from_mesh(case.mesh), options=options, bins=bins)
 
@@ -204,10 +204,11 @@ def sample_initial_density(mesh: _fipy.Mesh, density: Callable[[np.ndarray], np.
     return faces[cells] + rng.random(n_particles) * volumes[cells]
 
 
-def transient_ensemble(case: Case, model: Model, x0: np.ndarray | None = None) -> OverdampedEnsemble:
+def transient_ensemble(case: Case, model: Model, x0: np.ndarray | None = None, walls: Walls | None = None) -> OverdampedEnsemble:
     """The overdamped ensemble that follows the PDE transient of ``model``: started from
     the PDE's initial density (:func:`sample_initial_density`, or the positions ``x0``),
-    run to ``pde.t_end`` and recorded at every PDE snapshot time.
+    run to ``pde.t_end`` and recorded at every PDE snapshot time, between the case's
+    walls (``walls``, default :meth:`Walls.of` the case's configuration).
 
     Its step is the case ensemble's step (``[ensemble] dt`` or the library rule),
     shortened so that the snapshot interval t_end/snapshots is a whole number of
@@ -224,8 +225,8 @@ def transient_ensemble(case: Case, model: Model, x0: np.ndarray | None = None) -
     interval = pde.t_end / pde.snapshots
     records = int(np.ceil(interval / steady_dt / RECORDS_PER_SNAPSHOT - 1e-9))
     dt = interval / (records * RECORDS_PER_SNAPSHOT)
-    walls = {"boundary": "periodic"} if case.config.periodic_axes() else {}
-    options = ensemble.options(OverdampedOptions, n_particles=len(x0), x0=x0, t_end=pde.t_end, dt=dt, record_every=records, burn_in=0.0, sample_interval=interval, **walls)
+    boundary = (walls or Walls.of(case.config)).line("transient Langevin ensemble", typing.get_args(OverdampedOptions.model_fields["boundary"].annotation))
+    options = ensemble.options(OverdampedOptions, n_particles=len(x0), x0=x0, t_end=pde.t_end, dt=dt, record_every=records, burn_in=0.0, sample_interval=interval, boundary=boundary)
     return OverdampedEnsemble(model, case.mesh, options=options)
 
 
@@ -313,6 +314,39 @@ def identity(case: Case | QMECase) -> CaseIdentity:
     return CaseIdentity(name=case.name, directory=case.directory, title=config.title, configuration=config.resolved(), configuration_sha256=config.digest())
 
 
+@dataclass(frozen=True)
+class StageRecord:
+    """What one stage produced for one model: ``parts`` (a :class:`CaseResults` field name
+    -> this model's entry there), its metrics and notes."""
+
+    parts: dict[str, object] = dataclasses.field(default_factory=dict)
+    metrics: dict[str, float] = dataclasses.field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What every stage of one run shares: the case, its walls and the run's services."""
+
+    case: Case
+    walls: Walls
+    T: np.ndarray
+    checkpoints: CheckpointStore | None
+    progress: Progress | None
+    mapper: Mapper | None
+
+    def report(self, what: str) -> Callable[[float, float], None] | None:
+        """The progress callback of one stage (``what``: its label in the progress line)."""
+        return None if self.progress is None else (lambda done, total: self.progress(what, done, total))
+
+    def run(self, ensemble, key: str, what: str):
+        """Run ``ensemble`` checkpointed under ``key`` (:func:`run_chunked`)."""
+        return run_chunked(ensemble, key, self.checkpoints, self.report(what), self.mapper)
+
+
+Stage = Callable[[StageContext, str, Model, CaseResults], StageRecord]
+
+
 def run_case(
     case: Case,
     *,
@@ -321,80 +355,138 @@ def run_case(
     progress: Progress | None = None,
     mapper: Mapper | None = None,
 ) -> CaseResults:
-    """Solve every model of ``case`` as its ``[pde]`` and ``[ensemble]`` tables ask.
+    """Solve every model of ``case`` as its ``[pde]`` and ``[ensemble]`` tables ask: the
+    stages of :func:`case_stages`, each a function returning a :class:`StageRecord`.
 
     ``mapper`` runs the ensembles' chunk groups (see :func:`run_chunked`), e.g. on a
     Dask cluster; PDE solves run in this process.
     """
-    pde, ensemble = case.config.pde, case.config.ensemble
     x = meshes.cell_centers(case.mesh) if case.dimension == 1 else meshes.cell_points(case.mesh)
-    T = case.profile.T(x)
-    parts: dict[str, dict] = {name: {} for name in ("steady", "exact", "transient", "ensembles", "inertial", "exact_cell_averages", "ensemble_references", "soret", "transient_ensembles")}
-    metrics: dict[str, dict[str, float]] = {}
-    notes: list[str] = []
-    sde_models = ensemble.models if ensemble.models is not None else list(case.models)
-    skip_sde = sde_skip_reason(case)
-    if skip_sde is not None and "sde" in only and ensemble.enabled:
-        notes.append(skip_sde)
-    ring = bool(case.config.periodic_axes())
-    if ring and case.config.pde.transient:
-        notes.append("PDE and SDE transients are not compared on a ring: <x> and Var x of a periodic coordinate depend on where the ring is cut")
-    if ring and "sde" in only and ensemble.enabled and ensemble.mass is not None:
-        notes.append("inertial ensemble skipped: no periodic walls for it yet (the overdamped ensemble runs on the ring)")
+    context = StageContext(case, Walls.of(case.config), case.profile.T(x), checkpoints, progress, mapper)
+    results = CaseResults(case=identity(case), x=x, T=context.T, metrics={}, notes=case_notes(case, context.walls, only))
     for label, model in case.models.items():
-        values = metrics.setdefault(label, {})
+        results.metrics[label] = {}
         with model_errors(f"models.{label}"):
-            if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
-                warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=2)
-                values.update(uniform_temperature_departure(model.at_uniform_temperature(), case.mesh))
-            if model.per_particle_T0 and pde.transient:
-                raise CaseError(f'models.{label}: T0 = "per-particle" has no PDE transient (each trajectory keeps its own T0); set pde.transient = false')
-            if "pde" in only and pde.steady:
-                solution = steady_solution(case, model)
-                reference, current, note = steady_reference(case, model)
-                parts["steady"][label] = solution
-                if reference is not None:
-                    parts["exact"][label] = reference
-                if note is not None:
-                    notes.append(f"{label}: {note}")
-                if case.dimension == 1:
-                    parts["soret"][label] = soret_coefficient(solution.x, solution.P, T)
-                values.update(steady_metrics(solution, reference, T, current))
-            if "pde" in only and pde.transient:
-                parts["transient"][label] = _transient(case, label, model, checkpoints, progress)
-                mass = parts["transient"][label].mass
-                if case.config.absorbing_walls():
-                    values["final_mass"] = float(mass[-1])
-                else:
-                    values["max_mass_drift"] = float(np.max(np.abs(mass - 1.0)))
-            if "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None and case.dimension > 1:
-                report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-                overdamped_nd = nd_ensemble(case, model)
-                parts["ensembles"][label] = run_chunked(overdamped_nd, f"ensemble-{label}", checkpoints, report, mapper)
-                pde_steady = parts["steady"][label].P if label in parts["steady"] else solve_steady(model, case.mesh, options=pde.options(SteadyOptions)).P
-                parts["ensemble_references"][label] = nd_reference(overdamped_nd, case.mesh, pde_steady)
-                values.update(ensemble_metrics(parts["ensembles"][label], parts["ensemble_references"][label], "sde"))
-            elif "sde" in only and ensemble.enabled and label in sde_models and skip_sde is None:
-                reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
-                parts["exact_cell_averages"][label] = reference
-                report = None if progress is None else (lambda done, total, label=label: progress(f"SDE {label}", done, total))
-                overdamped = OverdampedEnsemble(model, case.mesh, options=ensemble.options(OverdampedOptions, **({"boundary": "periodic"} if ring else {})))
-                parts["ensembles"][label] = run_chunked(overdamped, f"ensemble-{label}", checkpoints, report, mapper)
-                values.update(ensemble_metrics(parts["ensembles"][label], reference, "sde", ring_current(case, model)))
-                if ensemble.mass is not None and not ring:
-                    inertial = InertialEnsemble(model, case.mesh, options=ensemble.options(InertialOptions))
-                    report = None if progress is None else (lambda done, total, label=label: progress(f"inertial {label}", done, total))
-                    parts["inertial"][label] = run_chunked(inertial, f"inertial-{label}", checkpoints, report, mapper)
-                    values.update(ensemble_metrics(parts["inertial"][label], reference, "inertial"))
-                if pde.transient and not ring:
-                    report = None if progress is None else (lambda done, total, label=label: progress(f"transient SDE {label}", done, total))
-                    parts["transient_ensembles"][label] = run_chunked(transient_ensemble(case, model), f"transient-ensemble-{label}", checkpoints, report, mapper)
-                    if label in parts["transient"]:
-                        values.update(transient_agreement(parts["transient"][label], parts["transient_ensembles"][label]))
-    return CaseResults(case=identity(case), x=x, T=T, metrics=metrics, notes=notes, **parts)
+            for stage in case_stages(case, context.walls, only, label):
+                record = stage(context, label, model, results)
+                for name, value in record.parts.items():
+                    getattr(results, name)[label] = value
+                results.metrics[label].update(record.metrics)
+                results.notes.extend(record.notes)
+    return results
 
 
-def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStore | None, progress: Progress | None) -> TransientSolution:
+def _langevin_applies(case: Case, only: frozenset[str]) -> bool:
+    return "sde" in only and case.config.ensemble.enabled and sde_skip_reason(case) is None
+
+
+def case_notes(case: Case, walls: Walls, only: frozenset[str]) -> list[str]:
+    """What the run of ``case`` leaves out and why (stages that do not apply to its walls or geometry)."""
+    ensemble, transient = case.config.ensemble, case.config.pde.transient
+    notes = [] if sde_skip_reason(case) is None or "sde" not in only or not ensemble.enabled else [sde_skip_reason(case)]
+    if walls.periodic and transient:
+        notes.append("PDE and SDE transients are not compared on a ring: <x> and Var x of a periodic coordinate depend on where the ring is cut")
+    if not _langevin_applies(case, only):
+        return notes
+    if walls.periodic and ensemble.mass is not None:
+        notes.append("inertial ensemble skipped: no periodic walls for it yet (the overdamped ensemble runs on the ring)")
+    if walls.absorbing:
+        notes.append("Langevin steady stages skipped: absorbing walls leave no steady state" + ("; the ensemble follows the PDE transient" if case.dimension == 1 and transient else ""))
+    if case.dimension > 1 and transient:
+        notes.append(f"the {case.dimension}D PDE transient is not compared with an ensemble (the transient Langevin stage is 1D)")
+    return notes
+
+
+def case_stages(case: Case, walls: Walls, only: frozenset[str], label: str) -> list[Stage]:
+    """The stages that run for model ``label``, in order (later ones read earlier results)."""
+    pde, ensemble = case.config.pde, case.config.ensemble
+    stages: list[Stage] = [model_stage]
+    stages += [pde_steady_stage] if "pde" in only and pde.steady else []
+    stages += [pde_transient_stage] if "pde" in only and pde.transient else []
+    if not _langevin_applies(case, only) or label not in (ensemble.models if ensemble.models is not None else case.models):
+        return stages
+    stages += [] if walls.absorbing else [langevin_steady_stage if case.dimension == 1 else langevin_nd_stage]
+    stages += [inertial_stage] if case.dimension == 1 and ensemble.mass is not None and not walls.absorbing and not walls.periodic else []
+    stages += [langevin_transient_stage] if case.dimension == 1 and pde.transient and not walls.periodic else []
+    return stages
+
+
+def model_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """Checks of the model against the case: the fluctuation-dissipation warning, per-particle T0 without transient."""
+    metrics = {}
+    if isinstance(model, GCLM2) and model.breaks_fluctuation_dissipation:
+        warnings.warn(f"models.{label}: friction = 'constant' with temperature = 'nonlocal' breaks the fluctuation-dissipation relation (not flat at uniform T)", stacklevel=4)
+        metrics = uniform_temperature_departure(model.at_uniform_temperature(), context.case.mesh)
+    if model.per_particle_T0 and context.case.config.pde.transient:
+        raise CaseError(f'models.{label}: T0 = "per-particle" has no PDE transient (each trajectory keeps its own T0); set pde.transient = false')
+    return StageRecord(metrics=metrics)
+
+
+def pde_steady_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """The PDE steady state against the exact one (and the Soret coefficient in 1D)."""
+    case = context.case
+    solution = steady_solution(case, model)
+    reference, current, note = steady_reference(case, model)
+    parts: dict[str, object] = {"steady": solution}
+    if reference is not None:
+        parts["exact"] = reference
+    if case.dimension == 1:
+        parts["soret"] = soret_coefficient(solution.x, solution.P, context.T)
+    notes = () if note is None else (f"{label}: {note}",)
+    return StageRecord(parts=parts, metrics=steady_metrics(solution, reference, context.T, current), notes=notes)
+
+
+def pde_transient_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """The PDE transient from the initial Gaussian; its final mass (absorbing walls) or mass drift."""
+    solution = _transient(context, label, model)
+    metrics = {"final_mass": float(solution.mass[-1])} if context.walls.absorbing else {"max_mass_drift": float(np.max(np.abs(solution.mass - 1.0)))}
+    return StageRecord(parts={"transient": solution}, metrics=metrics)
+
+
+def _line_ensemble(context: StageContext, label: str, model: Model, ensemble_class: type, options_class: type, what: str):
+    """(exact cell averages, merged result) of a 1D ensemble of ``ensemble_class`` between
+    the case's walls, refused (naming the wall group) where ``options_class`` has no such walls."""
+    case = context.case
+    boundary = context.walls.line(f"{what} ensemble", typing.get_args(options_class.model_fields["boundary"].annotation))
+    reference = mixture(case, model, lambda fixed: compare.cell_averages(fixed, case.mesh))
+    ensemble = ensemble_class(model, case.mesh, options=case.config.ensemble.options(options_class, boundary=boundary))
+    key = "ensemble" if ensemble_class is OverdampedEnsemble else "inertial"
+    return reference, context.run(ensemble, f"{key}-{label}", f"{'SDE' if key == 'ensemble' else key} {label}")
+
+
+def langevin_steady_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """The 1D overdamped ensemble's steady histogram against the exact cell averages (and the ring current)."""
+    reference, result = _line_ensemble(context, label, model, OverdampedEnsemble, OverdampedOptions, "Langevin")
+    metrics = ensemble_metrics(result, reference, "sde", ring_current(context.case, model))
+    return StageRecord(parts={"exact_cell_averages": reference, "ensembles": result}, metrics=metrics)
+
+
+def langevin_nd_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """The 2D/3D overdamped ensemble's steady histogram against the PDE steady state averaged over its bins."""
+    case = context.case
+    ensemble = nd_ensemble(case, model, context.walls)
+    result = context.run(ensemble, f"ensemble-{label}", f"SDE {label}")
+    steady = results.steady[label].P if label in results.steady else solve_steady(model, case.mesh, options=case.config.pde.options(SteadyOptions)).P
+    reference = nd_reference(ensemble, case.mesh, steady)
+    return StageRecord(parts={"ensembles": result, "ensemble_references": reference}, metrics=ensemble_metrics(result, reference, "sde"))
+
+
+def inertial_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """The inertial ensemble (``[ensemble] mass``): its distances to the exact cell averages, reported, not checked."""
+    reference, result = _line_ensemble(context, label, model, InertialEnsemble, InertialOptions, "inertial")
+    return StageRecord(parts={"inertial": result}, metrics=ensemble_metrics(result, reference, "inertial"))
+
+
+def langevin_transient_stage(context: StageContext, label: str, model: Model, results: CaseResults) -> StageRecord:
+    """The ensemble from the PDE transient's start, and its agreement with the PDE transient."""
+    ensemble = transient_ensemble(context.case, model, walls=context.walls)
+    result = context.run(ensemble, f"transient-ensemble-{label}", f"transient SDE {label}")
+    metrics = transient_agreement(results.transient[label], result) if label in results.transient else {}
+    return StageRecord(parts={"transient_ensembles": result}, metrics=metrics)
+
+
+def _transient(context: StageContext, label: str, model: Model) -> TransientSolution:
+    case, checkpoints, progress = context.case, context.checkpoints, context.progress
     pde = case.config.pde
     key = f"transient-{label}"
     cells = meshes.cell_centers(case.mesh).size
@@ -404,7 +496,7 @@ def _transient(case: Case, label: str, model: Model, checkpoints: CheckpointStor
         model,
         case.mesh,
         initial_gaussian(case),
-        options=pde.options(TransientOptions, **({"boundary": case.config.absorbing_walls()} if case.config.absorbing_walls() else {})),
+        options=pde.options(TransientOptions, boundary=context.walls.pde()),
         times=np.linspace(0.0, pde.t_end, pde.snapshots + 1)[1:],
         progress=None if progress is None else (lambda t, t_end: progress(f"transient {label}", t, t_end)),
         checkpoint=None if checkpoints is None else (lambda state: checkpoints.save(key, state.to_arrays())),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import tomllib
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationError, create_model, model_validator
 
-from fpsolver._options import Options, OptionsT
+from fpsolver._options import Options, OptionsT, WallKind
 from fpsolver._validate import within_budget
 from fpsolver.cases._signature_schema import schema_from_signature
 from fpsolver.cases.errors import CaseError
@@ -189,7 +190,6 @@ AnyMesh = Annotated[
     Annotated[MeshConfig, Tag("line")] | Annotated[GridMeshConfig, Tag("grid")] | Annotated[CylindricalMeshConfig, Tag("cylindrical")] | Annotated[GmshMeshConfig, Tag("gmsh")],
     Discriminator(_mesh_kind),
 ]
-WallKind = Literal["reflecting", "absorbing", "periodic"]
 #: wall groups of grids, in pairs of opposite walls per axis
 WALL_PAIRS = (("left", "right"), ("bottom", "top"), ("front", "back"))
 
@@ -265,17 +265,42 @@ CASE_SWITCH_OPTIONS = {"ensemble": ("mass",)}
 TRANSIENT_Z_LIMIT = 4.0
 
 
+#: case-file keys renamed after the metric they bound: table -> {old spelling: new spelling}
+RENAMED_KEYS: dict[str, dict[str, str]] = {"validation": {"pde_vs_exact_l1": "l1_pde_vs_exact"}}
+
+
+def renamed_keys(data: Any, table: str) -> Any:
+    """``data`` of case-file table ``table`` with old spellings (:data:`RENAMED_KEYS`) under
+    their new names, each with a one-line :class:`FutureWarning`; both spellings at once is an error."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for old, new in RENAMED_KEYS[table].items():
+        if old in data:
+            if new in data:
+                raise ValueError(f"{table}.{old}: the old spelling of {table}.{new}; give one of them")
+            warnings.warn(f"{table}.{old} is now spelled {table}.{new}; the old spelling still loads", FutureWarning, stacklevel=2)
+            data[new] = data.pop(old)
+    return data
+
+
 class ValidationConfig(BaseModel):
-    """``[validation]``: tolerances checked by ``fpsolver validate``."""
+    """``[validation]``: tolerances checked by ``fpsolver validate``, each named after the metric it bounds."""
 
     model_config = STRICT
-    pde_vs_exact_l1: float = Field(1e-9, gt=0, description="max L1 distance between the PDE and the exact steady state")
+    l1_pde_vs_exact: float = Field(1e-9, gt=0, description="max L1 distance between the PDE and the exact steady state")
+    current_relative_error: float = Field(1e-9, gt=0, description="max relative error of the PDE's steady ring current against the exact one")
     sde_chi2_per_dof: float = Field(2.0, gt=0, description="max chi^2 per cell of the SDE histogram against the exact density")
     sde_l1_factor: float = Field(3.0, gt=0, description="max SDE L1 distance as a multiple of its expected noise level")
     sde_l1: float | None = Field(None, gt=0, description="absolute max SDE L1 distance (overrides sde_l1_factor)")
     transient_z: float = Field(
         TRANSIENT_Z_LIMIT, gt=0, description="max z-score |SDE - PDE| / (SDE standard error) of <x> and Var x at every transient snapshot, the SDE started from the PDE's initial density"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spellings(cls, data: Any) -> Any:
+        return renamed_keys(data, "validation")
 
 
 class CaseConfig(BaseModel):

@@ -35,6 +35,7 @@ _PUBLIC = {
     "ChunkResults": "fpsolver.ensembles._setup",
     "EnsembleResult": "fpsolver.results.ensemble",
     "InertialEnsembleResult": "fpsolver.results.ensemble",
+    "SDE_SCHEMES": "fpsolver.ensembles.schemes",
     "SCHEMES": "fpsolver.ensembles.schemes",
     "Scheme": "fpsolver.ensembles.schemes",
     "EnsembleOptions": "fpsolver.ensembles.options",

@@ -19,12 +19,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from fpsolver._options import Options
+from fpsolver._options import NonPeriodicWall, Options, WallKind
 from fpsolver.models.base import Domain, Model
 
 OverdampedScheme = Literal["weak2", "euler"]
-Boundary = Literal["reflecting", "absorbing", "periodic"]
-InertialBoundary = Literal["reflecting", "absorbing"]
+Boundary = WallKind
+InertialBoundary = NonPeriodicWall
 #: default table nodes per axis of the 2D and 3D ensembles (4 columns of 8 bytes: 8.4 MB in 2D, 8.8 MB in 3D)
 ND_TABLE_POINTS = {2: 513, 3: 65}
 #: case workflow: at most this many histogram bins per axis of a 2D / 3D grid (blocks of

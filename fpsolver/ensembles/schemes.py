@@ -45,6 +45,7 @@ order is measured in 2D in ``tests/ensembles/test_ensemble_nd.py`` and
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 from fpsolver.ensembles._kernels import SCHEME_EULER, SCHEME_PLATEN_WEAK2
@@ -60,7 +61,8 @@ class Scheme:
     citation: str
 
 
-SCHEMES: dict[str, Scheme] = {
+#: the Langevin (SDE) stepping schemes by name; the PDE's are fpsolver.pde.transient.SCHEMES
+SDE_SCHEMES: dict[str, Scheme] = {
     "euler": Scheme("euler", SCHEME_EULER, 1.0, "Euler-Maruyama; Kloeden & Platen (1992) Sec. 14.1"),
     "weak2": Scheme(
         "weak2",
@@ -73,6 +75,14 @@ SCHEMES: dict[str, Scheme] = {
 
 def get_scheme(name: str) -> Scheme:
     """The scheme called ``name``; ``ValueError`` listing the valid names otherwise."""
-    if name not in SCHEMES:
-        raise ValueError(f"'scheme' must be one of {tuple(SCHEMES)}, got {name!r}")
-    return SCHEMES[name]
+    if name not in SDE_SCHEMES:
+        raise ValueError(f"'scheme' must be one of {tuple(SDE_SCHEMES)}, got {name!r}")
+    return SDE_SCHEMES[name]
+
+
+def __getattr__(name: str) -> dict[str, Scheme]:
+    """``SCHEMES``, the old name of :data:`SDE_SCHEMES` (deprecated: the PDE has a registry of that name)."""
+    if name == "SCHEMES":
+        warnings.warn("fpsolver.ensembles.SCHEMES is now SDE_SCHEMES (the PDE's schemes are fpsolver.pde.transient.SCHEMES)", DeprecationWarning, stacklevel=2)
+        return SDE_SCHEMES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,9 @@ convention), so sum(P V) = 1 normalises P per radian there.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -118,7 +120,7 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
         path = MESH_DIR / f"{path.name}.geo"
     if not path.is_file():
         raise FileNotFoundError(f"mesh: geometry file {str(path)!r} does not exist")
-    if shutil.which("gmsh") is None:
+    if not _gmsh_on_path():
         raise FileNotFoundError("mesh: the gmsh executable is not on PATH (pip install gmsh, or the 'geometry' extra)")
     text = path.read_text()
     # later definitions win in Gmsh's .geo language, but the geometry uses the
@@ -131,6 +133,19 @@ def gmsh_mesh(geo: str | Path, **parameters: float) -> Mesh:
     text = "\n".join(lines) + "\n"
     check_geo(text, path.name)  # before gmsh starts: no program run, no file touched, a bounded mesh
     return _fipy.gmsh_2d(text)
+
+
+def _gmsh_on_path() -> bool:
+    """Whether FiPy (which runs ``gmsh`` from PATH) finds the executable; if it is not on PATH
+    but beside the running Python (a virtual environment's ``bin/`` used without activating
+    it, where the ``geometry`` extra installs it), that directory is appended to PATH."""
+    if shutil.which("gmsh") is not None:
+        return True
+    beside = str(Path(sys.executable).parent)
+    if shutil.which("gmsh", path=beside) is None:
+        return False
+    os.environ["PATH"] = os.pathsep.join(filter(None, (os.environ.get("PATH", ""), beside)))
+    return True
 
 
 def disc(*, radius: float = 1.0, cell_size: float = 0.05) -> Mesh:

@@ -12,12 +12,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from fpsolver._options import Options
+from fpsolver._options import NonPeriodicWall, Options
 
 FaceVelocity = Literal["exact", "exact-flux", "pointwise"]
 LinearSolver = Literal["auto", "direct", "iterative"]
 TransientScheme = Literal["euler", "tr-bdf2"]
-Boundary = Literal["reflecting", "absorbing"]
+Boundary = NonPeriodicWall
 
 
 class SteadyOptions(Options):

@@ -16,7 +16,7 @@ def _by_metric(checks):
 
 
 def test_every_checked_metric_uses_its_tolerance():
-    config = parse_case({**CASE, "validation": {"pde_vs_exact_l1": 1e-10, "sde_chi2_per_dof": 1.5, "sde_l1_factor": 3.0}})
+    config = parse_case({**CASE, "validation": {"l1_pde_vs_exact": 1e-10, "sde_chi2_per_dof": 1.5, "sde_l1_factor": 3.0}})
     checks = _by_metric(fokker_planck_checks(config, {"ito": METRICS}))
     assert set(checks) == {"l1_pde_vs_exact", "max_mass_drift", "sde_chi2_per_dof", "sde_l1"}
     assert checks["l1_pde_vs_exact"].limit == 1e-10 and checks["sde_chi2_per_dof"].limit == 1.5

@@ -46,7 +46,7 @@ def test_validate_case_reuses_stored_results_of_the_same_configuration(tmp_path,
 def test_validate_case_applies_current_tolerances_to_stored_metrics(tmp_path):
     case = _small_case(tmp_path)
     run_case_directory(case, fast=True, only=frozenset({"pde"}))
-    (case / "case.toml").write_text((case / "case.toml").read_text() + "\n[validation]\npde_vs_exact_l1 = 1e-30\n")
+    (case / "case.toml").write_text((case / "case.toml").read_text() + "\n[validation]\nl1_pde_vs_exact = 1e-30\n")
     checks = validate_case(case, fast=True)
     failing = {(c.subject, c.metric) for c in checks if not c.passed}
     assert failing and all(metric == "l1_pde_vs_exact" for _, metric in failing)

@@ -81,7 +81,7 @@ def test_validate_fails_and_names_metric_when_tolerance_is_impossible(fast_runs)
     toml = case / "case.toml"
     original = toml.read_text()
     try:
-        toml.write_text(original + "\n[validation]\npde_vs_exact_l1 = 1e-30\n")
+        toml.write_text(original + "\n[validation]\nl1_pde_vs_exact = 1e-30\n")
         result = fpsolver("validate", "--fast", case, cwd=case.parent)
     finally:
         toml.write_text(original)

@@ -14,7 +14,7 @@ import pytest
 
 from fpsolver import geometry, geometry_fields
 from fpsolver.analysis.compare import chi2_per_dof
-from fpsolver.ensembles import SCHEMES, OverdampedEnsembleND, run_ensemble_nd
+from fpsolver.ensembles import SDE_SCHEMES, OverdampedEnsembleND, run_ensemble_nd
 from fpsolver.ensembles.overdamped_nd import Box, Disc, cartesian_bins, polar_bins
 from fpsolver.models import Ito
 
@@ -58,7 +58,7 @@ def test_nd_histogram_matches_exact_cell_averages(dim, scheme):
     assert np.sum(result.P * bins.areas) == pytest.approx(1.0)
     chi2 = chi2_per_dof(result.P, reference, result.P_error)
     assert chi2 < 2.0, chi2
-    assert result.metadata["weak_order"] == SCHEMES[scheme].weak_order and result.metadata["dimension"] == dim
+    assert result.metadata["weak_order"] == SDE_SCHEMES[scheme].weak_order and result.metadata["dimension"] == dim
 
 
 TRAP = "(x**2 + y**2)/2 + 0.3*x*y"
@@ -96,7 +96,7 @@ def test_2d_stationary_bias_slope_matches_declared_weak_order(scheme):
     biases, errors = np.abs(biases), np.array(errors)
     assert np.all(biases > 5 * errors), (biases, errors)
     slope = np.polyfit(np.log(WEAK_ORDER_STEPS), np.log(biases), 1)[0]
-    assert abs(slope - SCHEMES[scheme].weak_order) < 0.2, (slope, biases)
+    assert abs(slope - SDE_SCHEMES[scheme].weak_order) < 0.2, (slope, biases)
 
 
 def test_nd_runs_are_bit_identical_for_any_thread_count_and_chunk_split(restore_threads):

@@ -6,7 +6,7 @@ from _cases import exact_moments, weak_order_model
 
 from fpsolver import meshes
 from fpsolver.analysis.compare import log_slope
-from fpsolver.ensembles import SCHEMES, run_ensemble
+from fpsolver.ensembles import SDE_SCHEMES, run_ensemble
 
 TIME_STEPS = (0.4, 0.2, 0.1)
 
@@ -36,7 +36,7 @@ def test_stationary_bias_slope_matches_declared_weak_order(scheme):
     bias2 = np.array([r.steady_second_moment - m2 for r in results])
     error2 = np.array([r.steady_second_moment_error for r in results])
     assert np.all(np.abs(bias2) > 4 * error2), (bias2, error2)
-    order = SCHEMES[scheme].weak_order
+    order = SDE_SCHEMES[scheme].weak_order
     slope2 = np.polyfit(np.log(TIME_STEPS), np.log(np.abs(bias2)), 1)[0]
     assert abs(slope2 - order) < 0.3, slope2
     if scheme == "euler":
