@@ -512,6 +512,11 @@ def _wall_loss(mesh: Mesh, matrix: sp.csr_matrix, absorbing: bool | np.ndarray) 
 _CACHE: weakref.WeakKeyDictionary[Mesh, OrderedDict[bytes, FokkerPlanckOperator]] = weakref.WeakKeyDictionary()
 
 
+def clear_cache() -> None:
+    """Forget every cached operator (the next :func:`build_operator` call assembles afresh)."""
+    _CACHE.clear()
+
+
 def _digest(value: object, digest: hashlib._Hash) -> None:
     """Feed ``value`` (nested dicts, lists, tuples, arrays, scalars, strings) into ``digest``,
     arrays by their dtype, shape and bytes (a repr would abbreviate large arrays)."""
