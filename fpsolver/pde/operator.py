@@ -5,7 +5,8 @@
 assembled by FiPy as ``DiffusionTerm(coeff=D) + ExponentialConvectionTerm(coeff=u)``
 (Scharfetter-Gummel exponential fitting). The assembled sparse matrix M is the
 volume-integrated generator, d(V_i P_i)/dt = (M P)_i; its columns sum to zero for
-reflecting walls, so probability is conserved to round-off.
+reflecting walls, so probability is conserved (to round-off when M P is evaluated as
+pairwise fluxes, :meth:`FokkerPlanckOperator.apply`, as the time steps do).
 
 Face velocity (``face_velocity``):
 
