@@ -402,18 +402,17 @@ def build_operator(
     nodes = quadrature_order if face_velocity.startswith("exact") else 1
     within_budget("the Fokker-Planck operator", memory_bytes=cells * (BYTES_PER_CELL + BYTES_PER_NODE * nodes), detail=f"{cells} cells, quadrature_order = {quadrature_order}")
     absorbing = _absorbing_faces(mesh, boundary)
-    dim = _fipy.dimension(mesh)
+    entry = _CACHE.get(mesh)
+    if entry is None:
+        entry = _CACHE[mesh] = _MeshEntry(_MeshGeometry.of(mesh), OrderedDict())
+    geometry = entry.geometry
+    dim, periodic, box, x, x_faces, volumes = geometry.dimension, geometry.periodic_axes, geometry.box, geometry.x, geometry.x_faces, geometry.volumes
     model.check_dimension(dim)
-    periodic = _fipy.periodic_axes(mesh)
+    low, high = float(box[0][0]), float(box[1][0])
     if dim == 1:
-        low, high = extent(mesh)
-        box = (np.array([low]), np.array([high]))
-        x, x_faces = cell_centers(mesh), _fipy.face_centers(mesh)[0]
         model.validate(np.concatenate([x, x_faces]), (low, high))
         points = x[np.newaxis]
     else:
-        box = bounding_box(mesh)
-        x, x_faces = cell_points(mesh), face_points(mesh)
         model.validate(np.concatenate([x, x_faces], axis=1), box)
         points = x
     domain = _model_domain(model, box)
@@ -422,9 +421,8 @@ def build_operator(
 
     face_coefficients = model.coefficients(x_faces, domain)
     D_cells = model.coefficients(x, domain).D
-    volumes = _fipy.cell_volumes(mesh)
     key = _operator_key(model, face_coefficients, D_cells, (x, x_faces, volumes), boundary, face_velocity, quadrature_order)
-    cached = _CACHE.setdefault(mesh, OrderedDict())
+    cached = entry.operators
     if key in cached:
         cached.move_to_end(key)
         return cached[key]
@@ -509,8 +507,42 @@ def _wall_loss(mesh: Mesh, matrix: sp.csr_matrix, absorbing: bool | np.ndarray) 
     return loss
 
 
-#: mesh -> {key: operator}; entries vanish with their mesh
-_CACHE: weakref.WeakKeyDictionary[Mesh, OrderedDict[bytes, FokkerPlanckOperator]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class _MeshGeometry:
+    """What :func:`build_operator` reads from a mesh on every call (read once per mesh: each
+    read of a FiPy mesh property builds FiPy variables)."""
+
+    dimension: int
+    periodic_axes: tuple[int, ...]
+    box: tuple[np.ndarray, np.ndarray]
+    x: np.ndarray
+    x_faces: np.ndarray
+    volumes: np.ndarray
+
+    @classmethod
+    def of(cls, mesh: Mesh) -> _MeshGeometry:
+        dimension = _fipy.dimension(mesh)
+        if dimension == 1:
+            low, high = extent(mesh)
+            box = (np.array([low]), np.array([high]))
+            x, x_faces = cell_centers(mesh), _fipy.face_centers(mesh)[0]
+        else:
+            box = bounding_box(mesh)
+            x, x_faces = cell_points(mesh), face_points(mesh)
+        volumes = _fipy.cell_volumes(mesh)
+        for array in (*box, x, x_faces, volumes):
+            array.flags.writeable = False
+        return cls(dimension, _fipy.periodic_axes(mesh), box, x, x_faces, volumes)
+
+
+@dataclass(frozen=True)
+class _MeshEntry:
+    geometry: _MeshGeometry
+    operators: OrderedDict[bytes, FokkerPlanckOperator]
+
+
+#: mesh -> its geometry and operators; entries vanish with their mesh
+_CACHE: weakref.WeakKeyDictionary[Mesh, _MeshEntry] = weakref.WeakKeyDictionary()
 
 
 def clear_cache() -> None:
