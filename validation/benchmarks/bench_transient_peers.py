@@ -245,7 +245,7 @@ def _peer_equation(pde, name: str, model, grid):
             u = D_cells * c
             flux = np.zeros(c.size + 1)
             flux[1:-1] = 0.5 * A_faces * (c[1:] + c[:-1]) + (u[1:] - u[:-1]) / h
-            return state.copy(data=np.diff(flux) / h)
+            return pde.ScalarField(state.grid, np.diff(flux) / h)
 
     return ConservativeFlux()
 
