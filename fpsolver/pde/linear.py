@@ -1,7 +1,10 @@
 """Sparse linear solves of the PDE solvers: SuperLU, or algebraic multigrid where LU stops scaling.
 
 The systems are M-matrices (the pinned generator of the steady state, V - dt M of implicit
-steps): nonsingular, diagonally dominant by columns, with the sparsity of the mesh. SuperLU
+steps): nonsingular, diagonally dominant by columns, with the sparsity of the mesh.
+Tridiagonal ones (1D meshes with walls) are factorised by LAPACK's tridiagonal LU with
+partial pivoting (``gttrf``/``gttrs``: O(n), some 50 times faster to factorise than SuperLU
+at n = 4000, which matters when adaptive steps change the step size). Otherwise SuperLU
 (COLAMD ordering) solves them exactly and fast in 1D and on moderate 2D meshes, but its
 fill-in grows like n^(4/3) (memory) and n^2 (time) on 3D grids and its time faster than
 n on large 2D ones. There, ``"iterative"`` uses pyamg's
@@ -17,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import lapack
 from scipy.sparse.linalg import LinearOperator, gmres, spilu, splu
 
 Method = Literal["direct", "iterative"]
@@ -41,7 +45,7 @@ def choose(linear_solver: str, dimension: int, cells: int) -> Method:
 def description(method: Method) -> str:
     """What ``method`` runs, for result metadata."""
     if method == "direct":
-        return "SuperLU (COLAMD)"
+        return "SuperLU (COLAMD); LAPACK gttrf/gttrs for tridiagonal matrices"
     return f"GMRES preconditioned by {_preconditioner_name()} (relative residual {ITERATIVE_TOLERANCE:g})"
 
 
@@ -63,6 +67,22 @@ def _preconditioner(matrix: sp.csr_matrix) -> LinearOperator:
     return hierarchy.aspreconditioner(cycle="V")
 
 
+def _tridiagonal_solver(matrix: sp.spmatrix) -> Callable[[np.ndarray], np.ndarray] | None:
+    """LAPACK's tridiagonal LU (partial pivoting) of ``matrix``, or None if it is not tridiagonal."""
+    coo = matrix.tocoo()
+    if matrix.shape[0] < 3 or np.any(np.abs(coo.row.astype(np.int64) - coo.col) > 1):
+        return None
+    lower, diagonal, upper, second, pivots, info = lapack.dgttrf(matrix.diagonal(-1), matrix.diagonal(0), matrix.diagonal(1))
+    if info != 0:
+        raise ValueError(f"singular tridiagonal matrix (zero pivot {info})")
+
+    def solve(rhs: np.ndarray) -> np.ndarray:
+        solution, _ = lapack.dgttrs(lower, diagonal, upper, second, pivots, rhs)
+        return solution
+
+    return solve
+
+
 def factorize(matrix: sp.spmatrix, method: Method) -> Callable[[np.ndarray], np.ndarray]:
     """A function b -> x solving ``matrix @ x = b`` (factorisation or preconditioner built once).
 
@@ -72,7 +92,8 @@ def factorize(matrix: sp.spmatrix, method: Method) -> Callable[[np.ndarray], np.
         If GMRES does not reach the tolerance in ``MAX_ITERATIONS`` iterations.
     """
     if method == "direct":
-        return splu(matrix.tocsc(), permc_spec="COLAMD").solve
+        tridiagonal = _tridiagonal_solver(matrix)
+        return tridiagonal if tridiagonal is not None else splu(matrix.tocsc(), permc_spec="COLAMD").solve
     csr = matrix.tocsr()
     preconditioner = _preconditioner(csr)
 

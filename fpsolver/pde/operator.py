@@ -5,7 +5,8 @@
 assembled by FiPy as ``DiffusionTerm(coeff=D) + ExponentialConvectionTerm(coeff=u)``
 (Scharfetter-Gummel exponential fitting). The assembled sparse matrix M is the
 volume-integrated generator, d(V_i P_i)/dt = (M P)_i; its columns sum to zero for
-reflecting walls, so probability is conserved to round-off.
+reflecting walls, so probability is conserved (to round-off when M P is evaluated as
+pairwise fluxes, :meth:`FokkerPlanckOperator.apply`, as the time steps do).
 
 Face velocity (``face_velocity``):
 
@@ -58,13 +59,28 @@ for every wall, or a mapping from wall groups (:func:`fpsolver._fipy.wall_faces`
 
 Transients are first (backward Euler) or second (TR-BDF2) order in dt and second
 order in h (exactly steady-state preserving with ``"exact"`` faces).
+
+Reuse: :func:`build_operator` keeps the last ``CACHED_OPERATORS_PER_MESH`` operators of
+every mesh (held weakly: they go with the mesh) and returns the cached one when every
+input it depends on is unchanged. The key is a digest of the model's class and
+:meth:`~fpsolver.models.base.Model.describe` (parameters, profile, potential), its
+breakpoints, its coefficients A, D, dD at every face and D at every cell centre (so a
+tabulated profile read again from a changed file, or a parameter changed in place, is
+a new key), the cell and face centres and cell volumes, the boundary, the face velocity
+and the quadrature order. A hit skips the Gauss-Legendre face integrals and the FiPy
+assembly (about 20 ms of FiPy's Python overhead per assembly, whatever the size); the
+cached operator's arrays are read-only, and it also keeps the LU factorisations of its
+implicit step matrices (:meth:`FokkerPlanckOperator.step_solver`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
+import hashlib
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -77,6 +93,7 @@ from fpsolver.meshes.nd import bounding_box, cell_points, face_points
 from fpsolver.models import Model
 from fpsolver.models.base import Domain, check_model_and_mesh
 from fpsolver.models.periodicity import check_periodic
+from fpsolver.pde import linear
 
 FACE_VELOCITIES = ("exact", "exact-flux", "pointwise")
 BOUNDARIES = ("reflecting", "absorbing")
@@ -84,6 +101,10 @@ MAX_QUADRATURE_ORDER = 256
 #: Peak memory of an operator per cell (mesh, coefficients, sparse matrix) and per
 #: quadrature node of a cell (the coefficients at the nodes), measured: 1.5 kB per cell at order 16.
 BYTES_PER_CELL, BYTES_PER_NODE = 256, 80
+#: Operators kept per mesh by :func:`build_operator` (least recently used dropped first).
+CACHED_OPERATORS_PER_MESH = 8
+#: Factorised step matrices kept per operator (:meth:`FokkerPlanckOperator.step_solver`).
+CACHED_FACTORIZATIONS = 8
 
 
 @dataclass(frozen=True)
@@ -118,6 +139,9 @@ class FokkerPlanckOperator:
         D at the cell centres.
     periodic_axes
         Axes along which the mesh is periodic (empty for walls all round).
+    wall_loss
+        The column sums of M on the cells next to absorbing walls (the rate of loss through
+        them, <= 0) and 0 elsewhere; ``None``: taken as the column sums of M on every cell.
     """
 
     matrix: sp.csr_matrix
@@ -132,6 +156,23 @@ class FokkerPlanckOperator:
     face_velocity: str
     D_cells: np.ndarray
     periodic_axes: tuple[int, ...] = ()
+    wall_loss: np.ndarray | None = None
+    _factorizations: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
+
+    def step_solver(self, shift: float, method: linear.Method = "direct") -> Callable[[np.ndarray], np.ndarray]:
+        """A function b -> x solving (V - shift M) x = b, V = diag(volumes): the matrix of an implicit
+        step of length shift (:mod:`fpsolver.pde.linear`). The factorisation is kept with the operator
+        (the last ``CACHED_FACTORIZATIONS``), so repeated runs with the same steps factorise once."""
+        key = (float(shift), method)
+        solve = self._factorizations.get(key)
+        if solve is None:
+            solve = linear.factorize(sp.diags(self.volumes) - shift * self.matrix, method)
+            self._factorizations[key] = solve
+            if len(self._factorizations) > CACHED_FACTORIZATIONS:
+                self._factorizations.popitem(last=False)
+        else:
+            self._factorizations.move_to_end(key)
+        return solve
 
     @property
     def dimension(self) -> int:
@@ -181,6 +222,35 @@ class FokkerPlanckOperator:
         flux[wall_low] = -outflow[lowest]
         flux[wall_high] = outflow[highest]
         return flux
+
+    def apply(self, P: np.ndarray) -> np.ndarray:
+        """M P, evaluated as the divergence of the two-point fluxes between coupled cells:
+
+            (M P)_i = sum_j [ M_ij P_j - M_ji P_i ] + wall_loss_i P_i
+
+        which is M P in exact arithmetic for any matrix whose column sums are ``wall_loss``.
+        Unlike the row sums of ``matrix @ P`` (where the diagonal cancels the neighbours to
+        relative round-off of |M_ii| P_i, and the column sums of the stored M are zero only to
+        round-off), the terms cancel pairwise when summed over cells, so sum(M P) is 0 to the
+        round-off of the fluxes themselves with reflecting walls: time steps built on it
+        conserve the mass to round-off (:mod:`fpsolver.pde.transient`).
+        """
+        low, high, forward, backward, loss = self._pair_fluxes
+        flux = forward * P[low] - backward * P[high]
+        n = P.size
+        return np.bincount(high, flux, minlength=n) - np.bincount(low, flux, minlength=n) + loss * P
+
+    @cached_property
+    def _pair_fluxes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every coupled pair of cells low < high with the rates M[high, low] (low to high) and
+        M[low, high] (high to low), and the loss rate of each cell (see :meth:`apply`)."""
+        matrix = self.matrix.tocsr()
+        pattern = (abs(sp.triu(matrix, 1)) + abs(sp.tril(matrix, -1)).T).tocoo()
+        low, high = pattern.row.astype(np.int64), pattern.col.astype(np.int64)
+        forward = np.asarray(matrix[high, low]).ravel()
+        backward = np.asarray(matrix[low, high]).ravel()
+        loss = np.asarray(matrix.sum(axis=0)).ravel() if self.wall_loss is None else self.wall_loss
+        return low, high, forward, backward, loss
 
     def one_way_rates(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The two rates (1/time) whose difference is the flux through each interior face:
@@ -332,18 +402,17 @@ def build_operator(
     nodes = quadrature_order if face_velocity.startswith("exact") else 1
     within_budget("the Fokker-Planck operator", memory_bytes=cells * (BYTES_PER_CELL + BYTES_PER_NODE * nodes), detail=f"{cells} cells, quadrature_order = {quadrature_order}")
     absorbing = _absorbing_faces(mesh, boundary)
-    dim = _fipy.dimension(mesh)
+    entry = _CACHE.get(mesh)
+    if entry is None:
+        entry = _CACHE[mesh] = _MeshEntry(_MeshGeometry.of(mesh), OrderedDict())
+    geometry = entry.geometry
+    dim, periodic, box, x, x_faces, volumes = geometry.dimension, geometry.periodic_axes, geometry.box, geometry.x, geometry.x_faces, geometry.volumes
     model.check_dimension(dim)
-    periodic = _fipy.periodic_axes(mesh)
+    low, high = float(box[0][0]), float(box[1][0])
     if dim == 1:
-        low, high = extent(mesh)
-        box = (np.array([low]), np.array([high]))
-        x, x_faces = cell_centers(mesh), _fipy.face_centers(mesh)[0]
         model.validate(np.concatenate([x, x_faces]), (low, high))
         points = x[np.newaxis]
     else:
-        box = bounding_box(mesh)
-        x, x_faces = cell_points(mesh), face_points(mesh)
         model.validate(np.concatenate([x, x_faces], axis=1), box)
         points = x
     domain = _model_domain(model, box)
@@ -351,9 +420,14 @@ def build_operator(
         check_periodic(model, points, box, periodic)
 
     face_coefficients = model.coefficients(x_faces, domain)
+    D_cells = model.coefficients(x, domain).D
+    key = _operator_key(model, face_coefficients, D_cells, (x, x_faces, volumes), boundary, face_velocity, quadrature_order)
+    cached = entry.operators
+    if key in cached:
+        cached.move_to_end(key)
+        return cached[key]
     D_faces = face_coefficients.D.copy()
     u_faces = face_coefficients.A + face_coefficients.dD
-    D_cells = model.coefficients(x, domain).D
 
     interior = _fipy.interior_faces(mesh)
     cells = _fipy.face_cells(mesh, interior)
@@ -399,10 +473,10 @@ def build_operator(
     matrix = _fipy.assemble_generator(mesh, D_faces, velocity, absorbing=absorbing)
     if not np.all(np.isfinite(matrix.data)):
         raise ValueError("the assembled Fokker-Planck matrix has non-finite entries (degenerate mesh or coefficients?)")
-    return FokkerPlanckOperator(
+    operator = FokkerPlanckOperator(
         matrix=matrix,
         x=x,
-        volumes=_fipy.cell_volumes(mesh),
+        volumes=volumes,
         x_faces=x_faces,
         D_faces=D_faces,
         u_faces=u_faces,
@@ -412,4 +486,118 @@ def build_operator(
         face_velocity=face_velocity,
         D_cells=D_cells,
         periodic_axes=periodic,
+        wall_loss=_wall_loss(mesh, matrix, absorbing),
     )
+    for array in (matrix.data, matrix.indices, matrix.indptr, x, volumes, x_faces, D_faces, u_faces, face_cells, face_vectors, D_cells, operator.wall_loss):
+        array.flags.writeable = False
+    cached[key] = operator
+    if len(cached) > CACHED_OPERATORS_PER_MESH:
+        cached.popitem(last=False)
+    return operator
+
+
+def _wall_loss(mesh: Mesh, matrix: sp.csr_matrix, absorbing: bool | np.ndarray) -> np.ndarray:
+    """The column sums of ``matrix`` on the cells next to the ``absorbing`` faces, 0 elsewhere
+    (where they are zero but for round-off)."""
+    loss = np.zeros(matrix.shape[0])
+    faces = _fipy.wall_faces(mesh)["walls"] if absorbing is True else np.asarray(absorbing if absorbing is not False else [], dtype=np.int64)
+    if faces.size:
+        cells = np.unique(_fipy.face_cells(mesh, faces)[0])
+        loss[cells] = np.asarray(matrix.sum(axis=0)).ravel()[cells]
+    return loss
+
+
+@dataclass(frozen=True)
+class _MeshGeometry:
+    """What :func:`build_operator` reads from a mesh on every call (read once per mesh: each
+    read of a FiPy mesh property builds FiPy variables)."""
+
+    dimension: int
+    periodic_axes: tuple[int, ...]
+    box: tuple[np.ndarray, np.ndarray]
+    x: np.ndarray
+    x_faces: np.ndarray
+    volumes: np.ndarray
+
+    @classmethod
+    def of(cls, mesh: Mesh) -> _MeshGeometry:
+        dimension = _fipy.dimension(mesh)
+        if dimension == 1:
+            low, high = extent(mesh)
+            box = (np.array([low]), np.array([high]))
+            x, x_faces = cell_centers(mesh), _fipy.face_centers(mesh)[0]
+        else:
+            box = bounding_box(mesh)
+            x, x_faces = cell_points(mesh), face_points(mesh)
+        volumes = _fipy.cell_volumes(mesh)
+        for array in (*box, x, x_faces, volumes):
+            array.flags.writeable = False
+        return cls(dimension, _fipy.periodic_axes(mesh), box, x, x_faces, volumes)
+
+
+@dataclass(frozen=True)
+class _MeshEntry:
+    geometry: _MeshGeometry
+    operators: OrderedDict[bytes, FokkerPlanckOperator]
+
+
+#: mesh -> its geometry and operators; entries vanish with their mesh
+_CACHE: weakref.WeakKeyDictionary[Mesh, _MeshEntry] = weakref.WeakKeyDictionary()
+
+
+def clear_cache() -> None:
+    """Forget every cached operator (the next :func:`build_operator` call assembles afresh)."""
+    _CACHE.clear()
+
+
+def _digest(value: object, digest: hashlib._Hash) -> None:
+    """Feed ``value`` (nested dicts, lists, tuples, arrays, scalars, strings) into ``digest``,
+    arrays by their dtype, shape and bytes (a repr would abbreviate large arrays)."""
+    if isinstance(value, Mapping):
+        digest.update(b"{")
+        for name in sorted(value, key=str):
+            _digest(str(name), digest)
+            _digest(value[name], digest)
+        digest.update(b"}")
+    elif isinstance(value, list | tuple):
+        digest.update(b"[")
+        for item in value:
+            _digest(item, digest)
+        digest.update(b"]")
+    elif isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.tobytes() if array.dtype != object else repr(array.tolist()).encode())
+    else:
+        digest.update(f"{type(value).__name__}:{value!r};".encode())
+
+
+def _operator_key(
+    model: Model,
+    face_coefficients: object,
+    D_cells: np.ndarray,
+    geometry: tuple[np.ndarray, ...],
+    boundary: str | Mapping[str, str],
+    face_velocity: str,
+    quadrature_order: int,
+) -> bytes:
+    """Digest of every input of the operator of one mesh (see the module docstring)."""
+    digest = hashlib.blake2b(digest_size=32)
+    kind = type(model)
+    _digest(
+        [
+            f"{kind.__module__}.{kind.__qualname__}",
+            model.describe(),
+            np.asarray(model.breakpoints, dtype=float),
+            np.asarray(face_coefficients.A, dtype=float),
+            np.asarray(face_coefficients.D, dtype=float),
+            np.asarray(face_coefficients.dD, dtype=float),
+            np.asarray(D_cells, dtype=float),
+            geometry,
+            dict(boundary) if isinstance(boundary, Mapping) else boundary,
+            face_velocity,
+            int(quadrature_order),
+        ],
+        digest,
+    )
+    return digest.digest()

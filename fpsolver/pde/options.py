@@ -17,6 +17,7 @@ from fpsolver._options import NonPeriodicWall, Options
 FaceVelocity = Literal["exact", "exact-flux", "pointwise"]
 LinearSolver = Literal["auto", "direct", "iterative"]
 TransientScheme = Literal["euler", "tr-bdf2"]
+ErrorEstimate = Literal["embedded", "step-doubling"]
 Boundary = NonPeriodicWall
 
 
@@ -42,8 +43,12 @@ class TransientOptions(SteadyOptions):
     t_end: float = Field(1.0, gt=0, description="final time")
     dt: float | None = Field(None, gt=0, description="(initial) time step; default t_end/100")
     scheme: TransientScheme = Field("tr-bdf2", description='"euler" (order 1, positive) or "tr-bdf2" (order 2)')
-    adaptive: bool = Field(False, description="step-doubling adaptive time steps")
+    adaptive: bool = Field(False, description="adaptive time steps (local error estimate: error_estimate)")
     tolerance: float = Field(1e-5, gt=0, description="local error tolerance of adaptive steps (L1)")
+    error_estimate: ErrorEstimate = Field(
+        "embedded",
+        description='local error of adaptive steps: "embedded" (from the stage values, PI step-size control) or "step-doubling" (one step against two half steps, 3 steps per step)',
+    )
     boundary: Boundary | dict[str, Boundary] = Field(
         "reflecting",
         description='"reflecting" (mass conserved) or "absorbing" (P = 0 at the walls), for every wall or per wall group ({"left": "absorbing"}; groups of fpsolver._fipy.wall_faces)',

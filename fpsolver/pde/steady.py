@@ -142,13 +142,13 @@ def solve_steady(model: Model, mesh: Mesh, options: SteadyOptions) -> SteadyStat
     if operator.periodic_axes and operator.dimension == 1:
         periodic["current"] = operator.current(P)
     return SteadyState(
-        points=operator.x,
+        points=operator.x.copy(),  # the operator's arrays are read-only (it may be cached and shared)
         P=P,
-        volumes=operator.volumes,
-        face_points=operator.x_faces,
+        volumes=operator.volumes.copy(),
+        face_points=operator.x_faces.copy(),
         J=operator.face_flux(P),
-        face_cells=operator.face_cells,
-        face_vectors=operator.face_vectors,
+        face_cells=operator.face_cells.copy(),
+        face_vectors=operator.face_vectors.copy(),
         J_scale=float(np.max(np.add(*operator.one_way_rates(P)), initial=0.0)),
         model=model.describe(),
         metadata=provenance(
