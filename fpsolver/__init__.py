@@ -3,7 +3,7 @@
 Fokker-Planck equations in the canonical form dP/dt = div[A P + grad(D P)] on FiPy
 meshes (three models: :class:`Ito`, :class:`GCLM1`, :class:`GCLM2`), exact
 references, Langevin ensembles and discrete quantum master equations. See
-``README.md`` for a tour and ``shared/spec/PHYSICS.md`` for every equation.
+``README.md`` for a tour and the physics reference (``docs/physics/``) for every equation.
 
 The public names below load on first use, so ``import fpsolver`` (and the command
 line) does not pay for FiPy, numba or the ensembles until they are needed.

@@ -7,7 +7,7 @@ from Eq. 30, not printed in the paper)
     P_ito     ∝ (1 - a T'')^2 exp(-kappa (T - a T'^2 / 2) / (k_B T0))
     P_kramers ∝ (1 - a T'')   exp(-kappa (T - a T'^2 / 2) / (k_B T0))
 
-(the Kramers small-mass form has the extra drift D'/2, PHYSICS.md 2.4). At a = 0
+(the Kramers small-mass form has the extra drift D'/2, docs/physics/small_mass.md). At a = 0
 the particle only feels the force -kappa T'; a > 0 raises the friction where the
 profile is concave (the top of a hot spot) and lowers it where it is convex.
 """

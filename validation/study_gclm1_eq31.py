@@ -9,7 +9,7 @@ whereas the paper prints A = (2/c) sinh(c L) (a factor 2 in the sinh argument);
 the ratio of the two is 2 cosh(c L / 2). The gating checks compare fpsolver with
 the correct integral; a non-gating line reports the printed formula.
 
-T0 per particle (PHYSICS.md 7): T0 = T(x(0)) is conserved along each trajectory, so an
+T0 per particle (docs/papers.md): T0 = T(x(0)) is conserved along each trajectory, so an
 ensemble started uniformly has the steady density
 
     P(x) = (1/L) ∫ dx0  c(x0) exp(-c(x0) x) / (2 sinh(c(x0) L/2)),   c(x0) = kappa T0' / (k_B T(x0)),

@@ -1,7 +1,7 @@
 """gCLm-II: Eq. 60 and the full model against the paper's approximations.
 
 The paper reaches Eq. 60 (P ∝ exp(x/L) for T = T0 exp(-x/L)) by two
-approximations (PHYSICS.md 2.3): a local temperature, Deff2 = eta2 k_B T(x), and
+approximations (docs/physics/models.md): a local temperature, Deff2 = eta2 k_B T(x), and
 a constant friction eta2 = eta sqrt(pi) sigma / L. fpsolver implements all four
 combinations; each is checked against its own zero-flux reference computed with
 adaptive quadrature (scipy.quad) of F^2 and F^2 T, independently of fpsolver's FFT
@@ -15,7 +15,7 @@ auxiliary grid:
 and the growth eta2(x) = eta sqrt(pi) (sigma + x^2/(2 sigma)) / L (infinite domain)
 is checked directly.
 
-Two readings of the overdamped model (PHYSICS.md 2.4 and 7). The paper reads Eq. 56
+Two readings of the overdamped model (docs/physics/small_mass.md and 7). The paper reads Eq. 56
 in the Ito sense (Eq. 57, ``overdamped="ito"``, the four forms above). The
 small-mass limit of its own Langevin Eq. 48 (Hottovy-Volpe-Wehr; checked by
 ``study_small_mass_limit``) is instead the Kramers form (``overdamped="kramers"``),

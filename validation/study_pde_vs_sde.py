@@ -1,4 +1,4 @@
-"""PDE vs SDE vs exact: steady states of every model (PHYSICS.md 3, 6).
+"""PDE vs SDE vs exact: steady states of every model (docs/physics/ensembles.md, 6).
 
 For each model, the overdamped Ito ensemble (:func:`fpsolver.ensembles.run_ensemble`,
 Platen weak order 2, reflecting walls) is histogrammed on the mesh cells and

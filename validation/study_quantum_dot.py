@@ -1,4 +1,4 @@
-"""Quantum-dot paper: Figs. 2-9 reproduced, regimes shaded, eps_r marked (PHYSICS.md 4.5).
+"""Quantum-dot paper: Figs. 2-9 reproduced, regimes shaded, eps_r marked (docs/physics/quantum.md).
 
 Parametrisation of the paper: T_L = T + dT/2, T_R = T - dT/2, mu_L = dV/2,
 mu_R = -dV/2, k_B = e = 1, gamma_L = gamma_R = 1. The closed forms
@@ -299,7 +299,7 @@ def _figures_8_9(result: StudyResult, out_dir: Path) -> Path:
 
 
 def _eq6_typo(result: StudyResult) -> float:
-    """Eq. 6 printed as J_L = W_10^L p_0 - W_01^R p_1; the left lead's outflow W_01^L is meant (PHYSICS.md 4.5).
+    """Eq. 6 printed as J_L = W_10^L p_0 - W_01^R p_1; the left lead's outflow W_01^L is meant (docs/physics/quantum.md).
 
     W_10^nu = gamma_nu f_nu (into the dot), W_01^nu = gamma_nu (1 - f_nu) (out of it), p_1 = W_10 / (W_10 + W_01)
     (Eqs. 2-5). Returns the largest deviation of the printed form from gamma (f_L - f_R).

@@ -1,4 +1,4 @@
-"""Small-mass limit of the inertial ensembles (PHYSICS.md 2.4): which Fokker-Planck form?
+"""Small-mass limit of the inertial ensembles (docs/physics/small_mass.md): which Fokker-Planck form?
 
 For gCLm-II (full, x-dependent eta2, nonlocal temperature; T = exp(-x/0.8), sigma = 0.6
 on [-1, 1]) and gCLm-I (Gaussian hot spot, alpha_tilde = 0.1, so eta_eff depends on x),

@@ -1,6 +1,6 @@
 """Soret law of gCLm Sec. II and the stochastic-convention family of the Ito model.
 
-Claims checked (PHYSICS.md 2.1): the free steady state of ``Ito(alpha)`` is
+Claims checked (docs/physics/models.md): the free steady state of ``Ito(alpha)`` is
 P ∝ T^(alpha - 1) (Eq. 8 for alpha = 0: P ∝ 1/T), so the Soret coefficient
 S_T = -d ln P/dT equals (1 - alpha)/T; with a harmonic potential in a linear
 gradient T = T0 + g x the zero-flux density has the closed form

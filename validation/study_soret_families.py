@@ -1,4 +1,4 @@
-"""Effective Soret coefficient S_T = -d ln P/dT across the model families (PHYSICS.md 6).
+"""Effective Soret coefficient S_T = -d ln P/dT across the model families (docs/physics/ensembles.md).
 
 Classical models on a linear profile (PDE steady states): Ito (alpha = 0) gives
 S_T = 1/T (Eq. 8), Stratonovich (1/2)/T, gCLm-I kappa/(k_B T0) (Eq. 31), gCLm-II with

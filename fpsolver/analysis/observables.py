@@ -22,7 +22,7 @@ def _profile_arrays(P: np.ndarray, T: np.ndarray, *others: np.ndarray) -> list[n
 
 
 def soret_coefficient(x: np.ndarray, P: np.ndarray, T: np.ndarray, *, min_dT: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
-    """S_T = -d ln P / dT between neighbouring cells (PHYSICS.md section 6), at position midpoints.
+    """S_T = -d ln P / dT between neighbouring cells (docs/physics/ensembles.md), at position midpoints.
 
     The points are taken in order of ``x``; between neighbours i, i+1 the difference
     quotient S_T = -(ln P_{i+1} - ln P_i) / (T_{i+1} - T_i) is placed at

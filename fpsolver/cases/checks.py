@@ -32,7 +32,7 @@ def fokker_planck_checks(config: CaseConfig, metrics: dict[str, dict[str, float]
             checks.append(Check(label, "current_relative_error", values["current_relative_error"], tolerances.current_relative_error))
         if "max_mass_drift" in values:
             checks.append(Check(label, "max_mass_drift", values["max_mass_drift"], MASS_DRIFT_LIMIT))
-        # inertial ensembles follow another Fokker-Planck form in general (PHYSICS.md 2.4):
+        # inertial ensembles follow another Fokker-Planck form in general (docs/physics/small_mass.md):
         # their distances are reported, not checked
         if "sde_chi2_per_dof" in values:
             checks.append(Check(label, "sde_chi2_per_dof", values["sde_chi2_per_dof"], tolerances.sde_chi2_per_dof))

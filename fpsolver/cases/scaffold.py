@@ -246,7 +246,7 @@ def reference_markdown() -> str:
         "### [models.LABEL]",
         "",
         "One table per model to solve. `model` (default: LABEL) is `ito`, `gclm1` or `gclm2`; the other keys are the keyword arguments of `fpsolver.Ito`, "
-        '`fpsolver.GCLM1`, `fpsolver.GCLM2` (see their docstrings and PHYSICS.md section 2). `overdamped = "kramers"` selects the small-mass-limit form of PHYSICS.md 2.4.',
+        '`fpsolver.GCLM1`, `fpsolver.GCLM2` (see their docstrings and docs/physics/models.md). `overdamped = "kramers"` selects the small-mass-limit form of docs/physics/small_mass.md.',
         "",
     ]
     lines += _variants("model", schema.MODEL_SCHEMAS)

@@ -1,4 +1,4 @@
-"""Langevin (SDE) ensembles that cross-validate the Fokker-Planck PDE (PHYSICS.md section 3).
+"""Langevin (SDE) ensembles that cross-validate the Fokker-Planck PDE (docs/physics/ensembles.md).
 
 * :func:`run_ensemble` — overdamped Ito SDE dx = -A dt + sqrt(2 D) dW of any model
   (Euler-Maruyama or Platen's weak order 2), reflecting or absorbing walls.

@@ -1,7 +1,7 @@
 """Overdamped Langevin ensembles of any model, through its canonical coefficients.
 
 The Ito SDE with the law of the canonical Fokker-Planck equation
-dP/dt = d/dx [A P + d(D P)/dx] (PHYSICS.md section 1) is
+dP/dt = d/dx [A P + d(D P)/dx] (docs/physics/canonical.md) is
 
     dx = -A(x) dt + sqrt(2 D(x)) dW          (Ito)
 
@@ -15,7 +15,7 @@ exp(-(x_n - w)(x_{n+1} - w) / (D(x_n) dt)) that the path crossed wall w between
 two inside points (Gobet, Stoch. Proc. Appl. 87, 2000), which removes the
 O(sqrt(dt)) bias of discrete monitoring; the exit time is recorded as the end of
 the step. ``"periodic"`` makes the domain a ring of length L = x_max - x_min
-(PHYSICS.md section 8): a particle leaving at one end re-enters at the other
+(docs/physics/canonical.md): a particle leaving at one end re-enters at the other
 (x -> x -+ L, the coefficients being periodic), and the net number of crossings of
 x_max in the +x direction after the burn-in, per particle and unit time, estimates
 the constant steady current J of dP/dt = -dJ/dx, J = -A P - d(D P)/dx.

@@ -1,7 +1,7 @@
 """Overdamped Langevin ensembles in 2D and 3D boxes and 2D discs.
 
 The Ito SDE with the law of the canonical form dP/dt = div[A P + grad(D P)]
-(isotropic D, PHYSICS.md section 1) in d = 2 or 3 dimensions is
+(isotropic D, docs/physics/canonical.md) in d = 2 or 3 dimensions is
 
     dr = -A(r) dt + sqrt(2 D(r)) dW,     W a d-dimensional Wiener process     (Ito)
 

@@ -1,6 +1,6 @@
 """Time-stepping schemes of the overdamped ensembles, with their declared weak orders.
 
-For the Ito SDE dx = a(x) dt + b(x) dW with a = -A and b = sqrt(2 D) (PHYSICS.md 1):
+For the Ito SDE dx = a(x) dt + b(x) dW with a = -A and b = sqrt(2 D) (docs/physics/canonical.md):
 
 ``"euler"`` — Euler-Maruyama, weak order 1 (Kloeden and Platen 1992, Sec. 14.1):
 

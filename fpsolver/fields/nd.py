@@ -1,6 +1,6 @@
 """Temperature and potential fields in 2D and 3D (points of shape (dim, n)).
 
-A field provides what the models need in any dimension (PHYSICS.md sections 2.1,
+A field provides what the models need in any dimension (docs/physics/models.md,
 2.2, 5 extended to nD):
 
 * temperatures are :class:`~fpsolver.fields.base.TemperatureField` objects, like the 1D

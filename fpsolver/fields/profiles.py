@@ -1,4 +1,4 @@
-"""Temperature profiles T(x) with their derivatives T', T'', T''' (PHYSICS.md section 5).
+"""Temperature profiles T(x) with their derivatives T', T'', T''' (docs/physics/profiles.md).
 
 Every profile is an object with ``T(x)``, ``dT(x)``, ``d2T(x)`` and ``d3T(x)``
 (units: temperature, temperature/length, ...). Sources:

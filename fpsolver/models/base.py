@@ -6,7 +6,7 @@ Every model is, physically, an overdamped limit of a Langevin equation
 
 with friction gamma(x) (mass/time), noise intensity Gamma(x) (energy * friction) and
 deterministic force F(x). A model supplies (gamma, gamma', Gamma, Gamma', F) and this
-module maps them to the canonical form of PHYSICS.md section 1,
+module maps them to the canonical form of docs/physics/canonical.md,
 
     dP/dt = d/dx [ A P + d(D P)/dx ],     J = -A P - d(D P)/dx,
 
@@ -18,7 +18,7 @@ forms, Eqs. 6, 30, 57)
 (alpha is the stochastic-calculus convention of the Ito model, 0 elsewhere), or for
 ``overdamped="kramers"`` the Smoluchowski-Kramers small-mass limit with
 position-dependent friction (Hottovy, Volpe and Wehr, J. Stat. Phys. 2015;
-PHYSICS.md 2.4)
+docs/physics/small_mass.md)
 
     A = -F / gamma + gamma' Gamma / gamma^3 .
 """

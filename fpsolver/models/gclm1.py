@@ -23,11 +23,11 @@ class GCLM1(Model):
 
         A = (V' + kappa T') / eta_eff ,   D = D0 / eta_eff^2 ,   D0 = eta k_B T0 .
 
-    Paper typo (PHYSICS.md 2.2): Eq. 29 writes the noise as sqrt(2 D0/eta_eff), which
+    Paper typo (docs/physics/models.md): Eq. 29 writes the noise as sqrt(2 D0/eta_eff), which
     does not give Eq. 30; fpsolver's SDE is the Ito SDE with D = D0/eta_eff^2.
     For a linear profile and V = 0, P_ss ∝ exp(-kappa T0' x / (k_B T0)) (Eq. 31).
 
-    T0 per particle (PHYSICS.md 2.2, 7): T0 = T(x(0)) belongs to each trajectory and is
+    T0 per particle (docs/physics/models.md, 7): T0 = T(x(0)) belongs to each trajectory and is
     conserved, so with ``T0="per-particle"`` particle i has the noise of
     T0_i = T(x_i(0)): D_i = eta k_B T0_i / eta_eff^2 while A does not depend on T0 (the
     Kramers form's noise-induced drift scales with T0_i as D does). Its steady density is

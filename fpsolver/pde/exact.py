@@ -1,6 +1,6 @@
 """Exact references: the zero-flux quadrature and the papers' closed forms.
 
-Zero-flux steady state in 1D (PHYSICS.md section 1):
+Zero-flux steady state in 1D (docs/physics/canonical.md):
 
     P_ss(x) = C / D(x) exp( - ∫_{x_0}^{x} A(s)/D(s) ds )
 
@@ -8,7 +8,7 @@ evaluated by high-order composite Gauss-Legendre quadrature between consecutive
 points, independently of the finite-volume solver. Closed forms from the gCLm paper:
 Ito P ∝ T^(alpha - 1) (Eq. 8 for alpha = 0), gCLm-I Eq. 31, gCLm-II Eq. 60.
 
-On a ring of length L (PHYSICS.md section 8) the steady state carries a constant
+On a ring of length L (docs/physics/canonical.md) the steady state carries a constant
 current J: with q = D P and Phi(x) = ∫_{x_0}^{x} A/D,
 
     q(x) = c exp(-Phi(x)) [ 1 + (exp(Phi(L)) - 1) Psi(x) / Psi(L) ],   Psi(x) = ∫_{x_0}^{x} exp(Phi),
@@ -19,7 +19,7 @@ Landauer 1988): :func:`periodic_steady_state`. J = 0 exactly when Phi(L) = 0.
 
 gCLm-I with T0 = "per-particle" (T0 = T(x(0)) conserved along each trajectory) has
 no single steady state: the ensemble's is the mixture of the fixed-T0 states weighted
-by the initial density p0 (PHYSICS.md 7),
+by the initial density p0 (docs/papers.md),
 
     P(x) = ∫ p0(x0) P_ss(x; T0 = T(x0)) dx0 ≈ sum_k w_k P_ss(x; T0 = T(x0_k)),
 

@@ -1,6 +1,6 @@
 """The FiPy finite-volume discretisation of the canonical Fokker-Planck form.
 
-    dP/dt = div( D grad P ) + div( u P ),   u = A + grad D        (PHYSICS.md section 1)
+    dP/dt = div( D grad P ) + div( u P ),   u = A + grad D        (docs/physics/canonical.md)
 
 assembled by FiPy as ``DiffusionTerm(coeff=D) + ExponentialConvectionTerm(coeff=u)``
 (Scharfetter-Gummel exponential fitting). The assembled sparse matrix M is the
@@ -43,7 +43,7 @@ Phi(s) = ∫_{c_i}^{s} A.t/D and I = ∫_{c_i}^{c_j} exp(Phi(s)) ds,
 
 is what the exact solution of -J = A P + d(D P)/ds with constant J gives between the two
 centres. Every 1D state of constant current (the zero-flux one and, on a ring, the
-current-carrying periodic steady state of a ratchet, PHYSICS.md section 8) is then exact
+current-carrying periodic steady state of a ratchet, docs/physics/canonical.md) is then exact
 at the cell centres to round-off; Phi at the Gauss nodes comes from the spectral
 integration matrix of the same nodes (smooth coefficients per cell assumed).
 

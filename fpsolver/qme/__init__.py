@@ -1,4 +1,4 @@
-"""Discrete quantum master equations (PHYSICS.md section 4).
+"""Discrete quantum master equations (docs/physics/quantum.md).
 
 A generic microscopic Lindblad builder (:func:`build_master_equation`), steady
 states by sparse Liouvillian solve or Pauli rate equations (:func:`steady_state`),

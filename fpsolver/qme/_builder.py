@@ -1,6 +1,6 @@
 """Microscopic (global, secular) Lindblad generator from H_S and a list of baths.
 
-Quantum-thermophoresis Eqs. 4-5, PHYSICS.md 4.1. The builder knows only operators:
+Quantum-thermophoresis Eqs. 4-5, docs/physics/quantum.md. The builder knows only operators:
 systems (Lambda, V, chain, dot) assemble H_S and baths and call
 :func:`build_master_equation`.
 """

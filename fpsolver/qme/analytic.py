@@ -1,9 +1,8 @@
 """Closed forms of the two quantum papers.
 
-Lambda and V systems: quantum-thermophoresis Eqs. 2, 8, 10, 12-14 (PHYSICS.md
-4.2-4.3), written in terms of the Bose occupations n_k = n(omega_k, T_k),
+Lambda and V systems: quantum-thermophoresis Eqs. 2, 8, 10, 12-14 (docs/physics/quantum.md), written in terms of the Bose occupations n_k = n(omega_k, T_k),
 dn = n_2 - n_1 and nbar = (n_1 + n_2)/2. Single-level quantum dot: quantum-dot
-paper Eqs. 4-10 (PHYSICS.md 4.5). All functions broadcast over numpy arrays.
+paper Eqs. 4-10 (docs/physics/quantum.md). All functions broadcast over numpy arrays.
 """
 
 from __future__ import annotations
@@ -81,7 +80,7 @@ def lambda_force_gradient_form(*, T_1, T_2, gamma: float = 1.0, d: float = 1.0) 
 
 
 def v_population_imbalance(*, n_1, n_2) -> np.ndarray:
-    """Delta_V = P_2 - P_1 = +dn / ((3 nbar + 1)(nbar + 1) - (3/4) dn^2)   (PHYSICS.md 4.3)."""
+    """Delta_V = P_2 - P_1 = +dn / ((3 nbar + 1)(nbar + 1) - (3/4) dn^2)   (docs/physics/quantum.md)."""
     dn, nbar = _dn_nbar(n_1, n_2)
     return dn / ((3 * nbar + 1) * (nbar + 1) - 0.75 * dn**2)
 

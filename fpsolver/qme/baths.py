@@ -1,4 +1,4 @@
-"""Thermal baths of the microscopic master equation (PHYSICS.md 4.1)."""
+"""Thermal baths of the microscopic master equation (docs/physics/quantum.md)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ class Bath:
     chemical_potential
         mu_k of a fermionic bath (energy units); must be 0 for a bosonic bath.
 
-    Rates (quantum-thermophoresis Eq. 5 and PHYSICS.md 4.1), with w the energy
+    Rates (quantum-thermophoresis Eq. 5 and docs/physics/quantum.md), with w the energy
     released into the bath divided by hbar:
 
     * bose: gamma(w) = J(w) (1 + n(w)) for w > 0, J(|w|) n(|w|) for w < 0,

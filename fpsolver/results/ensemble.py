@@ -212,8 +212,7 @@ class EnsembleResult(LineEnsembleResult):
         J = (net crossings of the wall point x_min = x_max in the +x direction) /
         (particles x duration of the sampling window t_end - burn_in), in 1/time, with
         its batch-means standard error; it is the constant current of the steady
-        Fokker-Planck equation, J = A P + d(D P)/dx with sum(P V) = 1 (PHYSICS.md
-        section 8). NaN with other walls.
+        Fokker-Planck equation, J = A P + d(D P)/dx with sum(P V) = 1 (docs/physics/canonical.md). NaN with other walls.
     winding
         Per particle: net number of wraps around the ring over the whole run (+1 per
         crossing of x_max upwards), so final_x + L winding is the unwrapped position

@@ -11,7 +11,7 @@ from fpsolver.ensembles import run_inertial_ensemble
 def test_uniform_temperature_gives_flat_density_and_equipartition_for_any_friction():
     """GCLM2 (x-dependent eta2) with local temperature T = 1.5 is in equilibrium: P flat, M<v^2> = k_B T.
 
-    PHYSICS.md 2.4: at uniform temperature the inertial models are in equilibrium
+    docs/physics/small_mass.md: at uniform temperature the inertial models are in equilibrium
     for any gamma(x); the overdamped Eq. 57 would instead give P ∝ eta2(x).
     """
     model = fpsolver.GCLM2(profiles.formula("1.5"), sigma=0.6, temperature="local")

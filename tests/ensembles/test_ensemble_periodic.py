@@ -1,5 +1,5 @@
 """Periodic walls (a ring): the ensemble's histogram and current against the exact
-current-carrying steady state (Risken Sec. 11.3, PHYSICS.md section 8), and what the
+current-carrying steady state (Risken Sec. 11.3, docs/physics/canonical.md), and what the
 ring records (winding numbers, reproducible current)."""
 
 from pathlib import Path

@@ -53,7 +53,7 @@ def test_gclm1_physical_parameters_follow_eq28():
 
 
 def test_kramers_form_adds_noise_induced_drift():
-    """PHYSICS.md 2.4: gCLm-I small-mass limit has A_kramers = A_ito - D'/2 (constant noise)."""
+    """docs/physics/small_mass.md: gCLm-I small-mass limit has A_kramers = A_ito - D'/2 (constant noise)."""
     model = GCLM1(profiles.gaussian_hotspot(width=0.5), kappa=0.3, alpha_tilde=0.05)
     kramers = GCLM1(profiles.gaussian_hotspot(width=0.5), kappa=0.3, alpha_tilde=0.05, overdamped="kramers")
     ito, kr = model.coefficients(X, DOMAIN), kramers.coefficients(X, DOMAIN)
@@ -69,7 +69,7 @@ def test_gclm2_kramers_limit_is_local_equilibrium_at_uniform_temperature():
 
 
 def test_gclm2_friction_integral_matches_infinite_domain_closed_form():
-    """∫F^2 dX = sqrt(pi)(sigma + x^2/(2 sigma)) away from the walls (PHYSICS.md 2.3)."""
+    """∫F^2 dX = sqrt(pi)(sigma + x^2/(2 sigma)) away from the walls (docs/physics/models.md)."""
     sigma, L = 0.2, 4.0
     model = GCLM2(profiles.linear(T0=1.0, gradient=0.0), sigma=sigma, eta=1.0, L=L)
     x = np.linspace(-1.0, 1.0, 21)  # >= 5 sigma from the walls at +-2

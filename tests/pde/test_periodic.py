@@ -1,4 +1,4 @@
-"""Periodic meshes: the exact ring steady state and its current (PHYSICS.md section 8),
+"""Periodic meshes: the exact ring steady state and its current (docs/physics/canonical.md),
 the discrete solution against it through the case workflow, and refused inputs."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""N-site chain between a hot and a cold end (quantum-thermophoresis Fig. 2, PHYSICS.md 4.4)."""
+"""N-site chain between a hot and a cold end (quantum-thermophoresis Fig. 2, docs/physics/quantum.md)."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def chain_master_equation(
     hbar: float = 1.0,
     k_B: float = 1.0,
 ) -> MasterEquation:
-    """Master equation of the N-site chain (PHYSICS.md 4.4).
+    """Master equation of the N-site chain (docs/physics/quantum.md).
 
     One particle in 2N states, ordered |g_1>..|g_N>, |e_1>..|e_N>;
     H_S = sum_k h |e_k><e_k| + sum_{k<N} g (|e_k><e_{k+1}| + h.c.); bath k couples

@@ -1,4 +1,4 @@
-"""Single-level quantum dot between two leads (quantum-dot paper, PHYSICS.md 4.5)."""
+"""Single-level quantum dot between two leads (quantum-dot paper, docs/physics/quantum.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Lambda and V three-level systems between two bosonic baths (quantum-thermophoresis
-Eqs. 6-14, PHYSICS.md 4.2-4.3).
+Eqs. 6-14, docs/physics/quantum.md).
 
 Each function builds H_S and the two :class:`~fpsolver.qme.baths.Bath` and calls the
 generic :func:`~fpsolver.qme.build_master_equation`; nothing here is known to the builder.
@@ -148,7 +148,7 @@ def _solver(configuration: _Configuration, summary: str) -> Callable[..., ThreeL
 
 lambda_system = _solver(
     _LAMBDA,
-    """Lambda system (quantum-thermophoresis Eqs. 6-12, PHYSICS.md 4.2).
+    """Lambda system (quantum-thermophoresis Eqs. 6-12, docs/physics/quantum.md).
 
     Levels |1>, |2>, |e> with E_e - E_k = hbar omega_k; bath k (temperature T_k, flat
     J = gamma) couples through S_k = |e><k| + |k><e|. The steady state obeys Eq. 8:
@@ -157,7 +157,7 @@ lambda_system = _solver(
 )
 v_system = _solver(
     _V,
-    """V system (quantum-thermophoresis Eqs. 13-14, PHYSICS.md 4.3).
+    """V system (quantum-thermophoresis Eqs. 13-14, docs/physics/quantum.md).
 
     Levels |g>, |1>, |2> with E_k - E_g = hbar omega_k; bath k couples through
     S_k = |g><k| + |k><g|. Steady state: Delta_V = +dn / ((3 nbar + 1)(nbar + 1) - (3/4) dn^2)
