@@ -88,7 +88,7 @@ def test_validate_with_no_checks_is_never_a_pass(ran, monkeypatch):
 
 def test_a_failing_stored_check_fails_and_a_zeroed_one_is_recomputed(ran):
     case, calls = ran
-    (case / "case.toml").write_text((case / "case.toml").read_text() + "\n[validation]\npde_vs_exact_l1 = 1e-300\n")
+    (case / "case.toml").write_text((case / "case.toml").read_text() + "\n[validation]\nl1_pde_vs_exact = 1e-300\n")
     assert _validate(case).exit_code == 1 and calls == []
     _edit_metrics(case, lambda d: d["metrics"]["ito"].update(l1_pde_vs_exact=0.0))
     assert _validate(case).exit_code == 1 and len(calls) == 1  # not the forged 0: recomputed, and fails
