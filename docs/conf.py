@@ -34,6 +34,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax served from the site: equations render offline too
     "sphinx.ext.intersphinx",
     "numpydoc",
     "myst_parser",
@@ -81,6 +82,8 @@ sphinx_gallery_conf = {
     "min_reported_time": 1,
     "show_memory": False,
     "plot_gallery": "True",
+    # a full build recomputes every example (a fast build may have left PDE-only pages)
+    "run_stale_examples": not FAST,
 }
 
 # the generated case-file reference steps from ## to #### (key tables under a kind)
