@@ -61,3 +61,18 @@ def test_cli_reference_lists_every_command_and_option():
             if parameter.opts[0].startswith("-"):
                 assert f"`{parameter.opts[0]}`" in text, (name, parameter.opts)
     assert "| `--bins` | `20` |" in text
+
+
+def test_glossary_page_follows_the_glossary_module(monkeypatch):
+    import types
+
+    import fpsolver
+
+    monkeypatch.setitem(sys.modules, "fpsolver.glossary", None)  # the package without a glossary
+    monkeypatch.delattr(fpsolver, "glossary", raising=False)
+    assert generate.glossary_markdown() is None
+    fake = types.ModuleType("fpsolver.glossary")
+    fake.markdown = lambda: "| name | kind | meaning |\n|---|---|---|\n| `exact` | face velocity | exact steady state |\n"
+    monkeypatch.setitem(sys.modules, "fpsolver.glossary", fake)
+    page = generate.glossary_markdown()
+    assert page.startswith("# Glossary\n") and "| `exact` | face velocity |" in page

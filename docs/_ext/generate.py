@@ -74,10 +74,29 @@ def cli_markdown() -> str:
     return "\n".join(lines)
 
 
+def glossary_markdown() -> str | None:
+    """The glossary page from :mod:`fpsolver.glossary`, or None where the package has none."""
+    try:
+        from fpsolver import glossary
+    except ImportError:
+        return None
+    intro = "The names that appear in case files, options and result files, and what each means."
+    return f"# Glossary\n\n<!-- generated from fpsolver.glossary when the docs build -->\n\n{intro}\n\n{glossary.markdown()}"
+
+
 def generate_references(docs: Path) -> None:
-    """Write the generated reference pages under ``reference/_generated/``."""
+    """Write the generated reference pages under ``reference/_generated/``.
+
+    The glossary page exists only when :mod:`fpsolver.glossary` does; the table of
+    contents picks it up by a glob, so a build without it stays warning-free.
+    """
     from fpsolver.cases.scaffold import reference_markdown
 
     generated = docs / "reference" / "_generated"
     _write_if_changed(generated / "case_files.md", reference_markdown())
     _write_if_changed(generated / "cli.md", cli_markdown())
+    glossary = glossary_markdown()
+    if glossary is None:
+        (generated / "glossary.md").unlink(missing_ok=True)
+    else:
+        _write_if_changed(generated / "glossary.md", glossary)
