@@ -76,3 +76,18 @@ def test_glossary_page_follows_the_glossary_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "fpsolver.glossary", fake)
     page = generate.glossary_markdown()
     assert page.startswith("# Glossary\n") and "| `exact` | face velocity |" in page
+
+
+def test_python_blocks_of_the_markdown_pages_run(tmp_path):
+    import re
+    import subprocess
+
+    from cli_helpers import ENV
+
+    blocks = [block for page in sorted((ROOT / "docs").rglob("*.md")) if "_build" not in page.parts for block in re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)]
+    assert blocks, "the install page has a Python quick start"
+    for block in blocks:
+        result = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        distance = re.search(r"L1 distance to the exact steady state = (\S+)", result.stdout)
+        assert distance is None or float(distance.group(1)) < 1e-9, result.stdout  # exact at the nodes
