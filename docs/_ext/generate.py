@@ -87,8 +87,9 @@ def glossary_markdown() -> str | None:
 def generate_references(docs: Path) -> None:
     """Write the generated reference pages under ``reference/_generated/``.
 
-    The glossary page exists only when :mod:`fpsolver.glossary` does; the table of
-    contents picks it up by a glob, so a build without it stays warning-free.
+    The glossary page exists only when :mod:`fpsolver.glossary` does; the landing page
+    includes ``reference_toc.md``, the table of contents of the references, which lists
+    it only then (a build without it stays warning-free).
     """
     from fpsolver.cases.scaffold import reference_markdown
 
@@ -96,7 +97,11 @@ def generate_references(docs: Path) -> None:
     _write_if_changed(generated / "case_files.md", reference_markdown())
     _write_if_changed(generated / "cli.md", cli_markdown())
     glossary = glossary_markdown()
+    pages = ["api/index", "reference/cli", "reference/case_files"]
     if glossary is None:
         (generated / "glossary.md").unlink(missing_ok=True)
     else:
         _write_if_changed(generated / "glossary.md", glossary)
+        pages.append("reference/_generated/glossary")
+    toc = ["```{toctree}", ":hidden:", ":maxdepth: 2", ":caption: Reference", "", *pages, "```", ""]
+    _write_if_changed(generated / "reference_toc.md", "\n".join(toc))
