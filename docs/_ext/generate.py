@@ -8,6 +8,7 @@ from the typer app that ``fpsolver`` runs, so neither can drift from the code.
 from __future__ import annotations
 
 from enum import Enum
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,24 @@ def glossary_markdown() -> str | None:
     return f"# Glossary\n\n<!-- generated from fpsolver.glossary when the docs build -->\n\n{intro}\n\n{glossary.markdown()}"
 
 
+_ANCHOR_LINE = re.compile(r'^<a id="[^"]*"></a>\s*$', re.MULTILINE)
+_ANCHOR_LINK = re.compile(r"\[([^\]]*)\]\(#[^)]*\)")
+_FIGURE_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(figures/[^)]*\)")
+
+
+def report_markdown(docs: Path) -> str:
+    """The committed validation report (``validation/report/REPORT.md``) as a docs page.
+
+    The report links studies and rows by HTML anchors that only its HTML version carries;
+    here those links, and links to figure files, become plain text (the page points to the
+    navigable HTML report), and the images' paths are made relative to ``docs/``, where the
+    page that includes this one lives.
+    """
+    text = (docs.parent / "validation" / "report" / "REPORT.md").read_text()
+    text = _FIGURE_LINK.sub(r"\1", _ANCHOR_LINK.sub(r"\1", _ANCHOR_LINE.sub("", text)))
+    return text.replace("](figures/", "](../validation/report/figures/")
+
+
 def generate_references(docs: Path) -> None:
     """Write the generated reference pages under ``reference/_generated/``.
 
@@ -96,6 +115,7 @@ def generate_references(docs: Path) -> None:
     generated = docs / "reference" / "_generated"
     _write_if_changed(generated / "case_files.md", reference_markdown())
     _write_if_changed(generated / "cli.md", cli_markdown())
+    _write_if_changed(generated / "report.md", report_markdown(docs))
     glossary = glossary_markdown()
     pages = ["api/index", "reference/cli", "reference/case_files"]
     if glossary is None:

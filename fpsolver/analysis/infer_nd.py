@@ -106,7 +106,7 @@ def tracks(coordinates: Sequence[object], *, dt: float | None = None, t: object 
 
 @dataclass(frozen=True)
 class KramersMoyalMap:
-    """Binned drift (d, *cells) and isotropic D (*cells) with standard errors; NaN in
+    """Binned drift (shape ``(d, *cells)``) and isotropic D (shape ``cells``) with standard errors; NaN in
     cells with too few increments. ``edges``: one array of bin edges per axis."""
 
     edges: tuple[np.ndarray, ...]

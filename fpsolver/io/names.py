@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-#: A safe name: a letter or digit, then letters, digits, ``_ . + -``; at most 128 characters.
+#: A safe name: a letter or digit, then letters, digits, ``_``, ``.``, ``+`` or ``-``; at most 128 characters.
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}")
 MAX_NAME = 128
 
