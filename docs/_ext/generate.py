@@ -7,8 +7,8 @@ from the typer app that ``fpsolver`` runs, so neither can drift from the code.
 
 from __future__ import annotations
 
-from enum import Enum
 import re
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
