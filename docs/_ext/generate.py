@@ -84,6 +84,26 @@ def glossary_markdown() -> str | None:
     return f"# Glossary\n\n<!-- generated from fpsolver.glossary when the docs build -->\n\n{intro}\n\n{glossary.markdown()}"
 
 
+def public_names_rst() -> str:
+    """The autosummary table of every class and function that ``fpsolver`` exports.
+
+    Read from ``fpsolver._PUBLIC``, each under the module that defines it (where its
+    page is), so a name added to the package appears here without an edit.
+    """
+    import importlib
+
+    import fpsolver
+
+    rows = []
+    for name, (module_name, attribute) in fpsolver._PUBLIC.items():
+        if attribute is None:
+            continue
+        value = getattr(importlib.import_module(module_name), attribute)
+        if callable(value):
+            rows.append(f"   {value.__module__}.{attribute}")
+    return "\n".join([".. autosummary::", "   :nosignatures:", "", *rows, ""])
+
+
 def generate_references(docs: Path) -> None:
     """Write the generated reference pages under ``reference/_generated/``.
 
@@ -96,6 +116,7 @@ def generate_references(docs: Path) -> None:
     generated = docs / "reference" / "_generated"
     _write_if_changed(generated / "case_files.md", reference_markdown())
     _write_if_changed(generated / "cli.md", cli_markdown())
+    _write_if_changed(docs / "api" / "_generated" / "public_names.rst", public_names_rst())
     glossary = glossary_markdown()
     pages = ["api/index", "reference/cli", "reference/case_files"]
     if glossary is None:
