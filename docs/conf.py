@@ -47,13 +47,13 @@ root_doc = "index"
 # the generated fragments are read through include directives, not as pages of their own
 exclude_patterns = [
     "_build",
-    "physics_section_map.txt",
     "tutorials_src",
     "gallery_src",
     "reference/_generated/cli.md",
     "reference/_generated/case_files.md",
     "reference/_generated/reference_toc.md",
     "reference/_generated/report.md",
+    "api/_generated",
 ]
 myst_enable_extensions = ["dollarmath", "amsmath", "deflist", "colon_fence"]
 myst_heading_anchors = 3

@@ -91,3 +91,13 @@ def test_python_blocks_of_the_markdown_pages_run(tmp_path):
         assert result.returncode == 0, result.stderr
         distance = re.search(r"L1 distance to the exact steady state = (\S+)", result.stdout)
         assert distance is None or float(distance.group(1)) < 1e-9, result.stdout  # exact at the nodes
+
+
+def test_api_reference_lists_every_public_class_and_function():
+    import fpsolver
+
+    table = generate.public_names_rst()
+    for name, (_, attribute) in fpsolver._PUBLIC.items():
+        value = getattr(fpsolver, name)
+        if attribute is not None and callable(value):
+            assert f"   {value.__module__}.{attribute}\n" in table, name

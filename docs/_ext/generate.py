@@ -103,6 +103,26 @@ def report_markdown(docs: Path) -> str:
     return text.replace("](figures/", "](../validation/report/figures/")
 
 
+def public_names_rst() -> str:
+    """The autosummary table of every class and function that ``fpsolver`` exports.
+
+    Read from ``fpsolver._PUBLIC``, each under the module that defines it (where its
+    page is), so a name added to the package appears here without an edit.
+    """
+    import importlib
+
+    import fpsolver
+
+    rows = []
+    for module_name, attribute in fpsolver._PUBLIC.values():
+        if attribute is None:
+            continue
+        value = getattr(importlib.import_module(module_name), attribute)
+        if callable(value):
+            rows.append(f"   {value.__module__}.{attribute}")
+    return "\n".join([".. autosummary::", "   :nosignatures:", "", *rows, ""])
+
+
 def generate_references(docs: Path) -> None:
     """Write the generated reference pages under ``reference/_generated/``.
 
@@ -116,6 +136,7 @@ def generate_references(docs: Path) -> None:
     _write_if_changed(generated / "case_files.md", reference_markdown())
     _write_if_changed(generated / "cli.md", cli_markdown())
     _write_if_changed(generated / "report.md", report_markdown(docs))
+    _write_if_changed(docs / "api" / "_generated" / "public_names.rst", public_names_rst())
     glossary = glossary_markdown()
     pages = ["api/index", "reference/cli", "reference/case_files"]
     if glossary is None:
