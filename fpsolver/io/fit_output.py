@@ -60,6 +60,16 @@ def _parameter_table(report: Report, label: str, fit: Any) -> None:
         report.paragraph(f"**Warning** ({label}): {warning}")
 
 
+def _parameter_sections(report: Report, fits: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Each fitted model's parameter table and the model comparison, added to ``report``;
+    returns the corner figures (name, drawer) of the models with free parameters."""
+    for label, fit in fits.items():
+        if fit.parameters.names:
+            _parameter_table(report, label, fit)
+    _comparison_table(report, compare_fits(fits))
+    return [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in fits if fits[label].parameters.names]
+
+
 def corner_figure(label: str, estimates: ParameterEstimates, path: Path) -> Path:
     """Corner-style plot of the Gaussian (Wald) approximation: marginal densities on the
     diagonal, 1σ and 2σ ellipses (39% and 86% of the mass) below it."""
@@ -163,12 +173,9 @@ def write_profile_fits(case: Path, name: str, configuration: dict[str, Any], dat
     )
     rows = [[label, fit.chi2, fit.dof, fit.chi2_per_dof, fit.scale, fit.success] for label, fit in fits.items()]
     report.table(["model", "chi2" if not counts else "deviance", "dof", "per dof", "scale", "converged"], rows)
-    for label, fit in fits.items():
-        if fit.parameters.names:
-            _parameter_table(report, label, fit)
-    _comparison_table(report, compare_fits(fits))
+    corners = _parameter_sections(report, fits)
     figures = [("fit.png", lambda path: _profile_figure(fits, path))]
-    figures += [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in labels if fits[label].parameters.names]
+    figures += corners
     summary = _common(configuration, data_file, "profile", fits)
     return _write(Path(case) / "fits" / name, summary, dataset, report, figures)
 
@@ -262,14 +269,11 @@ def write_trajectory_fits(
     report.table(
         ["model", "chi2/dof drift", "chi2/dof D", "ln L", "converged"], [[label, chi2[label]["drift"], chi2[label]["diffusion"], fits[label].log_likelihood, fits[label].success] for label in labels]
     )
-    for label, fit in fits.items():
-        if fit.parameters.names:
-            _parameter_table(report, label, fit)
-    _comparison_table(report, compare_fits(fits))
+    corners = _parameter_sections(report, fits)
     figures = [("estimates.png", lambda path: _estimates_figure(estimates, curves, path))]
     if binned:
         figures.append(("residuals.png", lambda path: _residual_figure(estimates, binned, path)))
-    figures += [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in labels if fits[label].parameters.names]
+    figures += corners
     summary = _common(configuration, data_file, "trajectories", fits)
     summary["estimates"] = {
         key: [value if np.isfinite(value) else None for value in getattr(estimates, attribute).tolist()]
@@ -325,12 +329,9 @@ def write_track_fits(case: Path, name: str, configuration: dict[str, Any], data_
         f"{len(data.lengths)} tracks, {data.size} increments, dt = {data.dt:g}. Binned drift and isotropic D maps (bias O(dt)); "
         "maximum-likelihood fits with Euler's Gaussian transition density (bias O(dt))."
     )
-    for label, fit in fits.items():
-        if fit.parameters.names:
-            _parameter_table(report, label, fit)
-    _comparison_table(report, compare_fits(fits))
+    corners = _parameter_sections(report, fits)
     figures = [("maps.png", lambda path: _maps_figure(maps, path))]
-    figures += [(f"corner_{label}.png", lambda path, label=label: corner_figure(label, fits[label].parameters, path)) for label in fits if fits[label].parameters.names]
+    figures += corners
     summary = _common(configuration, data_file, "tracks", fits)
     summary["maps"] = {"edges": [e.tolist() for e in maps.edges], "diffusion": np.where(np.isfinite(maps.diffusion), maps.diffusion, None).tolist()}
     return _write(Path(case) / "fits" / name, summary, dataset, report, figures)
